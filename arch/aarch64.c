@@ -1,0 +1,2 @@
+/* arch/aarch64.c - placeholder, to be written. */
+#include "arch/arch.h"

@@ -1,0 +1,2 @@
+/* arch/arch.c - placeholder, to be written. */
+#include "arch/arch.h"

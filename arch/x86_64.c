@@ -1,0 +1,2 @@
+/* arch/x86_64.c - placeholder, to be written. */
+#include "arch/arch.h"

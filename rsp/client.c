@@ -1,0 +1,2 @@
+/* rsp/client.c - placeholder, to be written. */
+#include "rsp/codec.h"

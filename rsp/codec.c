@@ -1,0 +1,2 @@
+/* rsp/codec.c - placeholder, to be written. */
+#include "rsp/codec.h"

@@ -1,0 +1,2 @@
+/* rsp/server.c - placeholder, to be written. */
+#include "rsp/codec.h"

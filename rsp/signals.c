@@ -1,0 +1,2 @@
+/* rsp/signals.c - placeholder, to be written. */
+#include "rsp/codec.h"

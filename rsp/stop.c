@@ -1,0 +1,2 @@
+/* rsp/stop.c - placeholder, to be written. */
+#include "rsp/codec.h"

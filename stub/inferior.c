@@ -1,0 +1,2 @@
+/* stub/inferior.c - placeholder, to be written. */
+#include "stub/inferior.h"
