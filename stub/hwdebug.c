@@ -1,0 +1,2 @@
+/* stub/hwdebug.c - placeholder, to be written. */
+#include "stub/hwdebug.h"

@@ -1,0 +1,2 @@
+/* stub/regcache.c - placeholder, to be written. */
+#include "stub/regcache.h"
