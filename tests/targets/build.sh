@@ -24,14 +24,20 @@ CGO_ENABLED=0
 HOME=${HOME:-$out}
 export GOCACHE GOPATH GO111MODULE GOFLAGS GOPROXY CGO_ENABLED HOME
 
+# Tests run in parallel (make -j check) and each builds the targets first: one build at a time.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$out/.lock"
+    flock 9
+fi
+
 build() { # build SRC OUTPUT [go build flags...]
     src=$1 bin=$2
     shift 2
     if [ -f "$bin" ] && [ ! "$src" -nt "$bin" ] && [ ! "$srcdir/build.sh" -nt "$bin" ]; then
         return 0
     fi
-    go build -o "$bin.tmp" -ldflags=-compressdwarf=false "$@" "$src"
-    mv -f "$bin.tmp" "$bin"
+    go build -o "$bin.tmp$$" -ldflags=-compressdwarf=false "$@" "$src"
+    mv -f "$bin.tmp$$" "$bin"
 }
 
 for name in service spin threads; do
