@@ -1,9 +1,10 @@
 /*
  * arch/aarch64.c - the AArch64 GNU/Linux register list as gdbserver and QEMU number it (features
- * org.gnu.gdb.aarch64.core and org.gnu.gdb.aarch64.fpu: x0-x30, sp, pc, cpsr, v0-v31, fpsr, fpcr), with
- * DWARF numbers (AADWARF64: x0-x30 0-30, sp 31, pc 32, v0-v31 64-95), lldb fields, and where Linux keeps
- * each register: struct user_pt_regs (NT_PRSTATUS) or struct user_fpsimd_state (NT_PRFPREG). The trap is
- * "brk #0"; after it the PC still points at the brk. Not for SVE, pointer authentication or MTE.
+ * org.gnu.gdb.aarch64.core and org.gnu.gdb.aarch64.fpu: x0-x30, sp, pc, cpsr, v0-v31, fpsr, fpcr),
+ * with DWARF numbers (AADWARF64: x0-x30 0-30, sp 31, pc 32, v0-v31 64-95), lldb fields, and where
+ * Linux keeps each register: struct user_pt_regs (NT_PRSTATUS) or struct user_fpsimd_state
+ * (NT_PRFPREG). The trap is "brk #0"; after it the PC still points at the brk. Not for SVE, pointer
+ * authentication or MTE.
  */
 #include <elf.h>
 
@@ -18,7 +19,7 @@
 #define FP_V(i) (16u * (i))
 #define FP_FPSR 512u
 #define FP_FPCR 516u
-/* 'g' packet: x0-x30, sp, pc (8 bytes each), cpsr (4), v0-v31 (16 each), fpsr, fpcr (4 each) = 788. */
+/* 'g' packet: x0-x30, sp, pc (8 bytes each), cpsr (4), v0-v31 (16 each), fpsr, fpcr (4 each). */
 #define G_X(i) (8u * (i))
 #define G_V(i) (268u + 16u * (i))
 

@@ -1,14 +1,15 @@
 /*
- * arch/arch.c - lookups over the per-architecture tables (by ELF machine, by name, by register name, by DWARF
- * number) and the x86 debug-register encodings: DR7 control bits and the split of a watched range into the
- * aligned 1/2/4/8-byte pieces the hardware can watch. Pure functions; the ptrace side is stub/hwdebug.c.
+ * arch/arch.c - lookups over the per-architecture tables (by ELF machine, by name, by register
+ * name, by DWARF number) and the x86 debug-register encodings: DR7 control bits and the split of a
+ * watched range into the aligned 1/2/4/8-byte pieces the hardware can watch. Pure functions; the
+ * ptrace side is stub/hwdebug.c.
  */
 #include <elf.h>
 #include <string.h>
 
 #include "arch/arch.h"
 
-/* XCR0 bit 2: the OS saves and restores the AVX state (YMM_Hi128), so ymmNh exist (Intel SDM vol. 1, 13.3). */
+/* XCR0 bit 2: the OS saves and restores the AVX state, so ymmNh exist (Intel SDM vol. 1, 13.3). */
 #define XCR0_AVX (1u << 2)
 
 const struct arch_desc *arch_by_elf_machine(unsigned machine, uint64_t xcr0)
@@ -62,7 +63,7 @@ int arch_regno_by_dwarf(const struct arch_desc *a, int dwarf_regno)
  * R/W<n> at 16+4n (2 bits); LEN<n> at 18+4n (2 bits: 00 one byte, 01 two, 11 four, 10 eight).
  */
 #define DR7_LOCAL_ENABLE(slot) (1ull << (2u * (slot)))
-#define DR7_ENABLE_MASK 0xffull  /* L0-L3 and G0-G3 */
+#define DR7_ENABLE_MASK 0xffull     /* L0-L3 and G0-G3 */
 #define DR7_LOCAL_EXACT (1ull << 8) /* LE: "exact" data breakpoints; gdb and Linux set it too */
 #define DR7_RW_SHIFT(slot) (16u + 4u * (slot))
 #define DR7_LEN_SHIFT(slot) (18u + 4u * (slot))
@@ -121,8 +122,9 @@ unsigned arch_x86_dr_split(uint64_t addr, uint64_t len, uint64_t *piece_addr, un
 {
     unsigned n = 0;
 
-    /* Greedy: at each address take the largest size it is aligned to that does not overrun the range.
-     * This gives the fewest pieces, because a larger aligned piece never prevents a later one. */
+    /* Greedy: at each address take the largest size it is aligned to that does not overrun the
+     * range. This gives the fewest pieces, because a larger aligned piece never prevents a later
+     * one. */
     while (len > 0) {
         /* The aligned middle of a long range, counted at once so that a huge length cannot spin. */
         if ((addr & 7) == 0 && len >= 16 && n >= max) {

@@ -1,32 +1,35 @@
 /*
- * arch/x86_64.c - the x86-64 GNU/Linux register list exactly as gdbserver's amd64-linux target description
- * numbers it (gdb/arch/amd64.c, features core, sse, linux, segments and, when XCR0 enables AVX, avx), with
- * each register's DWARF number (System V psABI, AMD64 supplement, figure 3.36 "DWARF Register Number
- * Mapping"), lldb qRegisterInfo fields, and where Linux keeps it: struct user_regs_struct (PTRACE_GETREGS),
- * the FXSAVE image (PTRACE_GETFPREGS) or the XSAVE image (PTRACE_GETREGSET NT_X86_XSTATE). Also the
- * complete target.xml for both variants. Not for AVX-512, MPX or PKU (gdb still works without them: it only
- * loses those registers).
+ * arch/x86_64.c - the x86-64 GNU/Linux register list exactly as gdbserver's amd64-linux target
+ * description numbers it (gdb/arch/amd64.c, features core, sse, linux, segments and, when XCR0
+ * enables AVX, avx), with each register's DWARF number (System V psABI, AMD64 supplement,
+ * figure 3.36 "DWARF Register Number Mapping"), lldb qRegisterInfo fields, and where Linux keeps
+ * it: struct user_regs_struct (PTRACE_GETREGS), the FXSAVE image (PTRACE_GETFPREGS) or the XSAVE
+ * image (PTRACE_GETREGSET NT_X86_XSTATE). Also the complete target.xml for both variants. Not for
+ * AVX-512, MPX or PKU (gdb still works without them: it only loses those registers).
  */
 #include <elf.h>
 
 #include "arch/arch.h"
 
 /* struct user_regs_struct (<sys/user.h>) byte offsets, all fields 8 bytes wide. */
+// clang-format off
 enum {
     U_R15 = 0, U_R14 = 8, U_R13 = 16, U_R12 = 24, U_RBP = 32, U_RBX = 40, U_R11 = 48, U_R10 = 56,
     U_R9 = 64, U_R8 = 72, U_RAX = 80, U_RCX = 88, U_RDX = 96, U_RSI = 104, U_RDI = 112,
     U_ORIG_RAX = 120, U_RIP = 128, U_CS = 136, U_EFLAGS = 144, U_RSP = 152, U_SS = 160,
     U_FS_BASE = 168, U_GS_BASE = 176, U_DS = 184, U_ES = 192, U_FS = 200, U_GS = 208,
 };
+// clang-format on
 
-/* FXSAVE image (Intel SDM vol. 1, table 10-2, 64-bit format as Linux's user_fpregs_struct): FCW 0, FSW 2,
- * abridged FTW 4, FOP 6, FIP 8, FCS 12, FDP 16, FDS 20, MXCSR 24, ST/MM i at 32+16i (10 bytes used),
- * XMM i at 160+16i. XSAVE keeps the AVX upper halves (YMM_Hi128 component) at 576+16i. */
+/* FXSAVE image (Intel SDM vol. 1, table 10-2, 64-bit format as Linux's user_fpregs_struct): FCW 0,
+ * FSW 2, abridged FTW 4, FOP 6, FIP 8, FCS 12, FDP 16, FDS 20, MXCSR 24, ST/MM i at 32+16i (10
+ * bytes used), XMM i at 160+16i. XSAVE keeps the AVX upper halves (YMM_Hi128 component) at 576+16i.
+ */
 #define FX_ST(i) (32u + 16u * (i))
 #define FX_XMM(i) (160u + 16u * (i))
 #define XS_YMMH(i) (576u + 16u * (i))
 
-/* 'g' packet offsets: registers back to back in target-description order (sizes 8,4,10,4,16,...). */
+/* 'g' packet offsets: registers back to back in target-description order. */
 #define G_GPR(i) (8u * (i))
 #define G_SEG(i) (140u + 4u * (i)) /* cs ss ds es fs gs after eflags at 136 */
 #define G_ST(i) (164u + 10u * (i))

@@ -1,10 +1,11 @@
 /*
- * stub/hwdebug.c - hardware breakpoints and watchpoints on x86-64: a process-wide table of the four debug
- * register slots, kept in the encoding the CPU uses (DR0-DR3 addresses, DR7 control; arch/arch.c knows the
- * bits), written into each stopped thread with PTRACE_POKEUSER at offsetof(struct user, u_debugreg[i]).
- * Linux checks every value (alignment, user-space addresses) as it turns them into perf breakpoints, and
- * reports hits in a per-thread virtual DR6. Keeping the table in sync with every thread (new clones
- * included) is the caller's job: it calls hwdebug_apply. aarch64 is not implemented (-ENOTSUP).
+ * stub/hwdebug.c - hardware breakpoints and watchpoints on x86-64: a process-wide table of the four
+ * debug register slots, kept in the encoding the CPU uses (DR0-DR3 addresses, DR7 control;
+ * arch/arch.c knows the bits), written into each stopped thread with PTRACE_POKEUSER at
+ * offsetof(struct user, u_debugreg[i]). Linux checks every value (alignment, user-space addresses)
+ * as it turns them into perf breakpoints, and reports hits in a per-thread virtual DR6. Keeping the
+ * table in sync with every thread (new clones included) is the caller's job: it calls
+ * hwdebug_apply. aarch64 is not implemented (-ENOTSUP).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -18,17 +19,16 @@
 #define DR_OFFSET(i) (offsetof(struct user, u_debugreg) + (size_t)(i) * sizeof(long))
 #endif
 
-void hwdebug_init(struct hwdebug *hw)
-{
-    memset(hw, 0, sizeof *hw);
-}
+void hwdebug_init(struct hwdebug *hw) { memset(hw, 0, sizeof *hw); }
 
-static bool same_request(const struct hwdebug *hw, unsigned slot, enum hwdebug_kind kind, uint64_t addr,
-                         uint64_t len)
+#if defined(__x86_64__)
+static bool same_request(const struct hwdebug *hw, unsigned slot, enum hwdebug_kind kind,
+                         uint64_t addr, uint64_t len)
 {
     return hw->slot_req[slot].refs > 0 && hw->slot_req[slot].kind == kind &&
            hw->slot_req[slot].addr == addr && hw->slot_req[slot].len == len;
 }
+#endif
 
 int hwdebug_insert(struct hwdebug *hw, enum hwdebug_kind kind, uint64_t addr, uint64_t len)
 {
@@ -37,7 +37,8 @@ int hwdebug_insert(struct hwdebug *hw, enum hwdebug_kind kind, uint64_t addr, ui
     switch (kind) {
     case HWDEBUG_EXEC:
         type = ARCH_DR_EXEC;
-        len = 1; /* gdb sends the breakpoint kind (1 on x86); the CPU watches one instruction start */
+        /* gdb sends the breakpoint kind (1 on x86); the CPU watches one instruction start */
+        len = 1;
         break;
     case HWDEBUG_WRITE:
         type = ARCH_DR_WRITE;
@@ -46,7 +47,8 @@ int hwdebug_insert(struct hwdebug *hw, enum hwdebug_kind kind, uint64_t addr, ui
         type = ARCH_DR_ACCESS;
         break;
     case HWDEBUG_READ:
-        return -ENOTSUP; /* x86 has no read-only condition; gdb falls back to an access watchpoint */
+        /* x86 has no read-only condition; gdb then falls back to an access watchpoint */
+        return -ENOTSUP;
     default:
         return -EINVAL;
     }
@@ -152,8 +154,8 @@ int hwdebug_apply(const struct hwdebug *hw, pid_t tid)
 {
 #if defined(__x86_64__)
     int err;
-    /* DR7 off first: Linux re-validates an enabled slot when its address changes (an 8-byte slot
-     * rejects an address aligned only to 4), and no slot should be live with the previous address. */
+    /* DR7 off first: Linux re-validates an enabled slot when its address changes (an 8-byte
+     * slot rejects an address aligned only to 4); no slot should be live with an old address. */
     if ((err = poke_dr(tid, 7, 0)) != 0)
         return err;
     for (unsigned s = 0; s < ARCH_X86_DR_SLOTS; s++)
@@ -200,8 +202,8 @@ int hwdebug_check_hit(const struct hwdebug *hw, pid_t tid, enum hwdebug_kind *ki
         *addr = hw->slot_req[s].addr;
         break;
     }
-    /* The CPU (and Linux's virtual DR6) never clears the B bits itself: a stale bit would turn the next
-     * single-step into a phantom watchpoint hit. */
+    /* The CPU (and Linux's virtual DR6) never clears the B bits itself: a stale bit would turn the
+     * next single-step into a phantom watchpoint hit. */
     if (dr6 & (ARCH_X86_DR6_HIT_MASK | ARCH_X86_DR6_BS))
         return poke_dr(tid, 6, 0);
     return 0;

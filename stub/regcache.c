@@ -4,10 +4,10 @@
  * converts between them and gdb's register formats:
  *   x86_64   GPRs   PTRACE_GETREGS/SETREGS (struct user_regs_struct)
  *            x87/SSE PTRACE_GETFPREGS/SETFPREGS (the FXSAVE image)
- *            AVX    PTRACE_GETREGSET/SETREGSET NT_X86_XSTATE (the XSAVE image: YMM upper halves at 576)
- *   aarch64  GPRs   PTRACE_GETREGSET NT_PRSTATUS (struct user_pt_regs)
- *            FP/SIMD PTRACE_GETREGSET NT_PRFPREG (struct user_fpsimd_state)
- * Only the host's own architecture is served. Not for debug registers (stub/hwdebug.c).
+ *            AVX    PTRACE_GETREGSET/SETREGSET NT_X86_XSTATE (the XSAVE image: YMM upper halves at
+ * 576) aarch64  GPRs   PTRACE_GETREGSET NT_PRSTATUS (struct user_pt_regs) FP/SIMD PTRACE_GETREGSET
+ * NT_PRFPREG (struct user_fpsimd_state) Only the host's own architecture is served. Not for debug
+ * registers (stub/hwdebug.c).
  */
 #include <elf.h>
 #include <errno.h>
@@ -146,8 +146,8 @@ static int fetch_xstate(struct regcache *rc)
     if (rc->xstate_valid)
         return 0;
 #if defined(__x86_64__)
-    /* The kernel copies at most iov_len bytes, so the first 4 KiB (all we read) fit even when the whole
-     * image is larger. */
+    /* The kernel copies at most iov_len bytes, so the first 4 KiB (all we read) fit even when the
+     * whole image is larger. */
     size_t len = sizeof rc->xstate;
     int err = get_regset(rc->tid, NT_X86_XSTATE, rc->xstate, &len);
     if (err)
@@ -160,8 +160,8 @@ static int fetch_xstate(struct regcache *rc)
 #endif
 }
 
-/* Read-modify-write of the whole XSAVE image: SETREGSET NT_X86_XSTATE only accepts the full size, which
- * can exceed the cached 4 KiB. */
+/* Read-modify-write of the whole XSAVE image: SETREGSET NT_X86_XSTATE only accepts the full size,
+ * which can exceed the cached 4 KiB. */
 static int store_xstate_bytes(struct regcache *rc, unsigned off, const uint8_t *src, size_t len,
                               uint64_t set_bv)
 {
@@ -181,7 +181,7 @@ static int store_xstate_bytes(struct regcache *rc, unsigned off, const uint8_t *
         goto out;
     }
     memcpy(img + off, src, len);
-    /* A component whose XSTATE_BV bit is clear is in its init state and XRSTOR ignores the buffer. */
+    /* A component whose XSTATE_BV bit is clear is in its init state: XRSTOR ignores its bytes. */
     uint64_t bv;
     memcpy(&bv, img + XSAVE_XSTATE_BV_OFF, sizeof bv);
     bv |= set_bv;
@@ -199,10 +199,10 @@ out:
 /* ------------------------------------------------------------------ x87 tag word */
 
 /*
- * FXSAVE keeps an abridged tag: one bit per physical register, 1 = not empty. gdb wants the full 16-bit
- * tag word (2 bits per physical register: 00 valid, 01 zero, 10 special, 11 empty), so the kind of each
- * non-empty register is rebuilt from its contents (Intel SDM vol. 1, 8.1.7 and table 10-2). Physical
- * register i is ST((i - TOP) mod 8), and FXSAVE stores the ST(j) in stack order.
+ * FXSAVE keeps an abridged tag: one bit per physical register, 1 = not empty. gdb wants the full
+ * 16-bit tag word (2 bits per physical register: 00 valid, 01 zero, 10 special, 11 empty), so the
+ * kind of each non-empty register is rebuilt from its contents (Intel SDM vol. 1, 8.1.7 and table
+ * 10-2). Physical register i is ST((i - TOP) mod 8), and FXSAVE stores the ST(j) in stack order.
  */
 static unsigned x87_tag_of(const uint8_t *st)
 {
@@ -216,7 +216,7 @@ static unsigned x87_tag_of(const uint8_t *st)
         return 2; /* infinity, NaN */
     if (exponent == 0)
         return (!integer_bit && fraction_zero) ? 1 : 2; /* zero, or denormal */
-    return integer_bit ? 0 : 2;                          /* valid, or unnormal */
+    return integer_bit ? 0 : 2;                         /* valid, or unnormal */
 }
 
 static uint16_t x87_full_tag(const uint8_t *fx)
@@ -291,7 +291,8 @@ int regcache_read(struct regcache *rc, unsigned regno, uint8_t *buf, size_t len)
         memcpy(&bv, rc->xstate + XSAVE_XSTATE_BV_OFF, sizeof bv);
         if (!(xcr0 & XFEATURE_YMM))
             return -ENOENT;
-        /* XSTATE_BV bit clear: the component is in its init state (all zero), whatever the bytes say. */
+        /* XSTATE_BV bit clear: the component is in its init state (all zero), whatever the bytes
+         * say. */
         if (bv & XFEATURE_YMM)
             memcpy(buf, rc->xstate + r->regset_off, r->regset_len);
         return 0;

@@ -1,8 +1,9 @@
 /*
- * tests/unit/test_arch.c - arch/: register tables ('g' layout, numbering, DWARF lookups, regset offsets
- * checked against the C library's own structures on a matching host), the target.xml documents (parsed by
- * a small XML checker: well-formed, every register present in table order with its regnum and bitsize, the
- * feature names gdb needs), trap facts, and the x86 debug-register helpers.
+ * tests/unit/test_arch.c - arch/: register tables ('g' layout, numbering, DWARF lookups, regset
+ * offsets checked against the C library's own structures on a matching host), the target.xml
+ * documents (parsed by a small XML checker: well-formed, every register present in table order with
+ * its regnum and bitsize, the feature names gdb needs), trap facts, and the x86 debug-register
+ * helpers.
  */
 #include <check.h>
 #include <elf.h>
@@ -28,7 +29,8 @@ START_TEST(test_g_layout_contiguous)
     unsigned off = 0;
     for (unsigned i = 0; i < a->nregs; i++) {
         const struct arch_reg *r = &a->regs[i];
-        ck_assert_msg(r->g_off == off, "%s: %s g_off %u, expected %u", a->name, r->name, r->g_off, off);
+        ck_assert_msg(r->g_off == off, "%s: %s g_off %u, expected %u", a->name, r->name, r->g_off,
+                      off);
         ck_assert_uint_eq(r->size_bits % 8, 0);
         ck_assert_uint_le(r->regset_len, r->size_bits / 8);
         ck_assert_msg(r->regset == ARCH_REGSET_NONE || r->regset_len > 0, "%s", r->name);
@@ -133,17 +135,17 @@ struct dwarf_expect {
 };
 
 static const struct dwarf_expect dwarf_expects[] = {
-    {&arch_x86_64, 0, "rax"},     {&arch_x86_64, 1, "rdx"},     {&arch_x86_64, 2, "rcx"},
-    {&arch_x86_64, 3, "rbx"},     {&arch_x86_64, 4, "rsi"},     {&arch_x86_64, 5, "rdi"},
-    {&arch_x86_64, 6, "rbp"},     {&arch_x86_64, 7, "rsp"},     {&arch_x86_64, 14, "r14"},
-    {&arch_x86_64, 16, "rip"},    {&arch_x86_64, 17, "xmm0"},   {&arch_x86_64, 32, "xmm15"},
-    {&arch_x86_64, 33, "st0"},    {&arch_x86_64, 40, "st7"},    {&arch_x86_64, 49, "eflags"},
-    {&arch_x86_64, 50, "es"},     {&arch_x86_64, 55, "gs"},     {&arch_x86_64, 58, "fs_base"},
-    {&arch_x86_64, 59, "gs_base"}, {&arch_x86_64, 64, "mxcsr"},  {&arch_x86_64, 65, "fctrl"},
-    {&arch_x86_64, 66, "fstat"},  {&arch_x86_64, 41, NULL},     {&arch_x86_64, -1, NULL},
-    {&arch_x86_64, 1000, NULL},   {&arch_aarch64, 0, "x0"},     {&arch_aarch64, 29, "x29"},
-    {&arch_aarch64, 31, "sp"},    {&arch_aarch64, 64, "v0"},    {&arch_aarch64, 95, "v31"},
-    {&arch_aarch64, 96, NULL},    {&arch_aarch64, 33, NULL},
+    {&arch_x86_64, 0, "rax"},      {&arch_x86_64, 1, "rdx"},    {&arch_x86_64, 2, "rcx"},
+    {&arch_x86_64, 3, "rbx"},      {&arch_x86_64, 4, "rsi"},    {&arch_x86_64, 5, "rdi"},
+    {&arch_x86_64, 6, "rbp"},      {&arch_x86_64, 7, "rsp"},    {&arch_x86_64, 14, "r14"},
+    {&arch_x86_64, 16, "rip"},     {&arch_x86_64, 17, "xmm0"},  {&arch_x86_64, 32, "xmm15"},
+    {&arch_x86_64, 33, "st0"},     {&arch_x86_64, 40, "st7"},   {&arch_x86_64, 49, "eflags"},
+    {&arch_x86_64, 50, "es"},      {&arch_x86_64, 55, "gs"},    {&arch_x86_64, 58, "fs_base"},
+    {&arch_x86_64, 59, "gs_base"}, {&arch_x86_64, 64, "mxcsr"}, {&arch_x86_64, 65, "fctrl"},
+    {&arch_x86_64, 66, "fstat"},   {&arch_x86_64, 41, NULL},    {&arch_x86_64, -1, NULL},
+    {&arch_x86_64, 1000, NULL},    {&arch_aarch64, 0, "x0"},    {&arch_aarch64, 29, "x29"},
+    {&arch_aarch64, 31, "sp"},     {&arch_aarch64, 64, "v0"},   {&arch_aarch64, 95, "v31"},
+    {&arch_aarch64, 96, NULL},     {&arch_aarch64, 33, NULL},
 };
 
 START_TEST(test_dwarf_lookup)
@@ -177,16 +179,20 @@ START_TEST(test_lldb_generics)
         const struct arch_desc *arch;
         const char *generic, *name;
     } g[] = {
-        {&arch_x86_64, "pc", "rip"},   {&arch_x86_64, "sp", "rsp"},    {&arch_x86_64, "fp", "rbp"},
-        {&arch_x86_64, "flags", "eflags"}, {&arch_x86_64, "arg1", "rdi"}, {&arch_x86_64, "arg2", "rsi"},
-        {&arch_x86_64, "arg3", "rdx"}, {&arch_x86_64, "arg4", "rcx"},  {&arch_x86_64, "arg5", "r8"},
-        {&arch_x86_64, "arg6", "r9"},  {&arch_aarch64, "pc", "pc"},    {&arch_aarch64, "sp", "sp"},
-        {&arch_aarch64, "fp", "x29"},  {&arch_aarch64, "ra", "x30"},   {&arch_aarch64, "arg1", "x0"},
+        {&arch_x86_64, "pc", "rip"},   {&arch_x86_64, "sp", "rsp"},
+        {&arch_x86_64, "fp", "rbp"},   {&arch_x86_64, "flags", "eflags"},
+        {&arch_x86_64, "arg1", "rdi"}, {&arch_x86_64, "arg2", "rsi"},
+        {&arch_x86_64, "arg3", "rdx"}, {&arch_x86_64, "arg4", "rcx"},
+        {&arch_x86_64, "arg5", "r8"},  {&arch_x86_64, "arg6", "r9"},
+        {&arch_aarch64, "pc", "pc"},   {&arch_aarch64, "sp", "sp"},
+        {&arch_aarch64, "fp", "x29"},  {&arch_aarch64, "ra", "x30"},
+        {&arch_aarch64, "arg1", "x0"},
     };
     for (size_t k = 0; k < sizeof g / sizeof g[0]; k++) {
         int found = -1;
         for (unsigned i = 0; i < g[k].arch->nregs; i++)
-            if (g[k].arch->regs[i].generic && strcmp(g[k].arch->regs[i].generic, g[k].generic) == 0) {
+            if (g[k].arch->regs[i].generic &&
+                strcmp(g[k].arch->regs[i].generic, g[k].generic) == 0) {
                 ck_assert_int_eq(found, -1); /* each generic names one register */
                 found = (int)i;
             }
@@ -211,36 +217,55 @@ START_TEST(test_x86_regset_offsets)
         enum arch_regset set;
         size_t off, len;
     } e[] = {
-        {"rax", ARCH_REGSET_GPR, UOFF(rax), 8},       {"rbx", ARCH_REGSET_GPR, UOFF(rbx), 8},
-        {"rcx", ARCH_REGSET_GPR, UOFF(rcx), 8},       {"rdx", ARCH_REGSET_GPR, UOFF(rdx), 8},
-        {"rsi", ARCH_REGSET_GPR, UOFF(rsi), 8},       {"rdi", ARCH_REGSET_GPR, UOFF(rdi), 8},
-        {"rbp", ARCH_REGSET_GPR, UOFF(rbp), 8},       {"rsp", ARCH_REGSET_GPR, UOFF(rsp), 8},
-        {"r8", ARCH_REGSET_GPR, UOFF(r8), 8},         {"r9", ARCH_REGSET_GPR, UOFF(r9), 8},
-        {"r10", ARCH_REGSET_GPR, UOFF(r10), 8},       {"r11", ARCH_REGSET_GPR, UOFF(r11), 8},
-        {"r12", ARCH_REGSET_GPR, UOFF(r12), 8},       {"r13", ARCH_REGSET_GPR, UOFF(r13), 8},
-        {"r14", ARCH_REGSET_GPR, UOFF(r14), 8},       {"r15", ARCH_REGSET_GPR, UOFF(r15), 8},
-        {"rip", ARCH_REGSET_GPR, UOFF(rip), 8},       {"eflags", ARCH_REGSET_GPR, UOFF(eflags), 4},
-        {"cs", ARCH_REGSET_GPR, UOFF(cs), 4},         {"ss", ARCH_REGSET_GPR, UOFF(ss), 4},
-        {"ds", ARCH_REGSET_GPR, UOFF(ds), 4},         {"es", ARCH_REGSET_GPR, UOFF(es), 4},
-        {"fs", ARCH_REGSET_GPR, UOFF(fs), 4},         {"gs", ARCH_REGSET_GPR, UOFF(gs), 4},
+        {"rax", ARCH_REGSET_GPR, UOFF(rax), 8},
+        {"rbx", ARCH_REGSET_GPR, UOFF(rbx), 8},
+        {"rcx", ARCH_REGSET_GPR, UOFF(rcx), 8},
+        {"rdx", ARCH_REGSET_GPR, UOFF(rdx), 8},
+        {"rsi", ARCH_REGSET_GPR, UOFF(rsi), 8},
+        {"rdi", ARCH_REGSET_GPR, UOFF(rdi), 8},
+        {"rbp", ARCH_REGSET_GPR, UOFF(rbp), 8},
+        {"rsp", ARCH_REGSET_GPR, UOFF(rsp), 8},
+        {"r8", ARCH_REGSET_GPR, UOFF(r8), 8},
+        {"r9", ARCH_REGSET_GPR, UOFF(r9), 8},
+        {"r10", ARCH_REGSET_GPR, UOFF(r10), 8},
+        {"r11", ARCH_REGSET_GPR, UOFF(r11), 8},
+        {"r12", ARCH_REGSET_GPR, UOFF(r12), 8},
+        {"r13", ARCH_REGSET_GPR, UOFF(r13), 8},
+        {"r14", ARCH_REGSET_GPR, UOFF(r14), 8},
+        {"r15", ARCH_REGSET_GPR, UOFF(r15), 8},
+        {"rip", ARCH_REGSET_GPR, UOFF(rip), 8},
+        {"eflags", ARCH_REGSET_GPR, UOFF(eflags), 4},
+        {"cs", ARCH_REGSET_GPR, UOFF(cs), 4},
+        {"ss", ARCH_REGSET_GPR, UOFF(ss), 4},
+        {"ds", ARCH_REGSET_GPR, UOFF(ds), 4},
+        {"es", ARCH_REGSET_GPR, UOFF(es), 4},
+        {"fs", ARCH_REGSET_GPR, UOFF(fs), 4},
+        {"gs", ARCH_REGSET_GPR, UOFF(gs), 4},
         {"orig_rax", ARCH_REGSET_GPR, UOFF(orig_rax), 8},
         {"fs_base", ARCH_REGSET_GPR, UOFF(fs_base), 8},
         {"gs_base", ARCH_REGSET_GPR, UOFF(gs_base), 8},
-        {"fctrl", ARCH_REGSET_FPR, FXOFF(cwd), 2},    {"fstat", ARCH_REGSET_FPR, FXOFF(swd), 2},
-        {"ftag", ARCH_REGSET_FTAG, FXOFF(ftw), 1},    {"fop", ARCH_REGSET_FPR, FXOFF(fop), 2},
-        {"fioff", ARCH_REGSET_FPR, FXOFF(rip), 4},    {"fiseg", ARCH_REGSET_FPR, FXOFF(rip) + 4, 2},
-        {"fooff", ARCH_REGSET_FPR, FXOFF(rdp), 4},    {"foseg", ARCH_REGSET_FPR, FXOFF(rdp) + 4, 2},
-        {"mxcsr", ARCH_REGSET_FPR, FXOFF(mxcsr), 4},  {"st0", ARCH_REGSET_FPR, FXOFF(st_space), 10},
+        {"fctrl", ARCH_REGSET_FPR, FXOFF(cwd), 2},
+        {"fstat", ARCH_REGSET_FPR, FXOFF(swd), 2},
+        {"ftag", ARCH_REGSET_FTAG, FXOFF(ftw), 1},
+        {"fop", ARCH_REGSET_FPR, FXOFF(fop), 2},
+        {"fioff", ARCH_REGSET_FPR, FXOFF(rip), 4},
+        {"fiseg", ARCH_REGSET_FPR, FXOFF(rip) + 4, 2},
+        {"fooff", ARCH_REGSET_FPR, FXOFF(rdp), 4},
+        {"foseg", ARCH_REGSET_FPR, FXOFF(rdp) + 4, 2},
+        {"mxcsr", ARCH_REGSET_FPR, FXOFF(mxcsr), 4},
+        {"st0", ARCH_REGSET_FPR, FXOFF(st_space), 10},
         {"st3", ARCH_REGSET_FPR, FXOFF(st_space) + 48, 10},
         {"xmm0", ARCH_REGSET_FPR, FXOFF(xmm_space), 16},
         {"xmm9", ARCH_REGSET_FPR, FXOFF(xmm_space) + 144, 16},
-        {"ymm0h", ARCH_REGSET_XSTATE, 576, 16},      {"ymm15h", ARCH_REGSET_XSTATE, 576 + 240, 16},
+        {"ymm0h", ARCH_REGSET_XSTATE, 576, 16},
+        {"ymm15h", ARCH_REGSET_XSTATE, 576 + 240, 16},
     };
     for (size_t k = 0; k < sizeof e / sizeof e[0]; k++) {
         int regno = arch_regno_by_name(&arch_x86_64_avx, e[k].name);
         ck_assert_msg(regno >= 0, "%s", e[k].name);
         const struct arch_reg *r = &arch_x86_64_avx.regs[regno];
-        ck_assert_msg(r->regset == e[k].set && r->regset_off == e[k].off && r->regset_len == e[k].len,
+        ck_assert_msg(r->regset == e[k].set && r->regset_off == e[k].off &&
+                          r->regset_len == e[k].len,
                       "%s: set %d off %u len %u, expected %d %zu %zu", r->name, r->regset,
                       r->regset_off, r->regset_len, e[k].set, e[k].off, e[k].len);
     }
@@ -259,10 +284,10 @@ START_TEST(test_aarch64_regset_offsets)
         enum arch_regset set;
         unsigned off, len;
     } e[] = {
-        {"x0", ARCH_REGSET_GPR, 0, 8},       {"x30", ARCH_REGSET_GPR, 240, 8},
-        {"sp", ARCH_REGSET_GPR, 248, 8},     {"pc", ARCH_REGSET_GPR, 256, 8},
-        {"cpsr", ARCH_REGSET_GPR, 264, 4},   {"v0", ARCH_REGSET_FPR, 0, 16},
-        {"v31", ARCH_REGSET_FPR, 496, 16},   {"fpsr", ARCH_REGSET_FPR, 512, 4},
+        {"x0", ARCH_REGSET_GPR, 0, 8},     {"x30", ARCH_REGSET_GPR, 240, 8},
+        {"sp", ARCH_REGSET_GPR, 248, 8},   {"pc", ARCH_REGSET_GPR, 256, 8},
+        {"cpsr", ARCH_REGSET_GPR, 264, 4}, {"v0", ARCH_REGSET_FPR, 0, 16},
+        {"v31", ARCH_REGSET_FPR, 496, 16}, {"fpsr", ARCH_REGSET_FPR, 512, 4},
         {"fpcr", ARCH_REGSET_FPR, 516, 4},
     };
     for (size_t k = 0; k < sizeof e / sizeof e[0]; k++) {
@@ -368,7 +393,8 @@ static const char *xml_check(const char *doc, struct xml_info *info)
                 if (!xml_attr(p, end, "bitsize", v, sizeof v))
                     return "reg without bitsize";
                 info->reg_bits[i] = strtol(v, NULL, 10);
-                info->reg_num[i] = xml_attr(p, end, "regnum", v, sizeof v) ? strtol(v, NULL, 10) : -1;
+                info->reg_num[i] =
+                    xml_attr(p, end, "regnum", v, sizeof v) ? strtol(v, NULL, 10) : -1;
                 info->nregs++;
             } else if (strcmp(name, "feature") == 0 && info->nfeatures < MAX_XML_FEATURES) {
                 if (!xml_attr(p, end, "name", info->feature[info->nfeatures],
@@ -460,8 +486,8 @@ START_TEST(test_target_xml_features)
         ck_assert_str_eq(info.feature[i], a64[i]);
     /* The types gdb's own 64bit-core.xml / 64bit-sse.xml define, used by the registers. */
     static const char *const types[] = {"<flags id=\"i386_eflags\"", "<flags id=\"i386_mxcsr\"",
-                                        "<union id=\"vec128\"", "type=\"i387_ext\"",
-                                        "type=\"code_ptr\"", "type=\"data_ptr\""};
+                                        "<union id=\"vec128\"",      "type=\"i387_ext\"",
+                                        "type=\"code_ptr\"",         "type=\"data_ptr\""};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         ck_assert_msg(strstr(arch_x86_64.target_xml, types[i]) != NULL, "%s", types[i]);
 }
@@ -517,6 +543,7 @@ struct dr7_case {
     uint64_t dr7; /* from 0 */
 };
 
+// clang-format off
 static const struct dr7_case dr7_cases[] = {
     /* enable bit 2*slot, LE 0x100, R/W at 16+4*slot, LEN at 18+4*slot */
     {0, ARCH_DR_EXEC, 1, 0x101},
@@ -533,6 +560,7 @@ static const struct dr7_case dr7_cases[] = {
     {3, ARCH_DR_WRITE, 3, 0}, /* bad length: unchanged */
     {4, ARCH_DR_WRITE, 4, 0}, /* bad slot: unchanged */
 };
+// clang-format on
 
 START_TEST(test_dr7_set)
 {
@@ -622,8 +650,10 @@ static Suite *arch_suite(void)
     TCase *tc = tcase_create("tables");
     tcase_add_loop_test(tc, test_g_layout_contiguous, 0, N_ARCHES);
     tcase_add_test(tc, test_g_len);
-    tcase_add_loop_test(tc, test_reg_numbering, 0, (int)(sizeof reg_expects / sizeof reg_expects[0]));
-    tcase_add_loop_test(tc, test_dwarf_lookup, 0, (int)(sizeof dwarf_expects / sizeof dwarf_expects[0]));
+    tcase_add_loop_test(tc, test_reg_numbering, 0,
+                        (int)(sizeof reg_expects / sizeof reg_expects[0]));
+    tcase_add_loop_test(tc, test_dwarf_lookup, 0,
+                        (int)(sizeof dwarf_expects / sizeof dwarf_expects[0]));
     tcase_add_loop_test(tc, test_dwarf_unique, 0, N_ARCHES);
     tcase_add_test(tc, test_lldb_generics);
 #if defined(__x86_64__)

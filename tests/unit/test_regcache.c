@@ -1,9 +1,10 @@
 /*
- * tests/unit/test_regcache.c - stub/regcache.c and stub/hwdebug.c against real traced children: the child
- * loads known values (xmm0, ymm1, an x87 stack) and stops itself; the test reads them through the regcache,
- * cross-checks the GPRs with PTRACE_PEEKUSER, writes registers and sees the child use them; then hardware
- * watchpoints and breakpoints fire in a child and DR6 names the slot. The debug-register table logic is
- * also tested without a child. x86-64 only (the tests are skipped elsewhere).
+ * tests/unit/test_regcache.c - stub/regcache.c and stub/hwdebug.c against real traced children: the
+ * child loads known values (xmm0, ymm1, an x87 stack) and stops itself; the test reads them through
+ * the regcache, cross-checks the GPRs with PTRACE_PEEKUSER, writes registers and sees the child use
+ * them; then hardware watchpoints and breakpoints fire in a child and DR6 names the slot. The
+ * debug-register table logic is also tested without a child. x86-64 only (the tests are skipped
+ * elsewhere).
  */
 #include <check.h>
 #include <errno.h>
@@ -93,9 +94,9 @@ static const uint8_t ymm_pattern[32] = {
     0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
 };
 
-/* Loads xmm0 (and ymm1 when AVX is there), pushes 1.0 and 0.0 on the x87 stack, stops itself with a raw
- * kill(getpid(), SIGSTOP) so no library code runs between, then exits with whatever rax the syscall
- * "returned" - the tracer rewrites it. */
+/* Loads xmm0 (and ymm1 when AVX is there), pushes 1.0 and 0.0 on the x87 stack, stops itself with a
+ * raw kill(getpid(), SIGSTOP) so no library code runs between, then exits with whatever rax the
+ * syscall "returned" - the tracer rewrites it. */
 static void regs_child(void)
 {
     long pid = getpid(), ret;
@@ -147,9 +148,9 @@ START_TEST(test_regcache_live)
     uint8_t v[16];
     ck_assert_int_eq(regcache_read(&rc, regno(arch, "xmm0"), v, 16), 0);
     ck_assert_mem_eq(v, ymm_pattern, 16);
-    ck_assert_uint_eq(read_u64(&rc, "fctrl"), 0x37f); /* finit */
+    ck_assert_uint_eq(read_u64(&rc, "fctrl"), 0x37f);         /* finit */
     ck_assert_uint_eq((read_u64(&rc, "fstat") >> 11) & 7, 6); /* TOP after two pushes */
-    /* physical 7 = ST(1) = 1.0 valid (00), physical 6 = ST(0) = 0.0 zero (01), the rest empty (11) */
+    /* physical 7 = ST(1) = 1.0: valid (00); physical 6 = ST(0) = 0.0: zero (01); rest empty (11) */
     ck_assert_uint_eq(read_u64(&rc, "ftag"), 0x1fff);
     static const uint8_t one[10] = {0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f}, zero[10] = {0};
     uint8_t st[10];
@@ -331,11 +332,13 @@ START_TEST(test_hwdebug_live)
 
     int status = cont_and_wait(pid);
     ck_assert_msg(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP, "status %#x", status);
-    ck_assert_uint_eq(peek_user(pid, offsetof(struct user, u_debugreg[6])) & ARCH_X86_DR6_HIT_MASK, 0x2);
+    ck_assert_uint_eq(peek_user(pid, offsetof(struct user, u_debugreg[6])) & ARCH_X86_DR6_HIT_MASK,
+                      0x2);
     ck_assert_int_eq(hwdebug_check_hit(&hw, pid, &kind, &addr), 0);
     ck_assert_int_eq(kind, HWDEBUG_WRITE);
     ck_assert_uint_eq(addr, var);
-    ck_assert_uint_eq(peek_user(pid, offsetof(struct user, u_debugreg[6])) & ARCH_X86_DR6_HIT_MASK, 0);
+    ck_assert_uint_eq(peek_user(pid, offsetof(struct user, u_debugreg[6])) & ARCH_X86_DR6_HIT_MASK,
+                      0);
     /* x86 traps after the write */
     errno = 0;
     long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)var, NULL);
