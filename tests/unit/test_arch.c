@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch/arch.h"
 
@@ -493,6 +494,55 @@ START_TEST(test_target_xml_features)
 }
 END_TEST
 
+/* Real gdb loads each document (`set tdesc filename`) and its `maint print remote-registers` must
+ * show every register with our number, size and 'g' offset, and no warning. gdb 13 on Debian knows
+ * x86-64 only; gdb-multiarch reads the aarch64 document. Without them the test says so and passes.
+ */
+START_TEST(test_target_xml_in_gdb)
+{
+    const struct arch_desc *a = all_arches[_i];
+    const char *gdb = a == &arch_aarch64 ? "gdb-multiarch" : "gdb";
+    char path[] = "/tmp/test_arch_xml_XXXXXX";
+    char cmd[512], line[512];
+
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", gdb);
+    if (system(cmd) != 0) {
+        printf("test_target_xml_in_gdb: %s not installed, not checked\n", gdb);
+        return;
+    }
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    size_t len = strlen(a->target_xml);
+    ck_assert_int_eq(write(fd, a->target_xml, len), (ssize_t)len);
+    close(fd);
+    snprintf(cmd, sizeof cmd,
+             "%s -nx -batch -ex 'set tdesc filename %s' -ex 'maint print remote-registers' 2>&1",
+             gdb, path);
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    unsigned matched = 0;
+    while (fgets(line, sizeof line, f)) {
+        ck_assert_msg(strstr(line, "warning") == NULL && strstr(line, "rror") == NULL, "gdb: %s",
+                      line);
+        char name[64], type[64];
+        unsigned nr, rel, off, size, rmt, goff;
+        if (sscanf(line, " %63s %u %u %u %u %63s %u %u", name, &nr, &rel, &off, &size, type, &rmt,
+                   &goff) != 8)
+            continue;
+        int regno = arch_regno_by_name(a, name);
+        if (regno < 0)
+            continue; /* gdb's pseudo registers (eax, ymm0, w0...) have no remote number */
+        const struct arch_reg *r = &a->regs[regno];
+        ck_assert_msg(rmt == (unsigned)regno && goff == r->g_off && size == r->size_bits / 8,
+                      "%s: gdb says remote %u offset %u size %u", name, rmt, goff, size);
+        matched++;
+    }
+    pclose(f);
+    unlink(path);
+    ck_assert_uint_eq(matched, a->nregs);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ lookups and trap facts */
 
 START_TEST(test_lookups)
@@ -668,6 +718,7 @@ static Suite *arch_suite(void)
     tcase_add_test(tc, test_xml_checker_rejects);
     tcase_add_loop_test(tc, test_target_xml, 0, N_ARCHES);
     tcase_add_test(tc, test_target_xml_features);
+    tcase_add_loop_test(tc, test_target_xml_in_gdb, 0, N_ARCHES);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("x86_debug_registers");
