@@ -52,6 +52,12 @@ int rsp_client_request(struct rsp_client *c, const void *payload, size_t len, st
     RSP_MUST_CHECK;
 int rsp_client_requestf(struct rsp_client *c, struct rsp_buf *reply, const char *fmt, ...)
     RSP_MUST_CHECK __attribute__((format(printf, 3, 4)));
+/* Added by the codec/client engineer (additive): the timeout rsp_client_request and the memory and
+ * qXfer helpers use for each wait for reply bytes; -1 (the default) waits without limit. */
+void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms);
+/* Added (additive): takes the oldest queued '%' notification payload (e.g. "Stop:T05...") into out.
+ * false when none is queued. Notifications are queued while waiting for acks and replies. */
+bool rsp_client_notification(struct rsp_client *c, struct rsp_buf *out);
 /* Sends the 0x03 interrupt byte. */
 int rsp_client_interrupt(struct rsp_client *c) RSP_MUST_CHECK;
 
