@@ -38,14 +38,24 @@
 #define FX_FOP_OFF 6u
 #define FX_ST_OFF 32u
 
+/* After a failed fetch: EIO/EINVAL/ENODEV mean the kernel or CPU lacks this register set. */
 static int ptrace_errno(void)
 {
     int e = errno;
     if (e == ESRCH)
         return -ESRCH;
-    /* EIO/EINVAL/ENODEV: the kernel or CPU lacks this register set. */
     if (e == EIO || e == EINVAL || e == ENODEV || e == EOPNOTSUPP)
         return -ENOENT;
+    return e ? -e : -EIO;
+}
+
+/* After a failed store the set exists: EIO/EINVAL mean the kernel refused a value (a bad segment
+ * selector, an fs_base outside user space). */
+static int ptrace_store_errno(void)
+{
+    int e = errno;
+    if (e == EIO || e == EINVAL)
+        return -EINVAL;
     return e ? -e : -EIO;
 }
 
@@ -62,7 +72,7 @@ static int set_regset(pid_t tid, int note, void *buf, size_t len)
 {
     struct iovec iov = {.iov_base = buf, .iov_len = len};
     if (ptrace(PTRACE_SETREGSET, tid, (void *)(long)note, &iov) == -1)
-        return ptrace_errno();
+        return ptrace_store_errno();
     return 0;
 }
 
@@ -104,7 +114,7 @@ static int store_gpr(struct regcache *rc)
     rc->gpr_valid = false; /* the kernel may sanitize what we wrote: read it back next time */
 #if defined(__x86_64__)
     if (ptrace(PTRACE_SETREGS, rc->tid, NULL, rc->gpr) == -1)
-        return ptrace_errno();
+        return ptrace_store_errno();
     return 0;
 #else
     return set_regset(rc->tid, NT_PRSTATUS, rc->gpr, 272); /* sizeof(struct user_pt_regs) */
@@ -134,7 +144,7 @@ static int store_fpr(struct regcache *rc)
     rc->fpr_valid = rc->xstate_valid = false;
 #if defined(__x86_64__)
     if (ptrace(PTRACE_SETFPREGS, rc->tid, NULL, rc->fpr) == -1)
-        return ptrace_errno();
+        return ptrace_store_errno();
     return 0;
 #else
     return set_regset(rc->tid, NT_PRFPREG, rc->fpr, 528); /* sizeof(struct user_fpsimd_state) */

@@ -204,6 +204,16 @@ START_TEST(test_regcache_live)
     regcache_invalidate(&rc);
     ck_assert_uint_eq(read_u64(&rc, "ftag"), 0x3fff);
 
+    /* values the kernel refuses */
+    uint8_t bad[8] = {0, 0, 0, 0, 0, 0x80, 0xff, 0xff}; /* a kernel address */
+    ck_assert_int_eq(regcache_write(&rc, regno(arch, "fs_base"), bad, 8), -EINVAL);
+    uint8_t bad_cs[4] = {0x34, 0x12, 0, 0}; /* RPL 0: not a user selector */
+    ck_assert_int_eq(regcache_write(&rc, regno(arch, "cs"), bad_cs, 4), -EINVAL);
+    ck_assert_int_eq(regcache_write(&rc, regno(arch, "rax"), bad, 4), -EINVAL); /* wrong size */
+    regcache_invalidate(&rc);
+    ck_assert_uint_eq(read_u64(&rc, "fs_base"), fs_base);
+    ck_assert_uint_eq(read_u64(&rc, "cs"), 0x33);
+
     ck_assert_int_eq(regcache_set_pc(&rc, rip), 0);
     ck_assert_int_eq(regcache_get_pc(&rc, &pc), 0);
     ck_assert_uint_eq(pc, rip);
