@@ -1,0 +1,43 @@
+/* sym/cfi.h - call frame information from .debug_frame (Go emits .debug_frame, not .eh_frame): for a
+ * pc, how to compute the CFA and where each register of the caller, above all the return address,
+ * was saved. For the unwinder in goruntime/. Registers are DWARF numbers (arch/ maps them). */
+#ifndef GOSTUB_SYM_CFI_H
+#define GOSTUB_SYM_CFI_H
+
+#include "frontend/sym/image.h"
+
+enum sym_cfi_rule_kind {
+    SYM_CFI_UNDEFINED, /* not recoverable (for the return address: outermost frame) */
+    SYM_CFI_SAME,      /* unchanged in the caller */
+    SYM_CFI_OFFSET,    /* saved at CFA + offset */
+    SYM_CFI_VAL_OFFSET, /* the value is CFA + offset */
+    SYM_CFI_REGISTER,  /* saved in register regno */
+    SYM_CFI_EXPR,      /* saved at the address computed by expr */
+    SYM_CFI_VAL_EXPR,  /* the value is computed by expr */
+    SYM_CFI_CFA_REG,   /* for the CFA only: regno + offset */
+    SYM_CFI_CFA_EXPR   /* for the CFA only: computed by expr */
+};
+
+struct sym_cfi_rule {
+    enum sym_cfi_rule_kind kind;
+    unsigned regno;
+    int64_t offset;
+    const uint8_t *expr; /* valid until sym_image_free */
+    size_t expr_len;
+};
+
+struct sym_cfi_row {
+    uint64_t lo, hi;       /* the rule set holds for pcs in [lo, hi) */
+    uint64_t fde_lo, fde_hi; /* the FDE's range (the function) */
+    struct sym_cfi_rule cfa;
+    unsigned ra_regno; /* the return address column (x86-64: 16, arm64: 30) */
+    struct sym_cfi_rule ra;
+};
+
+/* The CFA and return-address rules at PC. 0, -ENOENT (no FDE covers PC), -EINVAL (malformed). */
+SYM_MUST_CHECK int sym_cfi_at(struct sym_image *img, uint64_t pc, struct sym_cfi_row *out);
+/* The rule for DWARF register REGNO at PC. */
+SYM_MUST_CHECK int sym_cfi_reg_rule(struct sym_image *img, uint64_t pc, unsigned regno,
+                                    struct sym_cfi_rule *out);
+
+#endif

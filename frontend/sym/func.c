@@ -1,0 +1,151 @@
+/* sym/func.c - functions by name and by address over the name index of dwarf.c, and the chain of
+ * inlined subroutines at an address, found by walking only the one function's DIE subtree. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "frontend/sym/priv.h"
+
+int sym_func_by_name(struct sym_image *img, const char *name, const struct sym_func **out)
+{
+    int rc = sym_names_load(img);
+    if (rc != 0)
+        return rc;
+    size_t first, end;
+    sym_names_equal_range(img, name, &first, &end);
+    for (size_t i = first; i < end; i++) {
+        if (img->names[i].tag != DW_TAG_subprogram)
+            continue;
+        /* A concrete function is in funcs; find it by DIE offset (a linear scan is fine: name
+         * lookups are rare, address lookups are not). */
+        for (size_t k = 0; k < img->nfuncs; k++)
+            if (img->funcs[k].die == img->names[i].off) {
+                *out = &img->funcs[k];
+                return 0;
+            }
+    }
+    return -ENOENT;
+}
+
+int sym_func_by_addr(struct sym_image *img, uint64_t addr, const struct sym_func **out)
+{
+    int rc = sym_names_load(img);
+    if (rc != 0)
+        return rc;
+    size_t lo = 0, hi = img->nfuncs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->funcs[mid].lowpc <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || addr >= img->funcs[lo - 1].highpc)
+        return -ENOENT;
+    *out = &img->funcs[lo - 1];
+    return 0;
+}
+
+int sym_func_count(struct sym_image *img, size_t *count)
+{
+    int rc = sym_names_load(img);
+    if (rc == 0)
+        *count = img->nfuncs;
+    return rc;
+}
+
+int sym_func_at(struct sym_image *img, size_t index, const struct sym_func **out)
+{
+    int rc = sym_names_load(img);
+    if (rc != 0)
+        return rc;
+    if (index >= img->nfuncs)
+        return -ENOENT;
+    *out = &img->funcs[index];
+    return 0;
+}
+
+/* Descends from DIE (a subprogram, lexical block or inlined subroutine) into the child containing
+ * PC, recording inlined subroutines outermost first into CHAIN. */
+static int walk_inlines(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc,
+                        struct sym_inline *chain, size_t max, size_t *n, int depth)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die child = NULL;
+    if (depth > SYM_MAX_DEPTH)
+        return -EINVAL;
+    int r = dwarf_child(die, &child, &err);
+    if (r == DW_DLV_ERROR)
+        return sym_dw_fail(img, err);
+    int rc = 0;
+    while (r == DW_DLV_OK) {
+        Dwarf_Half tag = 0;
+        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
+            rc = sym_dw_fail(img, err);
+            dwarf_dealloc_die(child);
+            break;
+        }
+        bool none = false;
+        if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
+            sym_die_has_pc(img, cu, child, pc, &none)) {
+            if (tag == DW_TAG_inlined_subroutine) {
+                if (*n < max) {
+                    struct sym_inline *e = &chain[*n];
+                    memset(e, 0, sizeof(*e));
+                    e->name = sym_die_name(img, child);
+                    Dwarf_Off off = 0;
+                    (void)dwarf_dieoffset(child, &off, &err);
+                    e->die = off;
+                    if (sym_die_pc_range(img, child, &e->lowpc, &e->highpc) != 0)
+                        e->lowpc = e->highpc = 0;
+                    uint64_t file = 0, line = 0;
+                    if (sym_die_udata(img, child, DW_AT_call_line, &line) == 0)
+                        e->call_line = (uint32_t)line;
+                    if (sym_die_udata(img, child, DW_AT_call_file, &file) == 0 &&
+                        sym_cu_files(img, cu) == 0 && file >= 1 && file <= img->cus[cu].nfiles)
+                        e->call_file = img->cus[cu].files[file - 1];
+                }
+                (*n)++;
+            }
+            rc = walk_inlines(img, cu, child, pc, chain, max, n, depth + 1);
+            dwarf_dealloc_die(child);
+            break;
+        }
+        Dwarf_Die next = NULL;
+        r = dwarf_siblingof_b(img->dbg, child, 1, &next, &err);
+        dwarf_dealloc_die(child);
+        if (r == DW_DLV_ERROR)
+            return sym_dw_fail(img, err);
+        child = next;
+    }
+    return rc;
+}
+
+int sym_inline_chain(struct sym_image *img, uint64_t addr, struct sym_inline *out, size_t max,
+                     size_t *count)
+{
+    const struct sym_func *fn;
+    *count = 0;
+    int rc = sym_func_by_addr(img, addr, &fn);
+    if (rc != 0)
+        return rc;
+    Dwarf_Die die;
+    rc = sym_die_at(img, fn->die, &die);
+    if (rc != 0)
+        return rc;
+    size_t n = 0;
+    rc = walk_inlines(img, fn->cu, die, addr, out, max, &n, 0);
+    dwarf_dealloc_die(die);
+    if (rc != 0)
+        return rc;
+    /* Reverse the written part: innermost first. */
+    size_t w = n < max ? n : max;
+    for (size_t i = 0; i < w / 2; i++) {
+        struct sym_inline t = out[i];
+        out[i] = out[w - 1 - i];
+        out[w - 1 - i] = t;
+    }
+    *count = n;
+    return 0;
+}

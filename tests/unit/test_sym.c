@@ -1,0 +1,576 @@
+/* tests/unit/test_sym.c - frontend/sym/ against real Go 1.19 binaries built from
+ * tests/targets/symtest/ (by its build.sh, into the build tree, on first run): symtest (-N -l),
+ * symtest-opt (optimized, inlined, with a GNU build id) and symbig (imports much of the standard
+ * library; its open and first-lookup times are printed, never asserted). Lines are found through the
+ * "MARK:" comments of main.go. Also hostile files: garbage, empty, truncated, corrupted. */
+#include "config.h"
+
+#include <check.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frontend/sym/cfi.h"
+#include "frontend/sym/expr.h"
+#include "frontend/sym/func.h"
+#include "frontend/sym/image.h"
+#include "frontend/sym/line.h"
+#include "frontend/sym/type.h"
+#include "frontend/sym/var.h"
+
+static char dbg_path[4096], opt_path[4096], big_path[4096], src_path[4096], tmp_dir[4096];
+static struct sym_image *dbg, *opt;
+
+/* The line of main.go carrying "MARK:name" (ck_abort when absent). */
+static uint32_t mark_line(const char *name)
+{
+    FILE *f = fopen(src_path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", src_path);
+    char line[1024], want[128];
+    snprintf(want, sizeof(want), "MARK:%s", name);
+    uint32_t n = 0, found = 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        n++;
+        char *p = strstr(line, want);
+        if (p != NULL && (p[strlen(want)] == '\n' || p[strlen(want)] == '\0' ||
+                          p[strlen(want)] == ' ')) {
+            found = n;
+            break;
+        }
+    }
+    fclose(f);
+    ck_assert_msg(found != 0, "no %s in main.go", want);
+    return found;
+}
+
+/* The line of main.go starting with PREFIX. */
+static uint32_t line_starting(const char *prefix)
+{
+    FILE *f = fopen(src_path, "r");
+    ck_assert(f != NULL);
+    char line[1024];
+    uint32_t n = 0, found = 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        n++;
+        if (strncmp(line, prefix, strlen(prefix)) == 0) {
+            found = n;
+            break;
+        }
+    }
+    fclose(f);
+    ck_assert_msg(found != 0, "no line starting with %s", prefix);
+    return found;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---------------------------------------------------------------- 1. image */
+
+START_TEST(test_image_basics)
+{
+    ck_assert_uint_eq(sym_image_elf_machine(dbg), EM_X86_64);
+    ck_assert_uint_eq(sym_image_pointer_size(dbg), 8);
+    const char *goid;
+    ck_assert_int_eq(sym_image_go_build_id(dbg, &goid), 0);
+    ck_assert_msg(strchr(goid, '/') != NULL, "go build id %s", goid);
+    const uint8_t *id;
+    size_t len;
+    ck_assert_int_eq(sym_image_gnu_build_id(dbg, &id, &len), -ENOENT);
+    ck_assert_int_eq(sym_image_gnu_build_id(opt, &id, &len), 0);
+    static const uint8_t want[] = {0x5e, 0xc0, 0xff, 0xee, 0x01, 0x23,
+                                   0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+    ck_assert_uint_eq(len, sizeof(want));
+    ck_assert_mem_eq(id, want, sizeof(want));
+
+    const struct sym_section *text = sym_image_section_by_name(dbg, ".text");
+    ck_assert_ptr_nonnull(text);
+    ck_assert(text->flags & SHF_EXECINSTR);
+    uint64_t lo, hi;
+    ck_assert_int_eq(sym_image_text_range(dbg, &lo, &hi), 0);
+    ck_assert_uint_eq(lo, text->addr);
+    ck_assert_uint_eq(hi, text->addr + text->size);
+    /* Go compresses its DWARF: the reported size is the inflated one. */
+    const struct sym_section *info = sym_image_section_by_name(dbg, ".debug_info");
+    ck_assert_ptr_nonnull(info);
+    ck_assert(info->flags & SHF_COMPRESSED);
+    ck_assert_uint_gt(info->size, 100000);
+    ck_assert_ptr_null(sym_image_section_by_name(dbg, ".nosuch"));
+    size_t n = sym_image_section_count(dbg);
+    ck_assert_uint_gt(n, 10);
+    ck_assert_ptr_null(sym_image_section(dbg, n));
+}
+END_TEST
+
+START_TEST(test_image_symbols)
+{
+    const struct sym_symbol *s, *s2;
+    uint64_t off, lo, hi;
+    ck_assert_int_eq(sym_symbol_by_name(dbg, "main.main", &s), 0);
+    ck_assert_int_eq(s->kind, SYM_SYMBOL_FUNC);
+    ck_assert_uint_gt(s->size, 0);
+    ck_assert_int_eq(sym_image_text_range(dbg, &lo, &hi), 0);
+    ck_assert(s->addr >= lo && s->addr < hi);
+    ck_assert_int_eq(sym_symbol_by_addr(dbg, s->addr + s->size / 2, &s2, &off), 0);
+    ck_assert_str_eq(s2->name, "main.main");
+    ck_assert_uint_eq(off, s->size / 2);
+    ck_assert_int_eq(sym_symbol_by_addr(dbg, s->addr, &s2, &off), 0);
+    ck_assert_str_eq(s2->name, "main.main");
+    ck_assert_uint_eq(off, 0);
+    ck_assert_int_eq(sym_symbol_by_name(dbg, "main.(*T).M", &s), 0);
+    ck_assert_int_eq(sym_symbol_by_name(dbg, "runtime.allgs", &s), 0);
+    ck_assert_int_eq(s->kind, SYM_SYMBOL_OBJECT);
+    ck_assert_int_eq(sym_symbol_by_name(dbg, "no.such.symbol", &s), -ENOENT);
+    ck_assert_int_eq(sym_symbol_by_addr(dbg, 0x10, &s, &off), -ENOENT);
+    size_t count;
+    ck_assert_int_eq(sym_symbol_count(dbg, &count), 0);
+    ck_assert_uint_gt(count, 1000);
+    const struct sym_symbol *prev = NULL;
+    for (size_t i = 0; i < count; i++) {
+        ck_assert_int_eq(sym_symbol_at(dbg, i, &s), 0);
+        if (prev)
+            ck_assert_uint_le(prev->addr, s->addr);
+        prev = s;
+    }
+    ck_assert_int_eq(sym_symbol_at(dbg, count, &s), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_image_read)
+{
+    /* runtime.buildVersion is a Go string in .data pointing into .rodata. */
+    const struct sym_symbol *s;
+    ck_assert_int_eq(sym_symbol_by_name(dbg, "runtime.buildVersion", &s), 0);
+    uint64_t hdr[2];
+    ck_assert_int_eq(sym_image_read(dbg, s->addr, hdr, sizeof(hdr)), 0);
+    ck_assert_uint_gt(hdr[1], 4);
+    ck_assert_uint_lt(hdr[1], 64);
+    char buf[64] = {0};
+    ck_assert_int_eq(sym_image_read(dbg, hdr[0], buf, hdr[1]), 0);
+    ck_assert_msg(strncmp(buf, "go1.19", 6) == 0, "buildVersion %s", buf);
+    ck_assert_int_eq(sym_image_read(dbg, 0x10, buf, 4), -EFAULT);
+    /* .bss reads as zeros */
+    const struct sym_section *bss = sym_image_section_by_name(dbg, ".bss");
+    ck_assert_ptr_nonnull(bss);
+    memset(buf, 0xff, 8);
+    ck_assert_int_eq(sym_image_read(dbg, bss->addr, buf, 8), 0);
+    ck_assert_uint_eq(buf[0] | buf[7], 0);
+}
+END_TEST
+
+START_TEST(test_image_big_timing)
+{
+    double t0 = now_ms();
+    struct sym_image *big;
+    ck_assert_int_eq(sym_image_open(big_path, &big), 0);
+    double t1 = now_ms();
+    const struct sym_func *fn;
+    ck_assert_int_eq(sym_func_by_name(big, "main.main", &fn), 0);
+    uint64_t body;
+    ck_assert_int_eq(sym_func_body_addr(big, fn->lowpc, &body), 0);
+    double t2 = now_ms();
+    const struct sym_type *g;
+    uint64_t off;
+    ck_assert_int_eq(sym_field_offset(big, "runtime.g", "goid", &off, &g), 0);
+    double t3 = now_ms();
+    size_t nfuncs;
+    ck_assert_int_eq(sym_func_count(big, &nfuncs), 0);
+    fprintf(stderr,
+            "symbig (%s): open %.2f ms; first function lookup + body address %.2f ms (%zu "
+            "functions); runtime.g.goid %.2f ms\n",
+            big_path, t1 - t0, t2 - t1, nfuncs, t3 - t2);
+    sym_image_free(big);
+}
+END_TEST
+
+/* Hostile files: each must fail cleanly or open and then answer every query without crashing. */
+static int ign; /* results poke_everything does not look at */
+static void poke_everything(struct sym_image *img)
+{
+    const struct sym_func *fn;
+    const struct sym_type *t;
+    const struct sym_symbol *s;
+    struct sym_line l;
+    uint64_t a, off;
+    size_t n;
+    int64_t v;
+    struct sym_inline inl[4];
+    struct sym_cfi_row row;
+    uint64_t addrs[4];
+    ign |= sym_symbol_by_name(img, "main.main", &s);
+    ign |= sym_symbol_by_addr(img, 0x401000, &s, &off);
+    if (sym_func_by_name(img, "main.main", &fn) == 0) {
+        ign |= sym_func_body_addr(img, fn->lowpc, &a);
+        ign |= sym_line_for_addr(img, fn->lowpc, &l);
+        struct sym_var *vars;
+        if (sym_func_vars(img, fn, fn->lowpc + 8, &vars, &n) == 0)
+            free(vars);
+        ign |= sym_cfi_at(img, fn->lowpc + 8, &row);
+    }
+    ign |= sym_line_addrs(img, "main.go", 10, addrs, 4, &n, NULL);
+    ign |= sym_inline_chain(img, 0x401100, inl, 4, &n);
+    ign |= sym_type_by_name(img, "runtime.g", &t);
+    ign |= sym_field_offset(img, "runtime.g", "sched.pc", &off, &t);
+    ign |= sym_const_by_name(img, "runtime._Gwaiting", &v, NULL);
+    struct sym_global g;
+    ign |= sym_global_by_name(img, "runtime.allgs", &g);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert(f != NULL);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n);
+    ck_assert(buf != NULL);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void spit(const char *path, const void *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert(f != NULL);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    fclose(f);
+}
+
+START_TEST(test_image_hostile)
+{
+    struct sym_image *img = NULL;
+    char path[4200];
+    ck_assert_int_eq(sym_image_open("/nonexistent/file", &img), -ENOENT);
+    ck_assert_ptr_null(img);
+    ck_assert_int_eq(sym_image_open(tmp_dir, &img), -ENOEXEC); /* a directory */
+    snprintf(path, sizeof(path), "%s/garbage", tmp_dir);
+    char junk[8192];
+    for (size_t i = 0; i < sizeof(junk); i++)
+        junk[i] = (char)(i * 131 + 7);
+    spit(path, junk, sizeof(junk));
+    ck_assert_int_eq(sym_image_open(path, &img), -ENOEXEC);
+    spit(path, "", 0);
+    ck_assert_int_eq(sym_image_open(path, &img), -ENOEXEC);
+    spit(path, "\x7f" "ELF", 4);
+    ck_assert_int_eq(sym_image_open(path, &img), -ENOEXEC);
+
+    size_t len;
+    char *orig = slurp(dbg_path, &len);
+    /* Truncations: inside the header, the program headers, .text, DWARF, the symbol table. */
+    const size_t cuts[] = {16, 63, 64, 200, 4096, len / 4, len / 2, len * 3 / 4, len - 4096,
+                           len - 1};
+    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+        spit(path, orig, cuts[i]);
+        int rc = sym_image_open(path, &img);
+        ck_assert_msg(rc == 0 || rc == -ENOEXEC, "cut %zu: %d", cuts[i], rc);
+        if (rc == 0) {
+            poke_everything(img);
+            sym_image_free(img);
+        }
+    }
+    /* Corruptions: bytes flipped across the file (deterministic pseudo-random). */
+    uint32_t seed = 12345;
+    for (int round = 0; round < 12; round++) {
+        char *copy = malloc(len);
+        ck_assert(copy != NULL);
+        memcpy(copy, orig, len);
+        for (int k = 0; k < 64; k++) {
+            seed = seed * 1103515245 + 12345;
+            size_t at = (round < 4 ? (seed >> 4) % 4096 : (seed >> 4) % len);
+            copy[at] = (char)(copy[at] ^ (char)(seed >> 24 | 1));
+        }
+        spit(path, copy, len);
+        free(copy);
+        int rc = sym_image_open(path, &img);
+        ck_assert_msg(rc == 0 || rc == -ENOEXEC, "round %d: %d", round, rc);
+        if (rc == 0) {
+            poke_everything(img);
+            sym_image_free(img);
+        }
+    }
+    free(orig);
+    unlink(path);
+    sym_image_free(NULL);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- 2. lines */
+
+START_TEST(test_line_for_addr)
+{
+    const struct sym_func *fn;
+    struct sym_line l;
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.main", &fn), 0);
+    ck_assert_int_eq(sym_line_for_addr(dbg, fn->lowpc, &l), 0);
+    ck_assert_msg(ends_with(l.file, "symtest/main.go"), "file %s", l.file);
+    ck_assert_uint_eq(l.line, line_starting("func main()"));
+    ck_assert_uint_eq(l.addr, fn->lowpc);
+    ck_assert_int_eq(sym_line_for_addr(dbg, 0x10, &l), -ENOENT);
+    /* A runtime address maps into the runtime's sources. */
+    ck_assert_int_eq(sym_func_by_name(dbg, "runtime.gopark", &fn), 0);
+    ck_assert_int_eq(sym_line_for_addr(dbg, fn->lowpc + 4, &l), 0);
+    ck_assert_msg(ends_with(l.file, "runtime/proc.go"), "file %s", l.file);
+}
+END_TEST
+
+static const char *const line_marks[] = {"Mbody", "closure", "callM", "calladd", "shadow",
+                                         "addbody"};
+
+START_TEST(test_line_addrs_roundtrip)
+{
+    const char *mark = line_marks[_i];
+    uint32_t line = mark_line(mark);
+    uint64_t addrs[16];
+    size_t n;
+    const char *file;
+    ck_assert_int_eq(sym_line_addrs(dbg, "main.go", line, addrs, 16, &n, &file), 0);
+    ck_assert_msg(n >= 1 && n <= 16, "%s: %zu addresses", mark, n);
+    ck_assert(ends_with(file, "symtest/main.go"));
+    for (size_t i = 0; i < n; i++) {
+        struct sym_line l;
+        ck_assert_int_eq(sym_line_for_addr(dbg, addrs[i], &l), 0);
+        ck_assert_msg(l.line == line, "%s: %#llx is line %u, not %u", mark,
+                      (unsigned long long)addrs[i], l.line, line);
+        ck_assert(l.is_stmt);
+        if (i > 0)
+            ck_assert_uint_lt(addrs[i - 1], addrs[i]);
+    }
+    /* The longer suffix names the same file. */
+    uint64_t again[16];
+    size_t n2;
+    ck_assert_int_eq(sym_line_addrs(dbg, "symtest/main.go", line, again, 16, &n2, NULL), 0);
+    ck_assert_uint_eq(n, n2);
+    ck_assert_mem_eq(addrs, again, n * sizeof(addrs[0]));
+}
+END_TEST
+
+START_TEST(test_line_addrs_errors)
+{
+    uint64_t addrs[4];
+    size_t n;
+    ck_assert_int_eq(sym_line_addrs(dbg, "nosuch.go", 10, addrs, 4, &n, NULL), -ENOENT);
+    ck_assert_int_eq(sym_line_addrs(dbg, "ain.go", 10, addrs, 4, &n, NULL), -ENOENT);
+    /* Line 1 is a comment. */
+    ck_assert_int_eq(sym_line_addrs(dbg, "main.go", 1, addrs, 4, &n, NULL), -ENOENT);
+    /* Several packages have a type.go (runtime, reflect, internal/reflectlite). */
+    ck_assert_int_eq(sym_line_addrs(dbg, "type.go", 10, addrs, 4, &n, NULL), -EINVAL);
+    ck_assert_int_eq(sym_line_addrs(dbg, "runtime/type.go", 1, addrs, 4, &n, NULL), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_line_func_body)
+{
+    /* Past the prologue but still in the function, on a statement. Go marks prologue_end right
+     * after the stack-bound check, so functions that call others (and so check) start their body
+     * past the entry, and leaf functions (no check) at it. */
+    static const struct {
+        const char *name;
+        bool leaf;
+    } funcs[] = {{"main.main", false}, {"main.(*T).M", true}, {"main.shadow", true},
+                 {"main.recurse", false}};
+    for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+        const char *name = funcs[i].name;
+        const struct sym_func *fn;
+        uint64_t body;
+        struct sym_line l;
+        ck_assert_int_eq(sym_func_by_name(dbg, name, &fn), 0);
+        ck_assert_int_eq(sym_func_body_addr(dbg, fn->lowpc, &body), 0);
+        ck_assert_msg(body >= fn->lowpc && body < fn->highpc, "%s: body %#llx", name,
+                      (unsigned long long)body);
+        ck_assert_msg(funcs[i].leaf == (body == fn->lowpc), "%s: body %#llx entry %#llx", name,
+                      (unsigned long long)body, (unsigned long long)fn->lowpc);
+        ck_assert_int_eq(sym_line_for_addr(dbg, body, &l), 0);
+        ck_assert(l.is_stmt);
+        ck_assert_int_eq(sym_func_body_addr(dbg, fn->lowpc + 1, &body), -ENOENT);
+    }
+    /* A breakpoint on "func main() {" lands past the prologue. */
+    const struct sym_func *fn;
+    uint64_t addrs[4], body;
+    size_t n;
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.main", &fn), 0);
+    ck_assert_int_eq(sym_func_body_addr(dbg, fn->lowpc, &body), 0);
+    ck_assert_int_eq(sym_line_addrs(dbg, "main.go", line_starting("func main()"), addrs, 4, &n,
+                                    NULL),
+                     0);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_uint_ne(addrs[0], fn->lowpc);
+}
+END_TEST
+
+static int count_files(const char *path, void *ctx)
+{
+    if (ends_with(path, "symtest/main.go"))
+        ++*(int *)ctx;
+    return 0;
+}
+
+START_TEST(test_line_files)
+{
+    int seen = 0;
+    ck_assert_int_eq(sym_files_foreach(dbg, count_files, &seen), 0);
+    ck_assert_int_ge(seen, 1);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- 3. functions */
+
+static const char *const func_names[] = {"main.main", "main.(*T).M", "main.T.V", "main.main.func1",
+                                         "main.main.func2", "main.shadow", "main.recurse",
+                                         "runtime.gopark", "fmt.Println"};
+
+START_TEST(test_func_by_name)
+{
+    const char *name = func_names[_i];
+    const struct sym_func *fn, *fn2;
+    const struct sym_symbol *s;
+    ck_assert_int_eq(sym_func_by_name(dbg, name, &fn), 0);
+    ck_assert_str_eq(fn->name, name);
+    ck_assert_uint_lt(fn->lowpc, fn->highpc);
+    /* DWARF and the ELF symbol table agree. */
+    ck_assert_int_eq(sym_symbol_by_name(dbg, name, &s), 0);
+    ck_assert_uint_eq(fn->lowpc, s->addr);
+    ck_assert_int_eq(sym_func_by_addr(dbg, fn->lowpc, &fn2), 0);
+    ck_assert_ptr_eq(fn, fn2);
+    ck_assert_int_eq(sym_func_by_addr(dbg, fn->highpc - 1, &fn2), 0);
+    ck_assert_ptr_eq(fn, fn2);
+    if (strncmp(name, "main.", 5) == 0)
+        ck_assert_str_eq(fn->cu_name, "main");
+}
+END_TEST
+
+START_TEST(test_func_misc)
+{
+    const struct sym_func *fn, *prev = NULL;
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.nosuch", &fn), -ENOENT);
+    ck_assert_int_eq(sym_func_by_name(dbg, "runtime.g", &fn), -ENOENT); /* a type */
+    ck_assert_int_eq(sym_func_by_addr(dbg, 0x10, &fn), -ENOENT);
+    size_t n;
+    ck_assert_int_eq(sym_func_count(dbg, &n), 0);
+    ck_assert_uint_gt(n, 500);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(sym_func_at(dbg, i, &fn), 0);
+        if (prev)
+            ck_assert_uint_le(prev->highpc, fn->lowpc);
+        prev = fn;
+    }
+}
+END_TEST
+
+START_TEST(test_func_inline)
+{
+    /* In the optimized build main.add is inlined into main.main at MARK:calladd. */
+    uint32_t body_line = mark_line("addbody"), call_line = mark_line("calladd");
+    uint64_t addrs[16];
+    size_t n, depth;
+    ck_assert_int_eq(sym_line_addrs(opt, "main.go", body_line, addrs, 16, &n, NULL), 0);
+    bool found = false;
+    for (size_t i = 0; i < n && i < 16; i++) {
+        const struct sym_func *fn;
+        struct sym_inline chain[4];
+        ck_assert_int_eq(sym_func_by_addr(opt, addrs[i], &fn), 0);
+        if (strcmp(fn->name, "main.main") != 0)
+            continue;
+        ck_assert_int_eq(sym_inline_chain(opt, addrs[i], chain, 4, &depth), 0);
+        ck_assert_uint_ge(depth, 1);
+        ck_assert_str_eq(chain[0].name, "main.add");
+        ck_assert_uint_eq(chain[0].call_line, call_line);
+        ck_assert_ptr_nonnull(chain[0].call_file);
+        ck_assert(ends_with(chain[0].call_file, "symtest/main.go"));
+        found = true;
+    }
+    ck_assert_msg(found, "no inlined copy of main.add in main.main");
+    /* Not inlined in the -N -l build. */
+    const struct sym_func *fn;
+    struct sym_inline chain[4];
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.main", &fn), 0);
+    ck_assert_int_eq(sym_inline_chain(dbg, fn->lowpc + 16, chain, 4, &depth), 0);
+    ck_assert_uint_eq(depth, 0);
+    ck_assert_int_eq(sym_inline_chain(dbg, 0x10, chain, 4, &depth), -ENOENT);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- main */
+
+static Suite *sym_suite(void)
+{
+    Suite *s = suite_create("sym");
+    TCase *tc = tcase_create("image");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_image_basics);
+    tcase_add_test(tc, test_image_symbols);
+    tcase_add_test(tc, test_image_read);
+    tcase_add_test(tc, test_image_big_timing);
+    tcase_add_test(tc, test_image_hostile);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("line");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_line_for_addr);
+    tcase_add_loop_test(tc, test_line_addrs_roundtrip, 0,
+                        (int)(sizeof(line_marks) / sizeof(line_marks[0])));
+    tcase_add_test(tc, test_line_addrs_errors);
+    tcase_add_test(tc, test_line_func_body);
+    tcase_add_test(tc, test_line_files);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("func");
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_func_by_name, 0,
+                        (int)(sizeof(func_names) / sizeof(func_names[0])));
+    tcase_add_test(tc, test_func_misc);
+    tcase_add_test(tc, test_func_inline);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    const char *src = getenv("top_srcdir"), *build = getenv("top_builddir");
+    if (src == NULL)
+        src = "..";
+    if (build == NULL)
+        build = ".";
+    char cmd[9000];
+    char outdir[2048];
+    snprintf(outdir, sizeof(outdir), "%s/tests/targets/symtest", build);
+    snprintf(cmd, sizeof(cmd), "sh '%s/tests/targets/symtest/build.sh' '%s' >&2", src, outdir);
+    int st = system(cmd);
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "test_sym: building the Go targets failed (%s)\n", cmd);
+        return WIFEXITED(st) && WEXITSTATUS(st) == 77 ? 77 : 1;
+    }
+    snprintf(dbg_path, sizeof(dbg_path), "%s/symtest", outdir);
+    snprintf(opt_path, sizeof(opt_path), "%s/symtest-opt", outdir);
+    snprintf(big_path, sizeof(big_path), "%s/symbig", outdir);
+    snprintf(src_path, sizeof(src_path), "%s/tests/targets/symtest/main.go", src);
+    snprintf(tmp_dir, sizeof(tmp_dir), "%s/hostile", outdir);
+    mkdir(tmp_dir, 0755);
+    if (sym_image_open(dbg_path, &dbg) != 0 || sym_image_open(opt_path, &opt) != 0) {
+        fprintf(stderr, "test_sym: cannot open %s or %s\n", dbg_path, opt_path);
+        return 1;
+    }
+    SRunner *sr = srunner_create(sym_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    sym_image_free(dbg);
+    sym_image_free(opt);
+    return failed == 0 ? 0 : 1;
+}
