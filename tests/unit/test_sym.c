@@ -508,6 +508,156 @@ START_TEST(test_func_inline)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- 4. types */
+
+static const struct {
+    const char *name;
+    enum sym_type_kind kind;
+    unsigned go_kind;
+    uint64_t size;        /* 0: not checked */
+    const char *target;   /* name of target / go_elem (NULL: not checked) */
+    const char *key;      /* go_key */
+} type_cases[] = {
+    {"runtime.g", SYM_TYPE_STRUCT, SYM_GO_STRUCT, 0, NULL, NULL},
+    {"main.Outer", SYM_TYPE_STRUCT, SYM_GO_STRUCT, 0, NULL, NULL},
+    {"string", SYM_TYPE_STRUCT, SYM_GO_STRING, 16, NULL, NULL},
+    {"[]string", SYM_TYPE_STRUCT, SYM_GO_SLICE, 24, "string", NULL},
+    {"*main.T", SYM_TYPE_POINTER, SYM_GO_POINTER, 8, "main.T", NULL},
+    {"map[string]int", SYM_TYPE_TYPEDEF, SYM_GO_MAP, 0, "int", "string"},
+    {"chan int", SYM_TYPE_TYPEDEF, SYM_GO_CHAN, 0, "int", NULL},
+    {"error", SYM_TYPE_TYPEDEF, SYM_GO_INTERFACE, 0, NULL, NULL},
+    {"interface {}", SYM_TYPE_TYPEDEF, SYM_GO_INTERFACE, 0, NULL, NULL},
+    {"[4]int32", SYM_TYPE_ARRAY, SYM_GO_ARRAY, 16, "int32", NULL},
+    {"main.Kind", SYM_TYPE_BASE, SYM_GO_INT, 8, NULL, NULL},
+    {"complex128", SYM_TYPE_BASE, SYM_GO_COMPLEX128, 16, NULL, NULL},
+    {"bool", SYM_TYPE_BASE, SYM_GO_BOOL, 1, NULL, NULL},
+    {"func(int) int", SYM_TYPE_FUNC, SYM_GO_FUNC, 0, NULL, NULL},
+};
+
+START_TEST(test_type_by_name)
+{
+    const struct sym_type *t, *t2, *x;
+    ck_assert_int_eq(sym_type_by_name(dbg, type_cases[_i].name, &t), 0);
+    ck_assert_str_eq(t->name, type_cases[_i].name);
+    ck_assert_int_eq(t->kind, type_cases[_i].kind);
+    ck_assert_uint_eq(t->go_kind, type_cases[_i].go_kind);
+    if (type_cases[_i].size)
+        ck_assert_uint_eq(t->size, type_cases[_i].size);
+    if (type_cases[_i].target) {
+        uint64_t id = t->go_elem ? t->go_elem : t->target;
+        ck_assert_int_eq(sym_type_by_id(dbg, id, &x), 0);
+        ck_assert_str_eq(x->name, type_cases[_i].target);
+    }
+    if (type_cases[_i].key) {
+        ck_assert_int_eq(sym_type_by_id(dbg, t->go_key, &x), 0);
+        ck_assert_str_eq(x->name, type_cases[_i].key);
+    }
+    /* Cached: the same object by id. */
+    ck_assert_int_eq(sym_type_by_id(dbg, t->id, &t2), 0);
+    ck_assert_ptr_eq(t, t2);
+}
+END_TEST
+
+START_TEST(test_type_struct)
+{
+    const struct sym_type *t, *ft;
+    ck_assert_int_eq(sym_type_by_name(dbg, "main.Outer", &t), 0);
+    ck_assert_uint_ge(t->nfields, 13);
+    ck_assert_str_eq(t->fields[0].name, "Base");
+    ck_assert(t->fields[0].embedded);
+    ck_assert_uint_eq(t->fields[0].offset, 0);
+    ck_assert_str_eq(t->fields[1].name, "In");
+    ck_assert(!t->fields[1].embedded);
+    ck_assert_uint_eq(t->fields[1].offset, 8);
+    for (size_t i = 1; i < t->nfields; i++)
+        ck_assert_uint_gt(t->fields[i].offset, t->fields[i - 1].offset);
+    uint64_t off;
+    ck_assert_int_eq(sym_type_field(dbg, t, "In.Tags", &off, &ft), 0);
+    ck_assert_uint_eq(off, 8 + 16); /* after In.Name (a string) */
+    ck_assert_str_eq(ft->name, "[]string");
+    ck_assert_int_eq(sym_type_field(dbg, t, "Base.ID", &off, &ft), 0);
+    ck_assert_uint_eq(off, 0);
+    ck_assert_str_eq(ft->name, "int64");
+    ck_assert_int_eq(sym_type_field(dbg, t, "In.Nope", &off, &ft), -ENOENT);
+    ck_assert_int_eq(sym_type_field(dbg, t, "Flag.x", &off, &ft), -ENOENT);
+    /* The runtime offsets the goroutine code will use. */
+    uint64_t sched, pc, gobuf_pc, goid;
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.g", "goid", &goid, &ft), 0);
+    ck_assert_uint_gt(goid, 0);
+    ck_assert_uint_eq(ft->size, 8);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.g", "sched", &sched, NULL), 0);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.g", "sched.pc", &pc, &ft), 0);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.gobuf", "pc", &gobuf_pc, NULL), 0);
+    ck_assert_uint_eq(pc, sched + gobuf_pc);
+    ck_assert_str_eq(ft->name, "uintptr");
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.g", "atomicstatus", &off, NULL), 0);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.nosuch", "goid", &off, NULL), -ENOENT);
+    /* main.Kind's values and a typedef chain resolve to a base type */
+    const struct sym_type *e, *r;
+    ck_assert_int_eq(sym_type_by_name(dbg, "error", &e), 0);
+    ck_assert_int_eq(sym_type_resolve(dbg, e, &r), 0);
+    ck_assert_int_eq(r->kind, SYM_TYPE_STRUCT);
+    ck_assert_str_eq(r->name, "runtime.iface");
+    ck_assert_int_eq(sym_type_by_name(dbg, "main.NoSuchType", &t), -ENOENT);
+    ck_assert_int_eq(sym_type_by_name(dbg, "main.main", &t), -ENOENT); /* a function */
+    ck_assert_int_eq(sym_type_by_id(dbg, 0, &t), -ENOENT);
+}
+END_TEST
+
+static const struct {
+    const char *name;
+    int64_t value;
+} const_cases[] = {
+    {"runtime._Gwaiting", 4}, {"runtime._Grunning", 2}, {"main.Answer", 42}, {"main.KindC", 2},
+};
+
+START_TEST(test_type_consts)
+{
+    int64_t v;
+    uint64_t type;
+    ck_assert_int_eq(sym_const_by_name(dbg, const_cases[_i].name, &v, &type), 0);
+    ck_assert_int_eq(v, const_cases[_i].value);
+    ck_assert_uint_ne(type, 0);
+    ck_assert_int_eq(sym_const_by_name(dbg, "main.NoSuchConst", &v, NULL), -ENOENT);
+}
+END_TEST
+
+static int count_globals(const struct sym_global *g, void *ctx)
+{
+    if (strcmp(g->name, "main.Global") == 0 || strcmp(g->name, "runtime.allgs") == 0)
+        ++*(int *)ctx;
+    return 0;
+}
+
+START_TEST(test_type_globals)
+{
+    static const char *const names[] = {"runtime.allgs", "runtime.allglen", "main.Global",
+                                        "main.Counter"};
+    for (size_t i = 0; i < 4; i++) {
+        struct sym_global g;
+        const struct sym_symbol *s;
+        ck_assert_int_eq(sym_global_by_name(dbg, names[i], &g), 0);
+        ck_assert_int_eq(sym_symbol_by_name(dbg, names[i], &s), 0);
+        ck_assert_uint_eq(g.addr, s->addr);
+        ck_assert_uint_ne(g.type, 0);
+    }
+    struct sym_global g;
+    const struct sym_type *t;
+    ck_assert_int_eq(sym_global_by_name(dbg, "main.Global", &g), 0);
+    ck_assert_int_eq(sym_type_by_id(dbg, g.type, &t), 0);
+    ck_assert_str_eq(t->name, "main.Outer");
+    ck_assert_int_eq(sym_global_by_name(dbg, "runtime.allgs", &g), 0);
+    ck_assert_int_eq(sym_type_by_id(dbg, g.type, &t), 0);
+    ck_assert_str_eq(t->name, "[]*runtime.g");
+    ck_assert_int_eq(sym_global_by_name(dbg, "main.nosuch", &g), -ENOENT);
+    ck_assert_int_eq(sym_global_by_name(dbg, "main.Answer", &g), -ENOENT); /* a constant */
+    int seen = 0;
+    ck_assert_int_eq(sym_globals_foreach(dbg, count_globals, &seen), 0);
+    ck_assert_int_eq(seen, 2);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- main */
 
 static Suite *sym_suite(void)
@@ -536,6 +686,15 @@ static Suite *sym_suite(void)
                         (int)(sizeof(func_names) / sizeof(func_names[0])));
     tcase_add_test(tc, test_func_misc);
     tcase_add_test(tc, test_func_inline);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("type");
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_type_by_name, 0,
+                        (int)(sizeof(type_cases) / sizeof(type_cases[0])));
+    tcase_add_test(tc, test_type_struct);
+    tcase_add_loop_test(tc, test_type_consts, 0,
+                        (int)(sizeof(const_cases) / sizeof(const_cases[0])));
+    tcase_add_test(tc, test_type_globals);
     suite_add_tcase(s, tc);
     return s;
 }
