@@ -1,0 +1,188 @@
+/*
+ * stub/vfile.c - host I/O (vFile, GDB manual E.13) confined to what a debugger needs from the
+ * target's machine: the target's executable, the files the target has mapped (its shared libraries,
+ * so gdb with sysroot "target:" finds their symbols), and the target's own /proc/PID/ files (so gcore
+ * can read the mappings). Read-only: every other path, and every open for writing, is EACCES.
+ * Paths are opened through /proc/PID/root so a target in another mount namespace (a container) is
+ * served its own files. Not the place for the full confinement rules of the safety issue.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stub/inferior_int.h"
+
+#define NFDS (sizeof((struct inferior *)0)->vfile_fds / sizeof(int))
+
+/* "/proc/PID/..." of the target itself, without ".." components. */
+static bool own_proc_path(const struct inferior *inf, const char *path)
+{
+    char prefix[32];
+    int n = snprintf(prefix, sizeof prefix, "/proc/%d/", (int)inf->pid);
+    return n > 0 && strncmp(path, prefix, (size_t)n) == 0 && !strstr(path, "/../") &&
+           strcmp(path + strlen(path) - (strlen(path) >= 3 ? 3 : 0), "/..") != 0;
+}
+
+static bool is_exe(const struct inferior *inf, const char *path)
+{
+    char link[64], target[4096];
+    snprintf(link, sizeof link, "/proc/%d/exe", (int)inf->pid);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0)
+        return false;
+    target[n] = '\0';
+    const char *del = " (deleted)";
+    size_t dl = strlen(del);
+    if ((size_t)n > dl && strcmp(target + n - dl, del) == 0)
+        target[n - (ssize_t)dl] = '\0';
+    return strcmp(path, target) == 0;
+}
+
+static bool is_mapped(const struct inferior *inf, const char *path)
+{
+    char maps[64], line[4096 + 256];
+    snprintf(maps, sizeof maps, "/proc/%d/maps", (int)inf->pid);
+    FILE *f = fopen(maps, "re");
+    if (!f)
+        return false;
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *p = strchr(line, '/');
+        if (!p)
+            continue;
+        p[strcspn(p, "\n")] = '\0';
+        found = strcmp(p, path) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+static int slot_fd(struct inferior *inf, int fd)
+{
+    if (fd < 0 || (size_t)fd >= NFDS || inf->vfile_fds[fd] < 0)
+        return -EBADF;
+    return inf->vfile_fds[fd];
+}
+
+static int vf_open(void *ctx, const char *path, int flags, int mode)
+{
+    struct inferior *inf = ctx;
+    (void)mode;
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND | O_EXCL)))
+        return -EACCES;
+    if (path[0] != '/' || strstr(path, "/../"))
+        return -EACCES;
+    char real[4096 + 32];
+    if (own_proc_path(inf, path)) {
+        snprintf(real, sizeof real, "%s", path);
+    } else if (!inf->exited && (is_exe(inf, path) || is_mapped(inf, path))) {
+        snprintf(real, sizeof real, "/proc/%d/root%s", (int)inf->pid, path);
+    } else {
+        return -EACCES;
+    }
+    size_t slot;
+    for (slot = 0; slot < NFDS; slot++)
+        if (inf->vfile_fds[slot] < 0)
+            break;
+    if (slot == NFDS)
+        return -EMFILE;
+    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -errno;
+    inf->vfile_fds[slot] = fd;
+    return (int)slot;
+}
+
+static int64_t vf_pread(void *ctx, int fd, uint8_t *buf, size_t len, uint64_t offset)
+{
+    int h = slot_fd(ctx, fd);
+    if (h < 0)
+        return h;
+    if (offset > INT64_MAX)
+        return 0;
+    ssize_t n = pread(h, buf, len, (off_t)offset);
+    return n < 0 ? -errno : n;
+}
+
+static int vf_close(void *ctx, int fd)
+{
+    struct inferior *inf = ctx;
+    int h = slot_fd(inf, fd);
+    if (h < 0)
+        return h;
+    close(h);
+    inf->vfile_fds[fd] = -1;
+    return 0;
+}
+
+static void put_be(uint8_t *p, uint64_t v, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++)
+        p[i] = (uint8_t)(v >> (8 * (len - 1 - i)));
+}
+
+/* GDB manual E.13.8 "struct stat": 32-bit fields except size, blksize and blocks (64-bit). */
+static int vf_fstat(void *ctx, int fd, uint8_t st[64])
+{
+    int h = slot_fd(ctx, fd);
+    struct stat sb;
+    if (h < 0)
+        return h;
+    if (fstat(h, &sb) < 0)
+        return -errno;
+    memset(st, 0, 64);
+    put_be(st + 0, (uint64_t)sb.st_dev, 4);
+    put_be(st + 4, (uint64_t)sb.st_ino, 4);
+    put_be(st + 8, sb.st_mode, 4);
+    put_be(st + 12, (uint64_t)sb.st_nlink, 4);
+    put_be(st + 16, sb.st_uid, 4);
+    put_be(st + 20, sb.st_gid, 4);
+    put_be(st + 24, (uint64_t)sb.st_rdev, 4);
+    put_be(st + 28, (uint64_t)sb.st_size, 8);
+    put_be(st + 36, (uint64_t)sb.st_blksize, 8);
+    put_be(st + 44, (uint64_t)sb.st_blocks, 8);
+    put_be(st + 52, (uint64_t)sb.st_atime, 4);
+    put_be(st + 56, (uint64_t)sb.st_mtime, 4);
+    put_be(st + 60, (uint64_t)sb.st_ctime, 4);
+    return 0;
+}
+
+static int64_t vf_readlink(void *ctx, const char *path, char *buf, size_t len)
+{
+    struct inferior *inf = ctx;
+    if (!own_proc_path(inf, path))
+        return -EACCES;
+    ssize_t n = readlink(path, buf, len);
+    return n < 0 ? -errno : n;
+}
+
+static int vf_setfs(void *ctx, int64_t pid)
+{
+    struct inferior *inf = ctx;
+    /* Every allowed path is already read through the target's own root. */
+    return pid == 0 || pid == inf->pid ? 0 : -EINVAL;
+}
+
+void vfile_close_all(struct inferior *inf)
+{
+    for (size_t i = 0; i < NFDS; i++) {
+        if (inf->vfile_fds[i] >= 0)
+            close(inf->vfile_fds[i]);
+        inf->vfile_fds[i] = -1;
+    }
+}
+
+const struct rsp_vfile_ops inf_vfile_ops = {
+    .open = vf_open,
+    .pread = vf_pread,
+    .close = vf_close,
+    .fstat = vf_fstat,
+    .readlink = vf_readlink,
+    .setfs = vf_setfs,
+};
