@@ -1,12 +1,13 @@
 /*
  * rsp/client.c - the client half of the GDB Remote Serial Protocol (what gdb does in remote.c), for
  * godbg's target layer: sending requests with acks and retransmission, receiving replies (RLE, 'O'
- * console output, '%' notifications), qSupported and no-ack negotiation, pipelined memory reads with
- * the binary 'x' form, and qXfer loops.
+ * console output, '%' notifications), qSupported and no-ack negotiation, pipelined memory reads
+ * with the binary 'x' form, and qXfer loops.
  *
- * Bytes move through the owner's io callbacks; this file makes no system calls and never blocks except
- * inside io->read. Everything the server sends is hostile: replies are bounded (RSP_CLIENT_MAX_REPLY)
- * and parsed with the cursor. Not for interpreting stop replies (stop.c) or register layouts (arch/).
+ * Bytes move through the owner's io callbacks; this file makes no system calls and never blocks
+ * except inside io->read. Everything the server sends is hostile: replies are bounded
+ * (RSP_CLIENT_MAX_REPLY) and parsed with the cursor. Not for interpreting stop replies (stop.c) or
+ * register layouts (arch/).
  */
 #include "rsp/client.h"
 
@@ -17,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest reply accepted (after RLE expansion). lldb-server's jThreadsInfo for a big Go program is the
- * largest thing we expect; memory is only committed as replies grow. */
+/* Largest reply accepted (after RLE expansion). lldb-server's jThreadsInfo for a big Go program is
+ * the largest thing we expect; memory is only committed as replies grow. */
 #define RSP_CLIENT_MAX_REPLY (16u << 20)
 /* Largest request we frame. */
 #define RSP_CLIENT_MAX_REQUEST (1u << 20)
@@ -65,12 +66,12 @@ struct rsp_client {
     size_t nfeatures;
     enum x_mode x_mode;
     enum x_write x_write;
-    size_t x_chunk;           /* bytes per 'x' request; halved after the server truncates one */
-    struct rsp_buf frame;     /* outgoing framed packet (kept for retransmission) */
-    struct rsp_buf pending;   /* a packet that arrived while waiting for an ack */
+    size_t x_chunk;         /* bytes per 'x' request; halved after the server truncates one */
+    struct rsp_buf frame;   /* outgoing framed packet (kept for retransmission) */
+    struct rsp_buf pending; /* a packet that arrived while waiting for an ack */
     bool have_pending;
-    struct rsp_buf notif;     /* queued notifications, each payload followed by a NUL */
-    struct rsp_buf tmp;       /* scratch for console text and requests */
+    struct rsp_buf notif; /* queued notifications, each payload followed by a NUL */
+    struct rsp_buf tmp;   /* scratch for console text and requests */
     struct rsp_client_stats stats;
 };
 
@@ -121,25 +122,13 @@ void rsp_client_free(struct rsp_client *c)
     free(c);
 }
 
-void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms)
-{
-    c->timeout_ms = timeout_ms;
-}
+void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms) { c->timeout_ms = timeout_ms; }
 
-bool rsp_client_noack(const struct rsp_client *c)
-{
-    return c->noack;
-}
+bool rsp_client_noack(const struct rsp_client *c) { return c->noack; }
 
-size_t rsp_client_packet_size(const struct rsp_client *c)
-{
-    return c->packet_size;
-}
+size_t rsp_client_packet_size(const struct rsp_client *c) { return c->packet_size; }
 
-void rsp_client_stats(const struct rsp_client *c, struct rsp_client_stats *out)
-{
-    *out = c->stats;
-}
+void rsp_client_stats(const struct rsp_client *c, struct rsp_client_stats *out) { *out = c->stats; }
 
 /* ------------------------------------------------------------------ bytes in and out */
 
@@ -151,7 +140,8 @@ static int write_raw(struct rsp_client *c, const uint8_t *data, size_t len)
     return rc;
 }
 
-/* The next decoder event, reading more bytes as needed. The timeout applies to each wait for bytes. */
+/* The next decoder event, reading more bytes as needed. The timeout applies to each wait for bytes.
+ */
 static int next_event(struct rsp_client *c, int timeout_ms, struct rsp_event *ev)
 {
     uint8_t in[4096];
@@ -350,9 +340,8 @@ int rsp_client_request(struct rsp_client *c, const void *payload, size_t len, st
     return rsp_client_recv(c, reply, c->timeout_ms);
 }
 
-__attribute__((format(printf, 3, 0))) static int vrequestf(struct rsp_client *c,
-                                                            struct rsp_buf *reply, const char *fmt,
-                                                            va_list ap)
+__attribute__((format(printf, 3, 0))) static int
+vrequestf(struct rsp_client *c, struct rsp_buf *reply, const char *fmt, va_list ap)
 {
     char small[256];
     va_list ap2;
@@ -405,10 +394,7 @@ int rsp_reply_error(const struct rsp_buf *reply)
     return 0;
 }
 
-bool rsp_reply_unsupported(const struct rsp_buf *reply)
-{
-    return reply->len == 0;
-}
+bool rsp_reply_unsupported(const struct rsp_buf *reply) { return reply->len == 0; }
 
 /* ------------------------------------------------------------------ qSupported */
 
@@ -527,7 +513,8 @@ int rsp_client_handshake(struct rsp_client *c, const char *our_features)
     if (rc < 0)
         goto out;
     set_packet_size(c);
-    /* x chunk: the escaped reply must fit the server's buffer; start optimistic, halve on truncation */
+    /* x chunk: the escaped reply must fit the server's buffer; start optimistic, halve on
+     * truncation */
     c->x_chunk = c->packet_size > 128 ? c->packet_size - 64 : c->packet_size / 2;
     c->x_mode = rsp_client_has_feature(c, "binary-upload") ? X_GDB : X_UNKNOWN;
     if (rsp_client_has_feature(c, "QStartNoAckMode") && !c->noack) {
@@ -663,7 +650,8 @@ out:
     return result;
 }
 
-int rsp_client_read_mem(struct rsp_client *c, uint64_t addr, uint8_t *buf, size_t len, size_t *nread)
+int rsp_client_read_mem(struct rsp_client *c, uint64_t addr, uint8_t *buf, size_t len,
+                        size_t *nread)
 {
     *nread = 0;
     if (c->x_mode == X_UNKNOWN) {
@@ -733,7 +721,8 @@ int rsp_client_write_mem(struct rsp_client *c, uint64_t addr, const uint8_t *buf
 
 /* ------------------------------------------------------------------ qXfer */
 
-int rsp_client_qxfer(struct rsp_client *c, const char *object, const char *annex, struct rsp_buf *out)
+int rsp_client_qxfer(struct rsp_client *c, const char *object, const char *annex,
+                     struct rsp_buf *out)
 {
     struct rsp_buf reply;
     rsp_buf_init(&reply, RSP_CLIENT_MAX_REPLY);

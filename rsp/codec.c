@@ -1,10 +1,11 @@
 /*
  * rsp/codec.c - the byte-level pieces of the GDB Remote Serial Protocol: the bounded buffer, hex,
- * binary escaping, run-length encoding, checksums and framing, the stream decoder and the field cursor.
+ * binary escaping, run-length encoding, checksums and framing, the stream decoder and the field
+ * cursor.
  *
- * No I/O and no knowledge of what a packet means (server.c and client.c do that). Every input may come
- * from a hostile peer: all loops are bounded by the input length, all output by a maximum.
- * GDB manual, "Overview" (E.1) and "Packets" (E.2); see doc/internals/rsp-codec.md.
+ * No I/O and no knowledge of what a packet means (server.c and client.c do that). Every input may
+ * come from a hostile peer: all loops are bounded by the input length, all output by a maximum. GDB
+ * manual, "Overview" (E.1) and "Packets" (E.2); see doc/internals/rsp-codec.md.
  */
 #include "rsp/codec.h"
 
@@ -79,15 +80,9 @@ int rsp_buf_add(struct rsp_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int rsp_buf_addc(struct rsp_buf *b, char c)
-{
-    return rsp_buf_add(b, &c, 1);
-}
+int rsp_buf_addc(struct rsp_buf *b, char c) { return rsp_buf_add(b, &c, 1); }
 
-int rsp_buf_adds(struct rsp_buf *b, const char *s)
-{
-    return rsp_buf_add(b, s, strlen(s));
-}
+int rsp_buf_adds(struct rsp_buf *b, const char *s) { return rsp_buf_add(b, s, strlen(s)); }
 
 int rsp_buf_addf(struct rsp_buf *b, const char *fmt, ...)
 {
@@ -183,10 +178,7 @@ int rsp_hex_nibble(int c)
     return -1;
 }
 
-char rsp_hex_digit(unsigned v)
-{
-    return "0123456789abcdef"[v & 0xf];
-}
+char rsp_hex_digit(unsigned v) { return "0123456789abcdef"[v & 0xf]; }
 
 void rsp_hex_encode(char *out, const void *in, size_t len)
 {
@@ -199,7 +191,8 @@ void rsp_hex_encode(char *out, const void *in, size_t len)
 
 int rsp_hex_decode(uint8_t *out, size_t n, const char *in, size_t inlen)
 {
-    /* Exactly 2*n digits: a longer or shorter field is a malformed packet, not something to guess at. */
+    /* Exactly 2*n digits: a longer or shorter field is a malformed packet, not something to guess
+     * at. */
     if (inlen % 2 != 0 || inlen / 2 != n)
         return -EINVAL;
     for (size_t i = 0; i < n; i++) {
@@ -214,10 +207,7 @@ int rsp_hex_decode(uint8_t *out, size_t n, const char *in, size_t inlen)
 
 /* ------------------------------------------------------------------ binary escaping */
 
-bool rsp_needs_escape(uint8_t c)
-{
-    return c == '#' || c == '$' || c == '}' || c == '*';
-}
+bool rsp_needs_escape(uint8_t c) { return c == '#' || c == '$' || c == '}' || c == '*'; }
 
 int rsp_unescape(uint8_t *out, size_t outmax, const uint8_t *in, size_t inlen, size_t *nout)
 {
@@ -362,18 +352,18 @@ fail:
 /* ------------------------------------------------------------------ decoder */
 
 enum dec_state {
-    DEC_IDLE,      /* between packets: acks, 0x03, garbage */
-    DEC_BODY,      /* after '$' or '%', collecting the raw payload */
-    DEC_CSUM1,     /* after '#' */
-    DEC_CSUM2,     /* after the first checksum digit */
+    DEC_IDLE,  /* between packets: acks, 0x03, garbage */
+    DEC_BODY,  /* after '$' or '%', collecting the raw payload */
+    DEC_CSUM1, /* after '#' */
+    DEC_CSUM2, /* after the first checksum digit */
 };
 
 struct rsp_decoder {
-    struct rsp_buf in;      /* queued input; bytes before in_pos are consumed */
+    struct rsp_buf in; /* queued input; bytes before in_pos are consumed */
     size_t in_pos;
     enum dec_state state;
-    char lead;              /* '$' or '%' */
-    bool oversized;         /* the current packet overflowed: skip to its end */
+    char lead;      /* '$' or '%' */
+    bool oversized; /* the current packet overflowed: skip to its end */
     bool noack;
     uint8_t sum;            /* running checksum of the raw payload */
     int csum_hi;            /* first checksum digit, -1 if not a hex digit */
@@ -408,10 +398,7 @@ void rsp_decoder_free(struct rsp_decoder *d)
     free(d);
 }
 
-void rsp_decoder_set_noack(struct rsp_decoder *d, bool noack)
-{
-    d->noack = noack;
-}
+void rsp_decoder_set_noack(struct rsp_decoder *d, bool noack) { d->noack = noack; }
 
 int rsp_decoder_push(struct rsp_decoder *d, const uint8_t *data, size_t len)
 {
@@ -530,20 +517,14 @@ void rsp_cursor_init(struct rsp_cursor *c, const void *data, size_t len)
     c->end = c->p + len;
 }
 
-bool rsp_cursor_eof(const struct rsp_cursor *c)
-{
-    return c->p >= c->end;
-}
+bool rsp_cursor_eof(const struct rsp_cursor *c) { return c->p >= c->end; }
 
 size_t rsp_cursor_left(const struct rsp_cursor *c)
 {
     return c->p < c->end ? (size_t)(c->end - c->p) : 0;
 }
 
-bool rsp_cursor_peek(const struct rsp_cursor *c, char ch)
-{
-    return c->p < c->end && *c->p == ch;
-}
+bool rsp_cursor_peek(const struct rsp_cursor *c, char ch) { return c->p < c->end && *c->p == ch; }
 
 bool rsp_cursor_skip_prefix(struct rsp_cursor *c, const char *prefix)
 {

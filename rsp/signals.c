@@ -2,16 +2,16 @@
  * rsp/signals.c - conversion between Linux signal numbers and GDB's remote-protocol numbering
  * (gdb/signals.def, which is part of the protocol and never renumbered).
  *
- * Linux numbers are written out rather than taken from <signal.h> so that the table is the same on every
- * host that builds this library (x86_64 and aarch64 Linux share these numbers; glibc's SIGRTMIN is not
- * used because the kernel's realtime range starts at 32 whatever glibc reserves).
+ * Linux numbers are written out rather than taken from <signal.h> so that the table is the same on
+ * every host that builds this library (x86_64 and aarch64 Linux share these numbers; glibc's
+ * SIGRTMIN is not used because the kernel's realtime range starts at 32 whatever glibc reserves).
  */
 #include "rsp/signals.h"
 
 #include <stddef.h>
 
-/* gdb/signals.def: the realtime numbers are out of line. Real-time event 33..63 are 45..75, event 32
- * was added later as 77 and event 64 as 78 (76 is Solaris' SIGCANCEL). */
+/* gdb/signals.def: the realtime numbers are out of line. Real-time event 33..63 are 45..75, event
+ * 32 was added later as 77 and event 64 as 78 (76 is Solaris' SIGCANCEL). */
 #define GDB_RT_33 45
 #define GDB_RT_63 75
 #define GDB_RT_32 77
@@ -65,9 +65,10 @@ static const struct {
 #define LINUX_SIGIO 29
 
 static const char *const rt_names[] = {
-    "SIG32", "SIG33", "SIG34", "SIG35", "SIG36", "SIG37", "SIG38", "SIG39", "SIG40", "SIG41", "SIG42",
-    "SIG43", "SIG44", "SIG45", "SIG46", "SIG47", "SIG48", "SIG49", "SIG50", "SIG51", "SIG52", "SIG53",
-    "SIG54", "SIG55", "SIG56", "SIG57", "SIG58", "SIG59", "SIG60", "SIG61", "SIG62", "SIG63", "SIG64",
+    "SIG32", "SIG33", "SIG34", "SIG35", "SIG36", "SIG37", "SIG38", "SIG39", "SIG40",
+    "SIG41", "SIG42", "SIG43", "SIG44", "SIG45", "SIG46", "SIG47", "SIG48", "SIG49",
+    "SIG50", "SIG51", "SIG52", "SIG53", "SIG54", "SIG55", "SIG56", "SIG57", "SIG58",
+    "SIG59", "SIG60", "SIG61", "SIG62", "SIG63", "SIG64",
 };
 
 int rsp_signal_to_gdb(int host_sig)

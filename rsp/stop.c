@@ -1,12 +1,12 @@
 /*
  * rsp/stop.c - stop reply packets (GDB manual E.3) to and from struct rsp_stop.
  *
- * The encoder writes what gdbserver writes, in gdbserver's order (remote-utils.cc prepare_resume_reply):
- *   T<sig> [create:;] [watch|rwatch|awatch:<16 hex digits>;] [swbreak:;|hwbreak:;] <regno>:<hex>;...
- *   thread:<ptid>; [core:<hex>;]
- * followed, for lldb-style clients, by reason:<breakpoint|watchpoint|trace|signal>;. The decoder accepts
- * both gdbserver's and lldb-server's replies and skips fields it does not know. Signals are converted
- * between GDB and host numbering here (rsp/signals.h). Not for 'O' console output (client.c).
+ * The encoder writes what gdbserver writes, in gdbserver's order (remote-utils.cc
+ * prepare_resume_reply): T<sig> [create:;] [watch|rwatch|awatch:<16 hex digits>;]
+ * [swbreak:;|hwbreak:;] <regno>:<hex>;... thread:<ptid>; [core:<hex>;] followed, for lldb-style
+ * clients, by reason:<breakpoint|watchpoint|trace|signal>;. The decoder accepts both gdbserver's
+ * and lldb-server's replies and skips fields it does not know. Signals are converted between GDB
+ * and host numbering here (rsp/signals.h). Not for 'O' console output (client.c).
  */
 #include "rsp/stop.h"
 
@@ -20,7 +20,8 @@
 
 /* ------------------------------------------------------------------ encoding */
 
-/* Thread ids as gdbserver's write_ptid prints them: hex, with '-' for negative values (-1 = all). */
+/* Thread ids as gdbserver's write_ptid prints them: hex, with '-' for negative values (-1 = all).
+ */
 static int add_id(struct rsp_buf *out, int64_t id)
 {
     if (id < 0)
@@ -78,7 +79,8 @@ static const char *lldb_reason(const struct rsp_stop *st)
     return NULL;
 }
 
-static int encode_t(struct rsp_buf *out, const struct rsp_stop *st, const struct rsp_stop_style *style)
+static int encode_t(struct rsp_buf *out, const struct rsp_stop *st,
+                    const struct rsp_stop_style *style)
 {
     int rc = rsp_buf_addf(out, "T%02x", (unsigned)rsp_signal_to_gdb(st->signal));
     const char *watch = watch_name(st->reason);
@@ -93,8 +95,9 @@ static int encode_t(struct rsp_buf *out, const struct rsp_stop *st, const struct
         rc = rsp_buf_adds(out, "hwbreak:;");
     unsigned nregs = st->nregs < RSP_STOP_MAX_REGS ? st->nregs : RSP_STOP_MAX_REGS;
     for (unsigned i = 0; rc == 0 && i < nregs; i++) {
-        unsigned len = st->regs[i].len <= sizeof(st->regs[i].value) ? st->regs[i].len
-                                                                     : (unsigned)sizeof(st->regs[i].value);
+        unsigned len = st->regs[i].len <= sizeof(st->regs[i].value)
+                           ? st->regs[i].len
+                           : (unsigned)sizeof(st->regs[i].value);
         rc = rsp_buf_addf(out, "%02x:", st->regs[i].regno);
         if (rc == 0)
             rc = rsp_buf_add_hex(out, st->regs[i].value, len);
@@ -129,7 +132,8 @@ static int encode_t(struct rsp_buf *out, const struct rsp_stop *st, const struct
     return rc;
 }
 
-int rsp_stop_encode(struct rsp_buf *out, const struct rsp_stop *st, const struct rsp_stop_style *style)
+int rsp_stop_encode(struct rsp_buf *out, const struct rsp_stop *st,
+                    const struct rsp_stop_style *style)
 {
     size_t start_len = out->len;
     int rc;
@@ -223,7 +227,8 @@ static int host_signal(uint64_t gdb_sig)
 
 /* An expedited register "NN:hex". Registers past the array, wider than 16 bytes, or unavailable
  * ("xx...") are dropped; bad hex is an error. */
-static int parse_reg(struct rsp_stop *st, const char *name, size_t nlen, const char *val, size_t vlen)
+static int parse_reg(struct rsp_stop *st, const char *name, size_t nlen, const char *val,
+                     size_t vlen)
 {
     uint64_t regno;
     if (parse_hex_all(name, nlen, &regno) < 0 || regno > UINT_MAX)

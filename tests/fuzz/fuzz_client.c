@@ -1,11 +1,11 @@
 /*
- * tests/fuzz/fuzz_client.c - libFuzzer target for what a client parses: stop replies (rsp/stop.c) and
- * every reply path of rsp/client.c. Byte 0 picks the mode:
- *  - even: the rest is a stop reply payload. If it decodes, it is encoded again and re-decoded, and the
- *    two structs must agree (kind, thread, signal, registers, watch address, core).
- *  - odd: the rest is the byte stream a hostile server sends. A client runs a handshake, a memory read,
- *    a qXfer, a memory write and a plain receive against it; writes are discarded, and the stream's end
- *    is end of file. Results must be within their bounds.
+ * tests/fuzz/fuzz_client.c - libFuzzer target for what a client parses: stop replies (rsp/stop.c)
+ * and every reply path of rsp/client.c. Byte 0 picks the mode:
+ *  - even: the rest is a stop reply payload. If it decodes, it is encoded again and re-decoded, and
+ * the two structs must agree (kind, thread, signal, registers, watch address, core).
+ *  - odd: the rest is the byte stream a hostile server sends. A client runs a handshake, a memory
+ * read, a qXfer, a memory write and a plain receive against it; writes are discarded, and the
+ * stream's end is end of file. Results must be within their bounds.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -118,7 +118,8 @@ static void script_console(void *ctx, const char *text, size_t len)
 static void fuzz_client(const uint8_t *data, size_t size)
 {
     struct script s = {.data = data, .size = size};
-    struct rsp_client_io io = {.write = script_write, .read = script_read, .console = script_console};
+    struct rsp_client_io io = {
+        .write = script_write, .read = script_read, .console = script_console};
     struct rsp_client *c = rsp_client_new(&io, &s);
     CHECK(c != NULL);
     rsp_client_set_timeout(c, 0);

@@ -1,11 +1,12 @@
 /*
- * tests/fuzz/fuzz_decoder.c - libFuzzer target for rsp/codec.c: the stream decoder, escaping, RLE, hex
- * and the cursor. Oracles (abort on failure, so libFuzzer reports them):
- *  - the same stream pushed whole, one byte at a time, and in input-chosen pieces gives the same events;
- *  - no payload exceeds the decoder's maximum, and every decoded packet re-framed with RLE decodes back
- *    to itself;
- *  - escape/unescape, RLE encode/decode and hex encode/decode of the input round-trip, and RLE output
- *    never contains '#', '$', a non-printable count or a run of 3 or fewer;
+ * tests/fuzz/fuzz_decoder.c - libFuzzer target for rsp/codec.c: the stream decoder, escaping, RLE,
+ * hex and the cursor. Oracles (abort on failure, so libFuzzer reports them):
+ *  - the same stream pushed whole, one byte at a time, and in input-chosen pieces gives the same
+ * events;
+ *  - no payload exceeds the decoder's maximum, and every decoded packet re-framed with RLE decodes
+ * back to itself;
+ *  - escape/unescape, RLE encode/decode and hex encode/decode of the input round-trip, and RLE
+ * output never contains '#', '$', a non-printable count or a run of 3 or fewer;
  *  - cursor functions never move past the end and leave the cursor unchanged on failure.
  */
 #include <errno.h>

@@ -1,8 +1,9 @@
 /*
  * tests/unit/test_rsp_client.c - rsp/client.c driven through an in-memory transport: a small fake
- * server (built on the codec) answers the client's packets with scripted replies and can NAK, corrupt
- * checksums, RLE-compress, interleave 'O' and '%' packets, truncate 'x' replies and hand bytes over one at
- * a time. The last case talks to a real gdbserver over TCP (skipped if gdbserver is not installed).
+ * server (built on the codec) answers the client's packets with scripted replies and can NAK,
+ * corrupt checksums, RLE-compress, interleave 'O' and '%' packets, truncate 'x' replies and hand
+ * bytes over one at a time. The last case talks to a real gdbserver over TCP (skipped if gdbserver
+ * is not installed).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -35,22 +36,22 @@ struct fake {
     struct rsp_buf to_client;
     size_t rpos;
     bool noack;
-    int nak_next;       /* NAK this many incoming packets */
-    int corrupt_next;   /* send this many replies with a wrong checksum */
-    int naks_seen;      /* '-' from the client */
+    int nak_next;     /* NAK this many incoming packets */
+    int corrupt_next; /* send this many replies with a wrong checksum */
+    int naks_seen;    /* '-' from the client */
     bool rle;
-    bool one_byte;      /* the client's reads get one byte at a time */
-    bool eof;           /* no more data: reads return 0 instead of -ETIMEDOUT */
-    bool no_X;          /* 'X' unsupported */
-    bool x_truncate;    /* 'x' replies cut to fit x_limit escaped bytes */
+    bool one_byte;   /* the client's reads get one byte at a time */
+    bool eof;        /* no more data: reads return 0 instead of -ETIMEDOUT */
+    bool no_X;       /* 'X' unsupported */
+    bool x_truncate; /* 'x' replies cut to fit x_limit escaped bytes */
     size_t x_limit;
     enum fake_x x;
     const char *qsupported;
     const char *xml;
     const char *before_reply; /* raw bytes sent before the next reply (O packets, notifications) */
     struct rsp_buf last_frame;
-    struct rsp_buf log;       /* requests, one per line */
-    int packets;              /* packets received (with retransmissions) */
+    struct rsp_buf log; /* requests, one per line */
+    int packets;        /* packets received (with retransmissions) */
     int writes_since_read, max_writes_between_reads;
     uint8_t mem[MEM_SIZE];
     struct rsp_buf console;
@@ -102,7 +103,8 @@ static bool parse_addr_len(struct rsp_cursor *c, uint64_t *addr, uint64_t *len)
            rsp_cursor_hex_u64(c, len) == 0;
 }
 
-/* Memory at [addr, addr+len) clipped to the fake's memory: returns the readable count, -1 if none. */
+/* Memory at [addr, addr+len) clipped to the fake's memory: returns the readable count, -1 if none.
+ */
 static long mem_span(uint64_t addr, uint64_t len)
 {
     if (addr < MEM_BASE || addr >= MEM_BASE + MEM_SIZE)
@@ -156,8 +158,8 @@ static void fake_handle(struct fake *f, const uint8_t *payload, size_t len)
             ck_assert_int_eq(rsp_cursor_expect(&c, ':'), 0);
             size_t got;
             uint8_t tmp[4096];
-            ck_assert_int_eq(rsp_unescape(tmp, sizeof(tmp), (const uint8_t *)c.p,
-                                          rsp_cursor_left(&c), &got), 0);
+            ck_assert_int_eq(
+                rsp_unescape(tmp, sizeof(tmp), (const uint8_t *)c.p, rsp_cursor_left(&c), &got), 0);
             ck_assert_uint_eq(got, n);
             ck_assert_int_ge(mem_span(addr, n), (long)n);
             memcpy(f->mem + (addr - MEM_BASE), tmp, got);
@@ -279,7 +281,8 @@ START_TEST(test_handshake_noack)
 {
     struct fake f;
     fake_init(&f);
-    f.qsupported = "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;multiprocess-;foo=bar;;junk";
+    f.qsupported =
+        "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;multiprocess-;foo=bar;;junk";
     struct rsp_client *c = rsp_client_new(&fake_io, &f);
     ck_assert_ptr_nonnull(c);
     ck_assert_uint_eq(rsp_client_packet_size(c), 400);
@@ -484,9 +487,9 @@ static const struct {
     int err;
     bool unsupported;
 } reply_cases[] = {
-    {"E01", 1, false},   {"E7f", 0x7f, false}, {"E00", EIO, false}, {"E.bad thing", EIO, false},
-    {"OK", 0, false},    {"Eab1", 0, false},   {"E0", 0, false},    {"", 0, true},
-    {"e01", 0, false},   {"Exy", 0, false},
+    {"E01", 1, false}, {"E7f", 0x7f, false}, {"E00", EIO, false}, {"E.bad thing", EIO, false},
+    {"OK", 0, false},  {"Eab1", 0, false},   {"E0", 0, false},    {"", 0, true},
+    {"e01", 0, false}, {"Exy", 0, false},
 };
 
 START_TEST(test_reply_table)
@@ -789,7 +792,8 @@ START_TEST(test_real_gdbserver)
     }
     if (sp != 0) {
         uint8_t *stack = malloc(3 * 4096);
-        ck_assert_int_eq(rsp_client_read_mem(c, (sp & ~(uint64_t)4095) - 2 * 4096, stack, 2 * 4096, &nread), 0);
+        ck_assert_int_eq(
+            rsp_client_read_mem(c, (sp & ~(uint64_t)4095) - 2 * 4096, stack, 2 * 4096, &nread), 0);
         ck_assert_uint_eq(nread, 2 * 4096);
         free(stack);
     }
@@ -827,8 +831,10 @@ static Suite *client_suite(void)
     tcase_add_test(tc, test_rle_reply_split_reads);
     tcase_add_test(tc, test_console_and_notification);
     tcase_add_test(tc, test_recv_eof_timeout);
-    tcase_add_loop_test(tc, test_reply_table, 0, (int)(sizeof(reply_cases) / sizeof(reply_cases[0])));
-    tcase_add_loop_test(tc, test_read_mem_table, 0, (int)(sizeof(mem_cases) / sizeof(mem_cases[0])));
+    tcase_add_loop_test(tc, test_reply_table, 0,
+                        (int)(sizeof(reply_cases) / sizeof(reply_cases[0])));
+    tcase_add_loop_test(tc, test_read_mem_table, 0,
+                        (int)(sizeof(mem_cases) / sizeof(mem_cases[0])));
     tcase_add_loop_test(tc, test_write_mem, 0, 2);
     tcase_add_test(tc, test_qxfer);
     suite_add_tcase(s, tc);

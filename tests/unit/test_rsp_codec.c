@@ -1,7 +1,7 @@
 /*
- * tests/unit/test_rsp_codec.c - unit tests of rsp/codec.c (buffer, hex, escaping, RLE, framing, decoder,
- * cursor), rsp/signals.c and rsp/stop.c. The decoder cases feed byte streams whole and one byte at a time
- * and compare the event sequence.
+ * tests/unit/test_rsp_codec.c - unit tests of rsp/codec.c (buffer, hex, escaping, RLE, framing,
+ * decoder, cursor), rsp/signals.c and rsp/stop.c. The decoder cases feed byte streams whole and one
+ * byte at a time and compare the event sequence.
  */
 #include <check.h>
 #include <errno.h>
@@ -44,7 +44,8 @@ START_TEST(test_buf_basic)
     ck_assert_str_eq((const char *)b.data, "01ff");
     rsp_buf_reset(&b);
     ck_assert_int_eq(rsp_buf_add_escaped(&b, "a#$}*b", 6), 0);
-    ck_assert_str_eq((const char *)b.data, "a}\x03}\x04}]}\x0a" "b");
+    ck_assert_str_eq((const char *)b.data, "a}\x03}\x04}]}\x0a"
+                                           "b");
     size_t len;
     uint8_t *p = rsp_buf_take(&b, &len);
     ck_assert_uint_eq(len, 10);
@@ -253,8 +254,8 @@ END_TEST
 
 /* ------------------------------------------------------------------ decoder */
 
-/* Renders the events of a stream as text: P:payload N:payload + - ^C !C (bad checksum) !O (oversized)
- * !B (bad packet), separated by spaces. */
+/* Renders the events of a stream as text: P:payload N:payload + - ^C !C (bad checksum) !O
+ * (oversized) !B (bad packet), separated by spaces. */
 static void events_to_text(struct rsp_decoder *d, struct rsp_buf *out)
 {
     struct rsp_event ev;
@@ -306,19 +307,23 @@ static const struct {
     {"$OK#9b", false, "!C"},
     {"$OK#9b$OK#9a", false, "!C P:OK"},
     {"$OK#zz$OK#9a", false, "!B P:OK"},
-    {"$OK#9b", true, "P:OK"},            /* no-ack: checksum not verified */
+    {"$OK#9b", true, "P:OK"}, /* no-ack: checksum not verified */
     {"$OK#zz", true, "P:OK"},
     {"\x03$OK#9a\x03", false, "^C P:OK ^C"},
-    {"$a\x03" "b#c6", false, "P:a\x03" "b"}, /* 0x03 inside a packet is payload */
+    {"$a\x03"
+     "b#c6",
+     false,
+     "P:a\x03"
+     "b"}, /* 0x03 inside a packet is payload */
     {"%Stop:T05#99", false, "N:Stop:T05"},
     {"$0*\"00#dc", false, "P:00000000"}, /* RLE expanded */
-    {"$*!#4b", false, "!B"},              /* RLE with nothing before */
-    {"$abc$OK#9a", false, "P:OK"},        /* restart inside a packet */
-    {"$}]#da", false, "P:}]"},            /* escapes are kept */
+    {"$*!#4b", false, "!B"},             /* RLE with nothing before */
+    {"$abc$OK#9a", false, "P:OK"},       /* restart inside a packet */
+    {"$}]#da", false, "P:}]"},           /* escapes are kept */
     /* oversized (max 16): dropped whole, then resynchronized */
     {"$0123456789abcdefXYZ#00$OK#9a", false, "!O P:OK"},
     {"$0123456789abcdef#00", false, "!C"}, /* exactly 16 fits (checksum wrong) */
-    {"$a*~#00", true, "!O"},              /* expands past the maximum */
+    {"$a*~#00", true, "!O"},               /* expands past the maximum */
 };
 
 START_TEST(test_decoder_table)
@@ -534,19 +539,43 @@ static const struct {
     int gdb;
     const char *name;
 } signal_cases[] = {
-    {0, 0, "SIG?"},       {SIGHUP, 1, "SIGHUP"},    {SIGINT, 2, "SIGINT"},
-    {SIGQUIT, 3, "SIGQUIT"}, {SIGILL, 4, "SIGILL"}, {SIGTRAP, 5, "SIGTRAP"},
-    {SIGABRT, 6, "SIGABRT"}, {SIGBUS, 10, "SIGBUS"}, {SIGFPE, 8, "SIGFPE"},
-    {SIGKILL, 9, "SIGKILL"}, {SIGUSR1, 30, "SIGUSR1"}, {SIGSEGV, 11, "SIGSEGV"},
-    {SIGUSR2, 31, "SIGUSR2"}, {SIGPIPE, 13, "SIGPIPE"}, {SIGALRM, 14, "SIGALRM"},
-    {SIGTERM, 15, "SIGTERM"}, {SIGCHLD, 20, "SIGCHLD"}, {SIGCONT, 19, "SIGCONT"},
-    {SIGSTOP, 17, "SIGSTOP"}, {SIGTSTP, 18, "SIGTSTP"}, {SIGTTIN, 21, "SIGTTIN"},
-    {SIGTTOU, 22, "SIGTTOU"}, {SIGURG, 16, "SIGURG"}, {SIGXCPU, 24, "SIGXCPU"},
-    {SIGXFSZ, 25, "SIGXFSZ"}, {SIGVTALRM, 26, "SIGVTALRM"}, {SIGPROF, 27, "SIGPROF"},
-    {SIGWINCH, 28, "SIGWINCH"}, {SIGIO, 23, "SIGIO"}, {SIGPWR, 32, "SIGPWR"},
+    {0, 0, "SIG?"},
+    {SIGHUP, 1, "SIGHUP"},
+    {SIGINT, 2, "SIGINT"},
+    {SIGQUIT, 3, "SIGQUIT"},
+    {SIGILL, 4, "SIGILL"},
+    {SIGTRAP, 5, "SIGTRAP"},
+    {SIGABRT, 6, "SIGABRT"},
+    {SIGBUS, 10, "SIGBUS"},
+    {SIGFPE, 8, "SIGFPE"},
+    {SIGKILL, 9, "SIGKILL"},
+    {SIGUSR1, 30, "SIGUSR1"},
+    {SIGSEGV, 11, "SIGSEGV"},
+    {SIGUSR2, 31, "SIGUSR2"},
+    {SIGPIPE, 13, "SIGPIPE"},
+    {SIGALRM, 14, "SIGALRM"},
+    {SIGTERM, 15, "SIGTERM"},
+    {SIGCHLD, 20, "SIGCHLD"},
+    {SIGCONT, 19, "SIGCONT"},
+    {SIGSTOP, 17, "SIGSTOP"},
+    {SIGTSTP, 18, "SIGTSTP"},
+    {SIGTTIN, 21, "SIGTTIN"},
+    {SIGTTOU, 22, "SIGTTOU"},
+    {SIGURG, 16, "SIGURG"},
+    {SIGXCPU, 24, "SIGXCPU"},
+    {SIGXFSZ, 25, "SIGXFSZ"},
+    {SIGVTALRM, 26, "SIGVTALRM"},
+    {SIGPROF, 27, "SIGPROF"},
+    {SIGWINCH, 28, "SIGWINCH"},
+    {SIGIO, 23, "SIGIO"},
+    {SIGPWR, 32, "SIGPWR"},
     {SIGSYS, 12, "SIGSYS"},
     /* realtime: 32 and 64 are out of line in gdb/signals.def */
-    {32, 77, "SIG32"}, {33, 45, "SIG33"}, {34, 46, "SIG34"}, {63, 75, "SIG63"}, {64, 78, "SIG64"},
+    {32, 77, "SIG32"},
+    {33, 45, "SIG33"},
+    {34, 46, "SIG34"},
+    {63, 75, "SIG63"},
+    {64, 78, "SIG64"},
 };
 
 START_TEST(test_signals_table)
@@ -586,8 +615,12 @@ END_TEST
 
 static struct rsp_stop stop_with_regs(void)
 {
-    struct rsp_stop st = {.kind = RSP_STOP_SIGNAL, .pid = 0x3e8, .tid = 0x3e9, .signal = SIGTRAP,
-                          .core = 3, .reason = RSP_REASON_SWBREAK};
+    struct rsp_stop st = {.kind = RSP_STOP_SIGNAL,
+                          .pid = 0x3e8,
+                          .tid = 0x3e9,
+                          .signal = SIGTRAP,
+                          .core = 3,
+                          .reason = RSP_REASON_SWBREAK};
     st.nregs = 2;
     st.regs[0].regno = 6;
     st.regs[0].len = 8;
@@ -603,11 +636,14 @@ static const struct {
     int variant; /* which stop to build */
     const char *wire;
 } stop_encode_cases[] = {
-    {{.multiprocess = true, .swbreak = true}, 0,
+    {{.multiprocess = true, .swbreak = true},
+     0,
      "T05swbreak:;06:e0dcffffff7f0000;10:8d11400000000000;thread:p3e8.3e9;core:3;"},
-    {{.multiprocess = false, .swbreak = false}, 0,
+    {{.multiprocess = false, .swbreak = false},
+     0,
      "T0506:e0dcffffff7f0000;10:8d11400000000000;thread:3e9;core:3;"},
-    {{.multiprocess = true, .swbreak = true, .lldb = true}, 0,
+    {{.multiprocess = true, .swbreak = true, .lldb = true},
+     0,
      "T05swbreak:;06:e0dcffffff7f0000;10:8d11400000000000;thread:p3e8.3e9;core:3;"
      "reason:breakpoint;"},
     {{0}, 1, "W00"},
@@ -617,8 +653,10 @@ static const struct {
     {{.multiprocess = true}, 3, "w1;p3e8.3e9"},
     {{0}, 4, "N"},
     {{0}, 5, "T05watch:000000c000010000;thread:3e9;"},
-    {{.lldb = true}, 5,
-     "T05watch:000000c000010000;thread:3e9;reason:watchpoint;description:383234363333373836333638;"},
+    {{.lldb = true},
+     5,
+     "T05watch:000000c000010000;thread:3e9;reason:watchpoint;description:"
+     "383234363333373836333638;"},
     {{.hwbreak = true}, 6, "T05hwbreak:;thread:3e9;"},
     {{0}, 6, "T05thread:3e9;"},
     {{.lldb = true}, 7, "T05thread:3e9;reason:trace;"},
