@@ -658,6 +658,264 @@ START_TEST(test_type_globals)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- 5. variables and expressions */
+
+struct fake_target {
+    uint64_t regs[32];
+    uint8_t mem[256];
+    uint64_t mem_base;
+};
+
+static int fake_reg(void *ctx, unsigned regno, uint64_t *v)
+{
+    struct fake_target *t = ctx;
+    if (regno >= 32)
+        return -EIO;
+    *v = t->regs[regno];
+    return 0;
+}
+
+static int fake_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    struct fake_target *t = ctx;
+    if (addr < t->mem_base || addr - t->mem_base > sizeof(t->mem) ||
+        len > sizeof(t->mem) - (addr - t->mem_base))
+        return -EFAULT;
+    memcpy(buf, t->mem + (addr - t->mem_base), len);
+    return 0;
+}
+
+static const struct sym_var *find_var(const struct sym_var *v, size_t n, const char *name,
+                                      uint32_t depth)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].name, name) == 0 && v[i].depth == depth)
+            return &v[i];
+    return NULL;
+}
+
+START_TEST(test_var_shadow)
+{
+    const struct sym_func *fn;
+    struct sym_var *v;
+    size_t n, naddr;
+    uint64_t addrs[4];
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.shadow", &fn), 0);
+    ck_assert_int_eq(sym_line_addrs(dbg, "main.go", mark_line("shadow"), addrs, 4, &naddr, NULL),
+                     0);
+    ck_assert_uint_ge(naddr, 1);
+    uint64_t pc = addrs[0];
+    ck_assert_int_eq(sym_func_vars(dbg, fn, pc, &v, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    const struct sym_var *x = find_var(v, n, "x", 0), *r0 = find_var(v, n, "~r0", 0);
+    const struct sym_var *y0 = find_var(v, n, "y", 0), *y1 = find_var(v, n, "y", 1);
+    ck_assert(x && r0 && y0 && y1);
+    ck_assert(x->is_param && !x->is_return);
+    ck_assert(r0->is_param && r0->is_return);
+    ck_assert(!y0->is_param && !y1->is_param);
+    ck_assert_uint_eq(y1->decl_line, mark_line("shadow"));
+    ck_assert_uint_lt(y0->decl_line, y1->decl_line);
+    ck_assert(pc >= y1->scope_lo && pc < y1->scope_hi);
+    ck_assert(y1 > y0); /* the deeper one comes later */
+    const struct sym_type *t;
+    ck_assert_int_eq(sym_type_by_id(dbg, y1->type, &t), 0);
+    ck_assert_str_eq(t->name, "int");
+
+    /* Evaluate: frame base (DW_OP_call_frame_cfa) then the fbreg locations. */
+    const uint8_t *fb;
+    size_t fblen;
+    ck_assert_int_eq(sym_func_frame_base(dbg, fn, &fb, &fblen), 0);
+    struct sym_expr_ctx ctx = {.read_reg = fake_reg, .read_mem = fake_mem, .cfa = 0x7000,
+                               .has_cfa = 1, .addr_size = 8};
+    struct sym_expr_result res;
+    ck_assert_int_eq(sym_expr_eval(fb, fblen, &ctx, &res), 0);
+    ck_assert_uint_eq(res.npieces, 1);
+    ck_assert_int_eq(res.pieces[0].kind, SYM_PIECE_MEM);
+    ck_assert_uint_eq(res.pieces[0].addr, 0x7000);
+    ctx.frame_base = res.pieces[0].addr;
+    ctx.has_frame_base = 1;
+    uint64_t a0, a1;
+    ck_assert_ptr_nonnull(y0->expr);
+    ck_assert_int_eq(sym_expr_eval(y0->expr, y0->expr_len, &ctx, &res), 0);
+    ck_assert_int_eq(res.pieces[0].kind, SYM_PIECE_MEM);
+    a0 = res.pieces[0].addr;
+    ck_assert_int_eq(sym_expr_eval(y1->expr, y1->expr_len, &ctx, &res), 0);
+    a1 = res.pieces[0].addr;
+    ck_assert_uint_ne(a0, a1); /* two different slots */
+    ck_assert(a0 < 0x7000 && a1 < 0x7000 && a0 > 0x6f00 && a1 > 0x6f00);
+    /* x arrives in a register (Go's register ABI) and has a location list. */
+    ck_assert(x->has_loclist);
+    struct sym_loc_entry locs[8];
+    size_t nlocs;
+    ck_assert_int_eq(sym_var_locations(dbg, x, locs, 8, &nlocs), 0);
+    ck_assert_uint_ge(nlocs, 1);
+    for (size_t i = 0; i < nlocs && i < 8; i++) {
+        ck_assert_uint_ge(locs[i].lo, fn->lowpc);
+        ck_assert_uint_le(locs[i].hi, fn->highpc);
+        ck_assert_uint_lt(locs[i].lo, locs[i].hi);
+    }
+    free(v);
+
+    /* At the entry, the inner y is out of scope, and x is in RAX (DWARF register 0). */
+    ck_assert_int_eq(sym_func_vars(dbg, fn, fn->lowpc, &v, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_ptr_null(find_var(v, n, "y", 1));
+    x = find_var(v, n, "x", 0);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(x->expr);
+    ck_assert_int_eq(sym_expr_eval(x->expr, x->expr_len, &ctx, &res), 0);
+    ck_assert_int_eq(res.pieces[0].kind, SYM_PIECE_REG);
+    ck_assert_uint_eq(res.pieces[0].regno, 0);
+    free(v);
+    /* pc 0: everything. */
+    ck_assert_int_eq(sym_func_vars(dbg, fn, 0, &v, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    free(v);
+}
+END_TEST
+
+START_TEST(test_var_abstract_origin)
+{
+    /* An out-of-line copy of an inlinable method in the optimized build: the concrete DIE has only
+     * DW_AT_abstract_origin, its parameter likewise, with an empty location. */
+    const struct sym_func *fn;
+    struct sym_var *v;
+    size_t n;
+    ck_assert_int_eq(sym_func_by_name(opt, "internal/poll.errNetClosing.Error", &fn), 0);
+    ck_assert_int_eq(sym_func_vars(opt, fn, fn->lowpc, &v, &n), 0);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_str_eq(v[0].name, "e");
+    ck_assert(v[0].is_param);
+    ck_assert_uint_ne(v[0].type, 0);
+    struct sym_expr_ctx ctx = {.addr_size = 8};
+    struct sym_expr_result res;
+    ck_assert_int_eq(sym_expr_eval(v[0].expr, v[0].expr_len, &ctx, &res), 0);
+    ck_assert_int_eq(res.pieces[0].kind, SYM_PIECE_EMPTY);
+    free(v);
+}
+END_TEST
+
+/* Hand-written expressions: one table row each. */
+static const struct {
+    const char *what;
+    uint8_t expr[24];
+    size_t len;
+    int rc;
+    size_t npieces;
+    enum sym_piece_kind kind0;
+    uint64_t val0; /* addr / regno / value of piece 0 */
+    uint64_t size0;
+    enum sym_piece_kind kind1;
+    uint64_t val1;
+} expr_cases[] = {
+    {"addr", {0x03, 0x20, 0x11, 0x53, 0, 0, 0, 0, 0}, 9, 0, 1, SYM_PIECE_MEM, 0x531120, 0, 0, 0},
+    {"fbreg -24", {0x91, 0x68}, 2, 0, 1, SYM_PIECE_MEM, 0x1000 - 24, 0, 0, 0},
+    {"cfa", {0x9c}, 1, 0, 1, SYM_PIECE_MEM, 0x2000, 0, 0, 0},
+    {"reg3", {0x53}, 1, 0, 1, SYM_PIECE_REG, 3, 0, 0, 0},
+    {"regx 17", {0x90, 17}, 2, 0, 1, SYM_PIECE_REG, 17, 0, 0, 0},
+    {"breg7 +16", {0x77, 0x10}, 2, 0, 1, SYM_PIECE_MEM, 0x700 + 16, 0, 0, 0},
+    {"bregx 6 -8", {0x92, 6, 0x78}, 3, 0, 1, SYM_PIECE_MEM, 0x600 - 8, 0, 0, 0},
+    {"reg0 piece8 reg3 piece8 (a string in two registers)", {0x50, 0x93, 8, 0x53, 0x93, 8}, 6, 0,
+     2, SYM_PIECE_REG, 0, 8, SYM_PIECE_REG, 3},
+    {"piece8 with nothing, then fbreg piece8", {0x93, 8, 0x91, 0x10, 0x93, 8}, 6, 0, 2,
+     SYM_PIECE_EMPTY, 0, 8, SYM_PIECE_MEM, 0x1010},
+    {"lit5 stack_value", {0x35, 0x9f}, 2, 0, 1, SYM_PIECE_VALUE, 5, 0, 0, 0},
+    {"const1s -1 plus_uconst 3 stack_value", {0x09, 0xff, 0x23, 3, 0x9f}, 5, 0, 1,
+     SYM_PIECE_VALUE, 2, 0, 0, 0},
+    {"lit6 lit3 minus lit2 mul stack_value", {0x36, 0x33, 0x1c, 0x32, 0x1e, 0x9f}, 6, 0, 1,
+     SYM_PIECE_VALUE, 6, 0, 0, 0},
+    {"addr deref", {0x03, 0x10, 0x10, 0x53, 0, 0, 0, 0, 0, 0x06}, 10, 0, 1, SYM_PIECE_MEM,
+     0x1122334455667788ull, 0, 0, 0},
+    {"lit1 bra +1 (skip lit9) lit4 stack_value", {0x31, 0x28, 1, 0, 0x39, 0x34, 0x9f}, 7, 0, 1,
+     SYM_PIECE_VALUE, 4, 0, 0, 0},
+    {"implicit_value 2", {0x9e, 2, 0xaa, 0xbb}, 4, 0, 1, SYM_PIECE_IMPLICIT, 0, 2, 0, 0},
+    {"empty", {0}, 0, 0, 1, SYM_PIECE_EMPTY, 0, 0, 0, 0},
+    /* errors */
+    {"truncated addr", {0x03, 0x20, 0x11}, 3, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"truncated uleb", {0x10, 0x80, 0x80}, 3, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"underflow", {0x22}, 1, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"reg then more", {0x50, 0x31}, 2, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"reg after pieces without piece", {0x50, 0x93, 8, 0x53}, 4, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"unknown op", {0xe0}, 1, -ENOTSUP, 0, 0, 0, 0, 0, 0},
+    {"skip back forever", {0x2f, 0xfd, 0xff}, 3, -E2BIG, 0, 0, 0, 0, 0, 0},
+    {"skip out of range", {0x2f, 0x10, 0}, 3, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"div by zero", {0x31, 0x30, 0x1b}, 3, -EINVAL, 0, 0, 0, 0, 0, 0},
+    {"deref unmapped", {0x30, 0x06}, 2, -EFAULT, 0, 0, 0, 0, 0, 0},
+    {"reg read fails", {0x70 + 31, 0}, 2, 0, 1, SYM_PIECE_MEM, 0x1f00, 0, 0, 0},
+    {"bregx 40 fails", {0x92, 40, 0}, 3, -EIO, 0, 0, 0, 0, 0, 0},
+    {"implicit too long", {0x9e, 9, 1}, 3, -EINVAL, 0, 0, 0, 0, 0, 0},
+};
+
+START_TEST(test_expr_table)
+{
+    struct fake_target t;
+    memset(&t, 0, sizeof(t));
+    for (unsigned i = 0; i < 32; i++)
+        t.regs[i] = (uint64_t)i * 0x100;
+    t.mem_base = 0x531000;
+    uint64_t word = 0x1122334455667788ull;
+    memcpy(t.mem + 0x10, &word, 8);
+    struct sym_expr_ctx ctx = {.read_reg = fake_reg, .read_mem = fake_mem, .ctx = &t,
+                               .frame_base = 0x1000, .cfa = 0x2000, .has_frame_base = 1,
+                               .has_cfa = 1, .addr_size = 8};
+    struct sym_expr_result res;
+    int rc = sym_expr_eval(expr_cases[_i].expr, expr_cases[_i].len, &ctx, &res);
+    ck_assert_msg(rc == expr_cases[_i].rc, "%s: rc %d", expr_cases[_i].what, rc);
+    if (rc != 0)
+        return;
+    ck_assert_uint_eq(res.npieces, expr_cases[_i].npieces);
+    const struct sym_piece *p = &res.pieces[0];
+    ck_assert_int_eq(p->kind, expr_cases[_i].kind0);
+    uint64_t val = p->kind == SYM_PIECE_MEM ? p->addr : p->kind == SYM_PIECE_REG ? p->regno
+                                                                                  : p->value;
+    if (p->kind != SYM_PIECE_EMPTY && p->kind != SYM_PIECE_IMPLICIT)
+        ck_assert_msg(val == expr_cases[_i].val0, "%s: %#llx", expr_cases[_i].what,
+                      (unsigned long long)val);
+    ck_assert_uint_eq(p->size, expr_cases[_i].size0);
+    if (p->kind == SYM_PIECE_IMPLICIT)
+        ck_assert_uint_eq(p->bytes[0], 0xaa);
+    if (res.npieces > 1) {
+        p = &res.pieces[1];
+        ck_assert_int_eq(p->kind, expr_cases[_i].kind1);
+        val = p->kind == SYM_PIECE_MEM ? p->addr : p->regno;
+        ck_assert_uint_eq(val, expr_cases[_i].val1);
+    }
+}
+END_TEST
+
+START_TEST(test_expr_missing_context)
+{
+    struct sym_expr_ctx ctx = {.addr_size = 8};
+    struct sym_expr_result res;
+    static const uint8_t fbreg[] = {0x91, 0x10}, cfa[] = {0x9c}, breg[] = {0x70, 0},
+                         deref[] = {0x30, 0x06};
+    ck_assert_int_eq(sym_expr_eval(fbreg, sizeof(fbreg), &ctx, &res), -ENODATA);
+    ck_assert_int_eq(sym_expr_eval(cfa, sizeof(cfa), &ctx, &res), -ENODATA);
+    ck_assert_int_eq(sym_expr_eval(breg, sizeof(breg), &ctx, &res), -ENODATA);
+    ck_assert_int_eq(sym_expr_eval(deref, sizeof(deref), &ctx, &res), -ENODATA);
+    /* Too many pieces; a stack overflow. */
+    uint8_t many[3 * (SYM_EXPR_MAX_PIECES + 1)];
+    for (size_t i = 0; i < SYM_EXPR_MAX_PIECES + 1; i++) {
+        many[3 * i] = 0x50;
+        many[3 * i + 1] = 0x93;
+        many[3 * i + 2] = 1;
+    }
+    ck_assert_int_eq(sym_expr_eval(many, sizeof(many), &ctx, &res), -E2BIG);
+    uint8_t deep[SYM_EXPR_STACK + 1];
+    memset(deep, 0x30, sizeof(deep));
+    ck_assert_int_eq(sym_expr_eval(deep, sizeof(deep), &ctx, &res), -EINVAL);
+    /* Every byte string of length 1 and 2 is handled without crashing. */
+    for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++) {
+            uint8_t e[2] = {(uint8_t)a, (uint8_t)b};
+            int rc = sym_expr_eval(e, 2, &ctx, &res);
+            ck_assert(rc <= 0);
+            ck_assert(rc != 0 || res.npieces >= 1);
+        }
+}
+END_TEST
+
 /* ---------------------------------------------------------------- main */
 
 static Suite *sym_suite(void)
@@ -695,6 +953,14 @@ static Suite *sym_suite(void)
     tcase_add_loop_test(tc, test_type_consts, 0,
                         (int)(sizeof(const_cases) / sizeof(const_cases[0])));
     tcase_add_test(tc, test_type_globals);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("var");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_var_shadow);
+    tcase_add_test(tc, test_var_abstract_origin);
+    tcase_add_loop_test(tc, test_expr_table, 0,
+                        (int)(sizeof(expr_cases) / sizeof(expr_cases[0])));
+    tcase_add_test(tc, test_expr_missing_context);
     suite_add_tcase(s, tc);
     return s;
 }
