@@ -634,11 +634,14 @@ END_TEST
 
 struct sock_io {
     int fd;
+    struct rsp_buf sent; /* everything written, for checks on the requests used */
 };
 
 static int sock_write(void *ctx, const uint8_t *data, size_t len)
 {
     struct sock_io *s = ctx;
+    if (s->sent.max > 0)
+        ck_assert_int_eq(rsp_buf_add(&s->sent, data, len), 0);
     while (len > 0) {
         ssize_t n = send(s->fd, data, len, MSG_NOSIGNAL);
         if (n < 0) {
@@ -819,6 +822,138 @@ START_TEST(test_real_gdbserver)
 }
 END_TEST
 
+/* Starts lldb-server gdbserver on port 0; it writes the port, NUL-terminated, to the --pipe fd. */
+static int start_lldb_server(const char *path, pid_t *pid)
+{
+    int pipefd[2];
+    ck_assert_int_eq(pipe(pipefd), 0);
+    *pid = fork();
+    ck_assert_int_ge(*pid, 0);
+    if (*pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        close(pipefd[0]);
+        char fdtext[16];
+        snprintf(fdtext, sizeof(fdtext), "%d", pipefd[1]);
+        execl(path, path, "gdbserver", "127.0.0.1:0", "--pipe", fdtext, "--", "/bin/sleep", "30",
+              (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    char text[32];
+    size_t len = 0;
+    int port = -1;
+    while (len < sizeof(text) - 1) {
+        struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
+        if (poll(&p, 1, 10000) <= 0)
+            break;
+        ssize_t n = read(pipefd[0], text + len, sizeof(text) - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        if (memchr(text, '\0', len) != NULL)
+            break;
+    }
+    close(pipefd[0]);
+    struct rsp_cursor c;
+    uint64_t v;
+    rsp_cursor_init(&c, text, len);
+    if (rsp_cursor_dec_u64(&c, &v) == 0 && v > 0 && v < 65536)
+        port = (int)v;
+    return port;
+}
+
+START_TEST(test_real_lldb_server)
+{
+    const char *path = NULL;
+    static const char *paths[] = {"/usr/bin/lldb-server", "/usr/lib/llvm-14/bin/lldb-server"};
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && path == NULL; i++) {
+        if (access(paths[i], X_OK) == 0)
+            path = paths[i];
+    }
+    if (path == NULL) {
+        fprintf(stderr, "SKIP: lldb-server not installed\n");
+        return;
+    }
+    pid_t pid;
+    int port = start_lldb_server(path, &pid);
+    ck_assert_int_gt(port, 0);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    struct sock_io sio = {.fd = fd};
+    rsp_buf_init(&sio.sent, 1 << 20);
+    struct rsp_client_io io = {.write = sock_write, .read = sock_read};
+    struct rsp_client *c = rsp_client_new(&io, &sio);
+    rsp_client_set_timeout(c, 10000);
+    ck_assert_int_eq(rsp_client_handshake(c, "xmlRegisters=i386,arm,mips,arc;multiprocess+"), 0);
+    ck_assert(rsp_client_noack(c));
+    ck_assert_uint_ge(rsp_client_packet_size(c), 0x1000);
+
+    struct rsp_buf reply;
+    rsp_buf_init(&reply, 1 << 20);
+    ck_assert_int_eq(rsp_client_requestf(c, &reply, "?"), 0);
+    struct rsp_stop st;
+    ck_assert_int_eq(rsp_stop_decode(&st, reply.data, reply.len), 0);
+    ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+    ck_assert_int_gt(st.tid, 0);
+    ck_assert_uint_gt(st.nregs, 0); /* lldb-server expedites the general registers */
+
+#if defined(__x86_64__)
+    /* rip is lldb register 0x10 on x86-64 (16 GPRs before it); lldb-server expedites more than
+     * RSP_STOP_MAX_REGS, so ask for it */
+    ck_assert_int_eq(rsp_client_requestf(c, &reply, "p10"), 0);
+    ck_assert_uint_eq(reply.len, 16);
+    uint8_t raw[8];
+    uint64_t pc;
+    ck_assert_int_eq(rsp_hex_decode(raw, 8, (const char *)reply.data, 16), 0);
+    memcpy(&pc, raw, 8);
+    ck_assert_uint_ne(pc, 0);
+    uint8_t code[256];
+    size_t nread;
+    size_t before = sio.sent.len;
+    ck_assert_int_eq(rsp_client_read_mem(c, pc, code, sizeof(code), &nread), 0);
+    ck_assert_uint_eq(nread, sizeof(code));
+    /* lldb-server answers the x0,0 probe with OK: the binary form is used */
+    ck_assert_ptr_nonnull(strstr((const char *)sio.sent.data + before, "$x0,0#"));
+    ck_assert_ptr_nonnull(strstr((const char *)sio.sent.data + before, "$x"));
+    /* and the bytes agree with the hex form */
+    uint8_t hex_code[16];
+    ck_assert_int_eq(rsp_client_requestf(c, &reply, "m%" PRIx64 ",10", pc), 0);
+    ck_assert_int_eq(rsp_hex_decode(hex_code, 16, (const char *)reply.data, reply.len), 0);
+    ck_assert_int_eq(memcmp(hex_code, code, 16), 0);
+#endif
+    if (rsp_client_has_feature(c, "qXfer:features:read")) {
+        struct rsp_buf xml;
+        rsp_buf_init(&xml, 1 << 20);
+        ck_assert_int_eq(rsp_client_qxfer(c, "features", "target.xml", &xml), 0);
+        ck_assert_ptr_nonnull(strstr((const char *)xml.data, "<target"));
+        rsp_buf_fini(&xml);
+    }
+    ck_assert_int_eq(rsp_client_send(c, "k", 1), 0);
+    int rc = rsp_client_recv(c, &reply, 5000); /* X09 or W.., or the connection closes */
+    ck_assert(rc == 0 || rc == -EPIPE);
+    rsp_buf_fini(&reply);
+    rsp_buf_fini(&sio.sent);
+    rsp_client_free(c);
+    close(fd);
+    int status;
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return;
+        usleep(50000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+}
+END_TEST
+
 static Suite *client_suite(void)
 {
     Suite *s = suite_create("rsp_client");
@@ -842,6 +977,7 @@ static Suite *client_suite(void)
     TCase *real = tcase_create("gdbserver");
     tcase_set_timeout(real, 60);
     tcase_add_test(real, test_real_gdbserver);
+    tcase_add_test(real, test_real_lldb_server);
     suite_add_tcase(s, real);
     return s;
 }
