@@ -252,6 +252,7 @@ static bool hw_hit(struct inferior *inf, struct lwp *l, struct rsp_stop *st)
     uint64_t addr = 0;
     if (hwdebug_check_hit(&inf->hw, l->tid, &kind, &addr) < 0 || kind == 0)
         return false;
+    l->pending_bp = addr;
     switch (kind) {
     case HWDEBUG_EXEC:
         st->reason = RSP_REASON_HWBREAK;
@@ -696,13 +697,42 @@ static void take_pending(struct inferior *inf, struct lwp *l, struct rsp_stop *o
     }
 }
 
-/* Drops pending breakpoint events whose trap is gone (the client removed the breakpoint after the
- * stop): the PC was moved back already, so the thread just re-executes the original instruction. */
+static bool hw_inserted(const struct inferior *inf, enum hwdebug_kind kind, uint64_t addr)
+{
+    for (unsigned i = 0; i < ARCH_X86_DR_SLOTS; i++)
+        if (inf->hw.slot_req[i].refs > 0 && inf->hw.slot_req[i].kind == kind &&
+            inf->hw.slot_req[i].addr == addr)
+            return true;
+    return false;
+}
+
+/* Whether a pending event still means something: breakpoint and watchpoint events whose
+ * breakpoint the client removed after the stop are dropped (as gdbserver does). For a software
+ * breakpoint the PC was moved back already, so the thread just re-executes the original
+ * instruction; a watchpoint's access has happened and is simply not reported. */
+static bool still_valid(const struct inferior *inf, const struct lwp *l)
+{
+    switch (l->pending.reason) {
+    case RSP_REASON_SWBREAK:
+        return bp_find((struct inferior *)inf, l->pending_bp) != NULL;
+    case RSP_REASON_HWBREAK:
+        return hw_inserted(inf, HWDEBUG_EXEC, l->pending_bp);
+    case RSP_REASON_WATCH:
+        return hw_inserted(inf, HWDEBUG_WRITE, l->pending_bp);
+    case RSP_REASON_RWATCH:
+        return hw_inserted(inf, HWDEBUG_READ, l->pending_bp);
+    case RSP_REASON_AWATCH:
+        return hw_inserted(inf, HWDEBUG_ACCESS, l->pending_bp);
+    default:
+        return true;
+    }
+}
+
 static void discard_stale(struct inferior *inf)
 {
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
-        if (l->has_pending && l->pending.reason == RSP_REASON_SWBREAK && !bp_find(inf, l->pending_bp))
+        if (l->has_pending && !still_valid(inf, l))
             l->has_pending = false;
     }
 }
@@ -851,8 +881,16 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
     inf->interrupting = false;
     inf->report_ready = false;
 
-    /* 1. An event kept from the last stop is reported now, nothing runs (gdbserver's way). */
+    /* 1. An event kept from the last stop is reported now, nothing runs (gdbserver's way). A
+     * finished step the client no longer asks for is dropped: reported after a 'c' it would look
+     * like a random SIGTRAP to gdb. */
     discard_stale(inf);
+    for (size_t i = 0; i < inf->nlwps; i++) {
+        struct lwp *l = inf->lwps[i];
+        const struct rsp_resume_action *a = action_for(acts, n, l->tid);
+        if (l->has_pending && l->pending.reason == RSP_REASON_SINGLESTEP && (!a || a->action != 's'))
+            l->has_pending = false;
+    }
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
         if (l->has_pending && resumes(action_for(acts, n, l->tid))) {

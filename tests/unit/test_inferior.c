@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -61,7 +62,27 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static int target_main(void)
+static void *short_lived(void *arg)
+{
+    (void)arg;
+    target_func();
+    return NULL;
+}
+
+/* Threads that come and go: clone events, new threads inheriting debug registers, exits. */
+static void *churner(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, short_lived, NULL) == 0)
+            pthread_join(t, NULL);
+        usleep(1000);
+    }
+    return NULL;
+}
+
+static int target_main(bool churn)
 {
     signal(SIGURG, on_urg);
     main_tid = (pid_t)syscall(SYS_gettid);
@@ -72,6 +93,8 @@ static int target_main(void)
     pthread_t t;
     for (int i = 0; i < 3; i++)
         pthread_create(&t, NULL, worker, i == 0 ? (void *)1 : NULL);
+    if (churn)
+        pthread_create(&t, NULL, churner, NULL);
     for (;;) {
         target_func();
         usleep(500);
@@ -88,7 +111,7 @@ struct target {
 
 static char self_exe[4096];
 
-static void start_target(struct target *t)
+static void start_target_mode(struct target *t, const char *mode)
 {
     int p[2];
     ck_assert_int_eq(pipe(p), 0);
@@ -98,7 +121,7 @@ static void start_target(struct target *t)
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
-        execl(self_exe, self_exe, "target", (char *)NULL);
+        execl(self_exe, self_exe, mode, (char *)NULL);
         _exit(127);
     }
     close(p[1]);
@@ -128,6 +151,11 @@ static void start_target(struct target *t)
             break;
         usleep(10000);
     }
+}
+
+static void start_target(struct target *t)
+{
+    start_target_mode(t, "target");
 }
 
 static void stop_target(struct target *t)
@@ -648,6 +676,123 @@ START_TEST(launch_stops_at_first_instruction)
 }
 END_TEST
 
+/* Launch, put a breakpoint in the program (its load address from AT_ENTRY: same binary as this
+ * test), run to it. */
+START_TEST(launch_run_to_breakpoint)
+{
+    char *argv[] = {self_exe, "target", NULL};
+    struct inferior *inf = NULL;
+    struct inf_error err = {""};
+    ck_assert_int_eq(inf_launch(argv, &inf, &err), 0);
+    inf_set_stop_callback(inf, on_stop, NULL);
+    const struct rsp_target *ops = inf_target(inf);
+    uint64_t auxv[128] = {0}, entry = 0;
+    ck_assert_int_gt(ops->read_auxv(inf, 0, (uint8_t *)auxv, sizeof auxv), 0);
+    for (int i = 0; i + 1 < 128 && auxv[i]; i += 2)
+        if (auxv[i] == AT_ENTRY)
+            entry = auxv[i + 1];
+    ck_assert_uint_ne(entry, 0);
+    uint64_t func = entry + ((uintptr_t)target_func - getauxval(AT_ENTRY));
+    ck_assert_int_eq(ops->breakpoints->insert(inf, func, ops->arch->bp_kind), 0);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(wait_stop(inf, 5000));
+    ck_assert_int_eq(last.reason, RSP_REASON_SWBREAK);
+    ck_assert_uint_eq(read_pc(inf, last.tid), func);
+    ck_assert_int_eq(inf_kill(inf), 0);
+    inf_free(inf);
+}
+END_TEST
+
+static const struct {
+    const char *script;
+    enum rsp_stop_kind kind;
+    int code;
+} exits[] = {
+    {"exit 3", RSP_STOP_EXITED, 3},
+    {"exit 0", RSP_STOP_EXITED, 0},
+    {"kill -9 $$", RSP_STOP_KILLED, SIGKILL},
+};
+
+START_TEST(launch_exit_status)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)exits[_i].script, NULL};
+    struct inferior *inf = NULL;
+    struct inf_error err = {""};
+    ck_assert_int_eq(inf_launch(argv, &inf, &err), 0);
+    inf_set_stop_callback(inf, on_stop, NULL);
+    const struct rsp_target *ops = inf_target(inf);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(wait_stop(inf, 5000));
+    ck_assert_int_eq(last.kind, exits[_i].kind);
+    if (exits[_i].kind == RSP_STOP_EXITED)
+        ck_assert_int_eq(last.exit_code, exits[_i].code);
+    else
+        ck_assert_int_eq(last.signal, exits[_i].code);
+    ck_assert(inf_exited(inf));
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), -ESRCH);
+    ck_assert_int_eq(inf_release(inf), 0);
+    inf_free(inf);
+}
+END_TEST
+
+/* Threads created and exiting all the time, with a breakpoint and a watchpoint in the code they
+ * run: hits come from new threads (debug registers copied to them), nothing hangs. */
+START_TEST(thread_churn)
+{
+    struct target t;
+    start_target_mode(&t, "churn");
+    struct inferior *inf = attach(t.pid);
+    const struct rsp_target *ops = inf_target(inf);
+    ck_assert_int_eq(ops->breakpoints->insert(inf, t.func, ops->arch->bp_kind), 0);
+    int64_t first[16];
+    size_t nfirst = ops->list_threads(inf, first, 16);
+    bool new_thread_hit = false;
+    for (int round = 0; round < 30; round++) {
+        nstops = 0;
+        ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+        ck_assert(wait_stop(inf, 5000));
+        ck_assert_int_eq(last.reason, RSP_REASON_SWBREAK);
+        bool known = false;
+        for (size_t i = 0; i < nfirst; i++)
+            known |= first[i] == last.tid;
+        new_thread_hit |= !known;
+    }
+    ck_assert(new_thread_hit);
+    ck_assert_int_eq(ops->breakpoints->remove(inf, t.func, ops->arch->bp_kind), 0);
+    int rc = ops->watchpoints->insert(inf, RSP_WATCH_WRITE, t.counter, 8);
+    ck_assert(rc == 0 || rc == -ENOTSUP);
+    for (int round = 0; rc == 0 && round < 20; round++) {
+        nstops = 0;
+        ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+        ck_assert(wait_stop(inf, 5000));
+        ck_assert_int_eq(last.reason, RSP_REASON_WATCH);
+        ck_assert_uint_eq(last.watch_addr, t.counter);
+    }
+    /* Thread exits reported when asked for (QThreadEvents). */
+    ck_assert_int_eq(ops->watchpoints->remove(inf, RSP_WATCH_WRITE, t.counter, 8), 0);
+    ops->set_thread_events(inf, true);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(wait_stop(inf, 5000));
+    ck_assert_msg(last.kind == RSP_STOP_THREAD_EXIT, "stop kind %d sig %d reason %d tid %d",
+                  (int)last.kind, last.signal, (int)last.reason, (int)last.tid);
+    ck_assert(!ops->thread_alive(inf, last.tid));
+    ops->set_thread_events(inf, false);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(!wait_stop(inf, 50));
+    ck_assert_int_eq(ops->interrupt(inf), 0);
+    ck_assert(wait_stop(inf, 5000));
+    ck_assert_int_eq(last.signal, SIGINT);
+    ck_assert_int_eq(inf_release(inf), 0);
+    inf_free(inf);
+    check_released(&t);
+    stop_target(&t);
+}
+END_TEST
+
 START_TEST(launch_missing_program)
 {
     char *argv[] = {"/nonexistent/prog", NULL};
@@ -845,6 +990,9 @@ static Suite *inferior_suite(void)
     tcase_add_test(tc, interrupt_and_sigurg);
     tcase_add_test(tc, watchpoint_write);
     tcase_add_test(tc, launch_stops_at_first_instruction);
+    tcase_add_test(tc, launch_run_to_breakpoint);
+    tcase_add_loop_test(tc, launch_exit_status, 0, sizeof exits / sizeof exits[0]);
+    tcase_add_test(tc, thread_churn);
     tcase_add_test(tc, launch_missing_program);
     tcase_add_test(tc, vfile_confined);
     tcase_add_test(tc, go_program);
@@ -855,7 +1003,9 @@ static Suite *inferior_suite(void)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "target") == 0)
-        return target_main();
+        return target_main(false);
+    if (argc > 1 && strcmp(argv[1], "churn") == 0)
+        return target_main(true);
     ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
     if (n <= 0)
         return 99;
