@@ -916,6 +916,111 @@ START_TEST(test_expr_missing_context)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- 6. CFI */
+
+/* The frame size from the prologue's "sub $N, %rsp" (48 83 ec ib or 48 81 ec id) in [lo, hi). */
+static uint64_t prologue_frame_size(uint64_t lo, uint64_t hi, uint64_t *after)
+{
+    uint8_t code[64];
+    size_t n = hi - lo < sizeof(code) ? (size_t)(hi - lo) : sizeof(code);
+    ck_assert_int_eq(sym_image_read(dbg, lo, code, n), 0);
+    for (size_t i = 0; i + 7 <= n; i++) {
+        if (code[i] == 0x48 && code[i + 1] == 0x83 && code[i + 2] == 0xec) {
+            *after = lo + i + 4;
+            return code[i + 3];
+        }
+        if (code[i] == 0x48 && code[i + 1] == 0x81 && code[i + 2] == 0xec) {
+            *after = lo + i + 7;
+            return (uint64_t)code[i + 3] | (uint64_t)code[i + 4] << 8 |
+                   (uint64_t)code[i + 5] << 16 | (uint64_t)code[i + 6] << 24;
+        }
+    }
+    ck_abort_msg("no sub rsp in the prologue at %#llx", (unsigned long long)lo);
+    return 0;
+}
+
+static const char *const cfi_funcs[] = {"main.main", "main.(*T).M", "main.shadow",
+                                        "main.recurse", "main.main.func1", "fmt.Println"};
+
+START_TEST(test_cfi_x86_64)
+{
+    const struct sym_func *fn;
+    struct sym_cfi_row row;
+    ck_assert_int_eq(sym_func_by_name(dbg, cfi_funcs[_i], &fn), 0);
+    /* At the entry: CFA = RSP + 8, return address at CFA - 8 (DWARF 7 = rsp, 16 = rip). */
+    ck_assert_int_eq(sym_cfi_at(dbg, fn->lowpc, &row), 0);
+    ck_assert_uint_eq(row.fde_lo, fn->lowpc);
+    ck_assert_uint_eq(row.fde_hi, fn->highpc);
+    ck_assert_int_eq(row.cfa.kind, SYM_CFI_CFA_REG);
+    ck_assert_uint_eq(row.cfa.regno, 7);
+    ck_assert_int_eq(row.cfa.offset, 8);
+    ck_assert_uint_eq(row.ra_regno, 16);
+    ck_assert_int_eq(row.ra.kind, SYM_CFI_OFFSET);
+    ck_assert_int_eq(row.ra.offset, -8);
+    ck_assert(row.lo <= fn->lowpc && fn->lowpc < row.hi);
+    /* After "sub $N, %rsp": CFA = RSP + N + 8. */
+    uint64_t after, size = prologue_frame_size(fn->lowpc, fn->highpc, &after);
+    ck_assert_int_eq(sym_cfi_at(dbg, after, &row), 0);
+    ck_assert_uint_eq(row.cfa.regno, 7);
+    ck_assert_int_eq(row.cfa.offset, (int64_t)size + 8);
+    ck_assert_int_eq(row.ra.kind, SYM_CFI_OFFSET);
+    ck_assert_int_eq(row.ra.offset, -8);
+    ck_assert(row.lo <= after && after < row.hi);
+    /* A register Go's CFI never mentions keeps its value. */
+    struct sym_cfi_rule rule;
+    ck_assert_int_eq(sym_cfi_reg_rule(dbg, after, 3, &rule), 0);
+    ck_assert_int_eq(rule.kind, SYM_CFI_SAME);
+    ck_assert_int_eq(sym_cfi_reg_rule(dbg, after, 16, &rule), 0);
+    ck_assert_int_eq(rule.kind, SYM_CFI_OFFSET);
+}
+END_TEST
+
+START_TEST(test_cfi_every_function)
+{
+    size_t n, with = 0;
+    ck_assert_int_eq(sym_func_count(dbg, &n), 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct sym_func *fn;
+        struct sym_cfi_row row;
+        ck_assert_int_eq(sym_func_at(dbg, i, &fn), 0);
+        if (sym_cfi_at(dbg, fn->lowpc, &row) != 0)
+            continue;
+        with++;
+        ck_assert_msg(row.cfa.regno == 7 && row.cfa.offset == 8, "%s", fn->name);
+        ck_assert_msg(row.ra.kind == SYM_CFI_OFFSET && row.ra.offset == -8, "%s", fn->name);
+    }
+    ck_assert_uint_ge(with * 10, n * 9); /* nearly every function has an FDE */
+    struct sym_cfi_row row;
+    ck_assert_int_eq(sym_cfi_at(dbg, 0x10, &row), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_cfi_arm64)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%.4000s-arm64", dbg_path);
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(path, &img), 0);
+    ck_assert_uint_eq(sym_image_elf_machine(img), EM_AARCH64);
+    const struct sym_func *fn;
+    struct sym_cfi_row row;
+    struct sym_line l;
+    ck_assert_int_eq(sym_func_by_name(img, "main.main", &fn), 0);
+    ck_assert_int_eq(sym_line_for_addr(img, fn->lowpc, &l), 0);
+    ck_assert(ends_with(l.file, "symtest/main.go"));
+    ck_assert_int_eq(sym_cfi_at(img, fn->lowpc, &row), 0);
+    /* arm64: CFA = SP (31) + 0 at entry, return address in LR (30). */
+    ck_assert_uint_eq(row.cfa.regno, 31);
+    ck_assert_int_eq(row.cfa.offset, 0);
+    ck_assert_uint_eq(row.ra_regno, 30);
+    ck_assert_int_eq(row.ra.kind, SYM_CFI_SAME);
+    uint64_t off;
+    ck_assert_int_eq(sym_field_offset(img, "runtime.g", "sched.pc", &off, NULL), 0);
+    sym_image_free(img);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- main */
 
 static Suite *sym_suite(void)
@@ -961,6 +1066,12 @@ static Suite *sym_suite(void)
     tcase_add_loop_test(tc, test_expr_table, 0,
                         (int)(sizeof(expr_cases) / sizeof(expr_cases[0])));
     tcase_add_test(tc, test_expr_missing_context);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("cfi");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_cfi_x86_64, 0, (int)(sizeof(cfi_funcs) / sizeof(cfi_funcs[0])));
+    tcase_add_test(tc, test_cfi_every_function);
+    tcase_add_test(tc, test_cfi_arm64);
     suite_add_tcase(s, tc);
     return s;
 }
