@@ -4,7 +4,7 @@
  * so gdb with sysroot "target:" finds their symbols), and the target's own /proc/PID/ files (so gcore
  * can read the mappings). Read-only: every other path, and every open for writing, is EACCES.
  * Paths are opened through /proc/PID/root so a target in another mount namespace (a container) is
- * served its own files. Not the place for the full confinement rules of the safety issue.
+ * served its own files; a file qualifies by device and inode, whatever name it is asked by. Not the place for the full confinement rules of the safety issue.
  */
 #include <config.h>
 
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "stub/inferior_int.h"
@@ -29,35 +30,44 @@ static bool own_proc_path(const struct inferior *inf, const char *path)
            strcmp(path + strlen(path) - (strlen(path) >= 3 ? 3 : 0), "/..") != 0;
 }
 
-static bool is_exe(const struct inferior *inf, const char *path)
+/* Whether the file open as fd is the target's executable or one it has mapped, by device and
+ * inode: gdb asks for the names the program used (/lib64/ld-linux-x86-64.so.2), maps shows the
+ * resolved ones (/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2). */
+static bool is_target_file(const struct inferior *inf, int fd)
 {
-    char link[64], target[4096];
-    snprintf(link, sizeof link, "/proc/%d/exe", (int)inf->pid);
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n <= 0)
+    struct stat want, exe;
+    char path[64], line[4096 + 256];
+    if (fstat(fd, &want) < 0 || !S_ISREG(want.st_mode))
         return false;
-    target[n] = '\0';
-    const char *del = " (deleted)";
-    size_t dl = strlen(del);
-    if ((size_t)n > dl && strcmp(target + n - dl, del) == 0)
-        target[n - (ssize_t)dl] = '\0';
-    return strcmp(path, target) == 0;
-}
-
-static bool is_mapped(const struct inferior *inf, const char *path)
-{
-    char maps[64], line[4096 + 256];
-    snprintf(maps, sizeof maps, "/proc/%d/maps", (int)inf->pid);
-    FILE *f = fopen(maps, "re");
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)inf->pid);
+    if (stat(path, &exe) == 0 && exe.st_dev == want.st_dev && exe.st_ino == want.st_ino)
+        return true;
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)inf->pid);
+    FILE *f = fopen(path, "re");
     if (!f)
         return false;
     bool found = false;
     while (!found && fgets(line, sizeof line, f)) {
-        char *p = strchr(line, '/');
+        /* start-end perms offset major:minor inode path */
+        unsigned long long maj, min, ino;
+        char *p = line;
+        for (int field = 0; field < 3 && p; field++) {
+            p = strchr(p, ' ');
+            if (p)
+                p++;
+        }
         if (!p)
             continue;
-        p[strcspn(p, "\n")] = '\0';
-        found = strcmp(p, path) == 0;
+        char *end;
+        maj = strtoull(p, &end, 16);
+        if (*end != ':')
+            continue;
+        min = strtoull(end + 1, &end, 16);
+        if (*end != ' ')
+            continue;
+        ino = strtoull(end + 1, &end, 10);
+        found = ino != 0 && ino == (unsigned long long)want.st_ino &&
+                maj == major(want.st_dev) && min == minor(want.st_dev);
     }
     fclose(f);
     return found;
@@ -78,23 +88,37 @@ static int vf_open(void *ctx, const char *path, int flags, int mode)
         return -EACCES;
     if (path[0] != '/' || strstr(path, "/../"))
         return -EACCES;
-    char real[4096 + 32];
-    if (own_proc_path(inf, path)) {
-        snprintf(real, sizeof real, "%s", path);
-    } else if (!inf->exited && (is_exe(inf, path) || is_mapped(inf, path))) {
-        snprintf(real, sizeof real, "/proc/%d/root%s", (int)inf->pid, path);
-    } else {
-        return -EACCES;
-    }
     size_t slot;
     for (slot = 0; slot < NFDS; slot++)
         if (inf->vfile_fds[slot] < 0)
             break;
     if (slot == NFDS)
         return -EMFILE;
-    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return -errno;
+    char real[4096 + 32];
+    int fd;
+    if (own_proc_path(inf, path)) {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            return -errno;
+    } else {
+        if (inf->exited)
+            return -EACCES;
+        /* Look at the file without reading it (O_PATH), decide, then open that same file. */
+        snprintf(real, sizeof real, "/proc/%d/root%s", (int)inf->pid, path);
+        int pfd = open(real, O_PATH | O_CLOEXEC);
+        if (pfd < 0)
+            return -EACCES; /* not even whether it exists */
+        if (!is_target_file(inf, pfd)) {
+            close(pfd);
+            return -EACCES;
+        }
+        snprintf(real, sizeof real, "/proc/self/fd/%d", pfd);
+        fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        int e = errno;
+        close(pfd);
+        if (fd < 0)
+            return -e;
+    }
     inf->vfile_fds[slot] = fd;
     return (int)slot;
 }

@@ -823,6 +823,11 @@ START_TEST(vfile_confined)
     ck_assert_int_eq(vf->close(inf, fd), 0);
     ck_assert_int_eq(vf->open(inf, self_exe, O_RDWR, 0), -EACCES);
     ck_assert_int_eq(vf->open(inf, "/etc/shadow", O_RDONLY, 0), -EACCES);
+    ck_assert_int_eq(vf->open(inf, "/nonexistent", O_RDONLY, 0), -EACCES);
+    /* The loader under the name the program asked for, not the one in maps. */
+    fd = vf->open(inf, "/lib64/ld-linux-x86-64.so.2", O_RDONLY, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(vf->close(inf, fd), 0);
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/maps", t.pid);
     fd = vf->open(inf, path, O_RDONLY, 0);
