@@ -247,6 +247,14 @@ mask_gdb() {
         -e 's/(Attaching to|Detaching from) program: [^,]*, /\1 program: PROG, /'
 }
 
+# mask_sched < IN > OUT - masks what the Go scheduler, not the server, decides: which thread (M) runs
+# the goroutine that hits a breakpoint or watchpoint ("Thread 4 "service" hit ..." and the
+# "[Switching to Thread ...]" line before it). Apply after mask_gdb. The stop itself (function, line,
+# arguments, values) is kept.
+mask_sched() {
+    sed -E -e 's/^Thread [0-9]+ "[^"]*" hit /Thread N hit /' -e '/^\[Switching to Thread P\.T\]$/d'
+}
+
 # request PORT [PATH] - one HTTP GET to the service, the body on stdout (10 s limit).
 request() {
     curl -s -m 10 "http://127.0.0.1:$1${2:-/ping}"
@@ -372,4 +380,46 @@ src_line() {
     n=$(grep -n "// MARK:$2\$" "$top_srcdir/tests/targets/$1" | head -n 1 | cut -d: -f1)
     [ -n "$n" ] || die "no MARK:$2 in $1"
     echo "$n"
+}
+
+# servers_under_test - sets SERVERS (default "gdbserver gostub": gdbserver is the reference) and checks
+# the tools exist. SERVERS="gdbserver gdbserver" shows that a test is deterministic without gostub.
+servers_under_test() {
+    SERVERS=${SERVERS:-gdbserver gostub}
+    for s in $SERVERS; do
+        case $s in
+        gostub) need_gostub ;;
+        gdbserver) need_cmd gdbserver ;;
+        *) die "unknown server $s in SERVERS" ;;
+        esac
+    done
+}
+
+# check_runs MASKFN EXPECT - the runs of one test are $T/1-S1.out, $T/2-S2.out... for the servers in
+# $SERVERS. Each is masked (mask_gdb, then the test's MASKFN filter, "cat" for none) into .m; each must
+# match every extended regular expression in EXPECT (one per line); every run must equal the first.
+check_runs() {
+    cr_mask=$1 cr_expect=$2 cr_n=0 cr_first=
+    for s in $SERVERS; do
+        cr_n=$((cr_n + 1))
+        cr_out=$T/$cr_n-$s.out
+        [ -f "$cr_out" ] || { fail "$s: no output"; continue; }
+        mask_gdb <"$cr_out" | $cr_mask >"$cr_out.m"
+        printf '%s\n' "$cr_expect" | while IFS= read -r re; do
+            [ -n "$re" ] || continue
+            grep -Eq -- "$re" "$cr_out.m" || echo "$re"
+        done >"$cr_out.missing"
+        if [ -s "$cr_out.missing" ]; then
+            fail "$s: these expected lines are missing from the gdb output:"
+            cat "$cr_out.missing"
+            echo "---- $cr_out"
+            cat "$cr_out"
+            echo "----"
+        fi
+        if [ -z "$cr_first" ]; then
+            cr_first=$cr_out.m
+        else
+            compare_outputs "$cr_first" "$cr_out.m" "run1-vs-run$cr_n-$s"
+        fi
+    done
 }

@@ -60,7 +60,7 @@ func main() {
 	if !exit {
 		select {}
 	}
-	close(release)
+	close(release) // MARK:release
 	sum := 0
 	for i := 0; i < ng; i++ {
 		sum += <-out
