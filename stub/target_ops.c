@@ -142,9 +142,15 @@ static int op_detach(void *ctx)
     return inf_release(ctx);
 }
 
+/* k kills a launched program. An attached process - a production service - is released instead:
+ * lldb sends k whenever it quits a gdb-remote session, and no client should be able to take a
+ * service down by quitting. */
 static int op_kill(void *ctx)
 {
-    return inf_kill(ctx);
+    struct inferior *inf = ctx;
+    if (!inf->launched)
+        return inf_release(inf);
+    return inf_kill(inf);
 }
 
 /* A pending event read here counts as reported: lldb learns every thread's stop reason this way
