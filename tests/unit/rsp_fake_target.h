@@ -30,6 +30,9 @@ struct fake_target {
     uint8_t mem[FAKE_MEM_LEN];
     uint8_t text[FAKE_TEXT_LEN];
     bool attached;
+    /* Replays of recorded sessions: any tid is a live thread (tid & 1 picks which), any address is
+     * readable (byte = address & 0xff) and writable (discarded). */
+    bool permissive;
 
     uint64_t bps[FAKE_MAX_BPS];
     unsigned nbps;
