@@ -109,7 +109,7 @@ struct inferior {
     int vfile_fds[16];
 };
 
-/* ---- lwp.c: threads, wait statuses, all-stop, resume */
+/* ---- lwp.c: threads and their wait statuses; allstop.c: stopping, reporting, resuming */
 struct lwp *lwp_find(struct inferior *inf, pid_t tid);
 struct lwp *lwp_add(struct inferior *inf, pid_t tid);
 void lwp_remove(struct inferior *inf, pid_t tid);
@@ -130,6 +130,13 @@ int lwp_set_pc(struct inferior *inf, struct lwp *l, uint64_t pc);
 /* The signal to deliver when this lwp is detached (pending, unreported stop signals). */
 int lwp_detach_signal(struct inferior *inf, struct lwp *l);
 bool inf_signal_passes(const struct inferior *inf, int sig);
+/* Resumes one stopped lwp (PTRACE_CONT or PTRACE_SINGLESTEP) delivering sig: injected from a
+ * signal-delivery-stop, queued with tgkill from any other stop. */
+int lwp_resume_one(struct inferior *inf, struct lwp *l, bool step, int sig);
+void lwp_set_pending(struct inferior *inf, struct lwp *l, const struct rsp_stop *st);
+void lwp_stop_init(const struct inferior *inf, const struct lwp *l, struct rsp_stop *st, int sig);
+uint64_t lwp_now_ms(void);
+void lwp_nap(void); /* a fraction of a millisecond, between polls of waitpid */
 
 /* ---- breakpoints.c: the software breakpoint table */
 struct swbreak *bp_find(struct inferior *inf, uint64_t addr);
