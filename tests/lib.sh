@@ -210,19 +210,16 @@ wait_exit() {
     return 0
 }
 
-# gdb_cmdline - the options every gdb run uses, as a string for logs.
-GDB_OPTS="-nx -batch -iex 'set auto-load off' -iex 'set pagination off' -iex 'set confirm off' \
--iex 'set width 0' -iex 'set height 0' -iex 'set remotetimeout 30'"
-
-# run_gdb OUTFILE BINARY SCRIPTFILE - runs stock gdb in batch mode on BINARY with each line of
-# SCRIPTFILE as one -ex command, stdout and stderr to OUTFILE. One -ex per line (not -x FILE) because
-# gdb stops reading a sourced file at the first error, and a comparison wants every later command to
-# run all the same. Lines starting with # are skipped. Times out after GDB_TIMEOUT seconds (default 60).
+# run_gdb OUTFILE BINARY SCRIPTFILE [GDB ARGS...] - runs stock gdb in batch mode on BINARY with each
+# line of SCRIPTFILE as one -ex command (extra arguments, e.g. "-c CORE", go before them), stdout and
+# stderr to OUTFILE. One -ex per line (not -x FILE) because gdb stops reading a sourced file at the
+# first error, and a comparison wants every later command to run all the same. Lines starting with #
+# are skipped. Times out after GDB_TIMEOUT seconds (default 60).
 # "set auto-load off": Go binaries ask gdb to load $GOROOT/src/runtime/runtime-gdb.py, which gdb
 # refuses (safe-path) with a warning on every run, and whose output would differ from run to run.
 run_gdb() {
     gout=$1 gbin=$2 gscript=$3
-    set --
+    shift 3
     while IFS= read -r gline; do
         case $gline in
         '#'* | '') continue ;;
@@ -235,15 +232,18 @@ run_gdb() {
 }
 
 # mask_gdb < IN > OUT - makes gdb output from two servers and two processes comparable: hex addresses,
-# pids, LWP/thread ids and "Thread P.T" become fixed words. Values the tests check (decimal numbers,
+# pids (also in /proc/PID/ paths), LWP/thread ids and "Thread P.T" become fixed words, and the
+# per-run file names in the scratch folder ($T/1-gdbserver.core...) become T/RUN. Values the tests check (decimal numbers,
 # strings, bytes printed by x/xb - those are 0x.. with two digits, kept) are left alone.
 mask_gdb() {
     sed -E \
         -e 's/0x[0-9a-f]{3,}/0xADDR/g' \
         -e 's/Thread [0-9]+\.[0-9]+/Thread P.T/g' \
         -e 's/Thread 0xADDR/Thread P.T/g' \
-        -e 's/\(LWP [0-9]+\)/(LWP N)/g' \
+        -e 's/LWP [0-9]+/LWP N/g' \
         -e 's/process [0-9]+/process PID/g' \
+        -e 's|/proc/[0-9]+/|/proc/PID/|g' \
+        -e "s|$T/[0-9]+-[a-z]+|T/RUN|g" \
         -e 's/(Attaching to|Detaching from) program: [^,]*, /\1 program: PROG, /'
 }
 
@@ -253,6 +253,13 @@ mask_gdb() {
 # arguments, values) is kept.
 mask_sched() {
     sed -E -e 's/^Thread [0-9]+ "[^"]*" hit /Thread N hit /' -e '/^\[Switching to Thread P\.T\]$/d'
+}
+
+# mask_runtime_frames < IN > OUT - in "info threads" lines, a frame inside the Go runtime becomes
+# RUNTIME-FRAME: where an idle M sits (futex, epollwait, usleep) is timing, not the server's doing.
+# Thread count, ids (masked) and names stay, and so does any frame outside the runtime.
+mask_runtime_frames() {
+    sed -E 's/^(\*? +[0-9]+ +(Thread|LWP) [^ ]+( \(LWP N\))?( "[^"]*")?) +(0xADDR in )?runtime\.[^ ]+ \(.*/\1 RUNTIME-FRAME/'
 }
 
 # request PORT [PATH] - one HTTP GET to the service, the body on stdout (10 s limit).
@@ -395,22 +402,23 @@ servers_under_test() {
     done
 }
 
-# check_runs MASKFN EXPECT - the runs of one test are $T/1-S1.out, $T/2-S2.out... for the servers in
-# $SERVERS. Each is masked (mask_gdb, then the test's MASKFN filter, "cat" for none) into .m; each must
-# match every extended regular expression in EXPECT (one per line); every run must equal the first.
+# check_runs MASKFN EXPECT [SUFFIX] - the runs of one test are $T/1-S1SUFFIX, $T/2-S2SUFFIX... for the
+# servers S1 S2... in $SERVERS (SUFFIX defaults to .out). Each is masked (mask_gdb, then the test's
+# MASKFN filter, "cat" for none) into SUFFIX.m; each must match every extended regular expression in
+# EXPECT (one per line); every run must equal the first.
 check_runs() {
-    cr_mask=$1 cr_expect=$2 cr_n=0 cr_first=
+    cr_mask=$1 cr_expect=$2 cr_suffix=${3:-.out} cr_n=0 cr_first=
     for s in $SERVERS; do
         cr_n=$((cr_n + 1))
-        cr_out=$T/$cr_n-$s.out
-        [ -f "$cr_out" ] || { fail "$s: no output"; continue; }
+        cr_out=$T/$cr_n-$s$cr_suffix
+        [ -f "$cr_out" ] || { fail "$s: no output $cr_out"; continue; }
         mask_gdb <"$cr_out" | $cr_mask >"$cr_out.m"
         printf '%s\n' "$cr_expect" | while IFS= read -r re; do
             [ -n "$re" ] || continue
             grep -Eq -- "$re" "$cr_out.m" || echo "$re"
         done >"$cr_out.missing"
         if [ -s "$cr_out.missing" ]; then
-            fail "$s: these expected lines are missing from the gdb output:"
+            fail "$s: these expected lines are missing from ${cr_out##*/}:"
             cat "$cr_out.missing"
             echo "---- $cr_out"
             cat "$cr_out"
@@ -419,7 +427,7 @@ check_runs() {
         if [ -z "$cr_first" ]; then
             cr_first=$cr_out.m
         else
-            compare_outputs "$cr_first" "$cr_out.m" "run1-vs-run$cr_n-$s"
+            compare_outputs "$cr_first" "$cr_out.m" "run1-vs-run$cr_n-$s${cr_suffix%.out}"
         fi
     done
 }

@@ -21,12 +21,11 @@ build_targets
 bin=$TARGET_BIN/service-debug
 l_reply=$(src_line service.go reply)
 
-# Timing, not the server, decides two things here, so they are masked:
-# - the frames of the threads in "info threads" at attach time (which M sits in futex, epollwait or
-#   usleep): frames inside the Go runtime become RUNTIME-FRAME; thread count, names and numbering stay;
-# - which thread runs the goroutine that hits a breakpoint (mask_sched in lib.sh).
+# Timing, not the server, decides two things here, so they are masked: the frames of idle threads in
+# "info threads" at attach time (mask_runtime_frames) and which thread runs the goroutine that hits a
+# breakpoint (mask_sched).
 mask_threads() {
-    sed -E -e 's/^(\*? +[0-9]+ +Thread [^"]*"[^"]*") runtime\..*/\1 RUNTIME-FRAME/' | mask_sched
+    mask_runtime_frames | mask_sched
 }
 
 # session SERVER LABEL - writes $T/LABEL.out (the gdb output) and checks the service afterwards.
