@@ -293,7 +293,17 @@ static bool classify_trap(struct inferior *inf, struct lwp *l, int code, struct 
             l->pending_bp = bp_addr;
             return true;
         }
-        return code == TRAP_BRKPT && hw_hit(inf, l, st);
+        if (code != TRAP_BRKPT)
+            return false;
+        if (hw_hit(inf, l, st))
+            return true;
+        /* x86 reports a single-step over a syscall instruction as TRAP_BRKPT (the syscall-exit
+         * path's user_single_step_report), not TRAP_TRACE. */
+        if (l->stepping) {
+            st->reason = RSP_REASON_SINGLESTEP;
+            return true;
+        }
+        return false;
     }
     if (code == TRAP_HWBKPT || code == TRAP_TRACE) {
         if (hw_hit(inf, l, st))

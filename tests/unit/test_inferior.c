@@ -615,6 +615,41 @@ START_TEST(interrupt_and_sigurg)
 }
 END_TEST
 
+/* gdb's "step" with the other threads running: the stepped thread (the main thread, the SIGURG
+ * target) gets SIGURGs in the middle of its steps; they wait for the next continue, so the steps
+ * never land in the handler. */
+START_TEST(step_defers_sigurg)
+{
+    struct target t;
+    start_target(&t);
+    struct inferior *inf = attach(t.pid);
+    const struct rsp_target *ops = inf_target(inf);
+    uint64_t urg0 = read_u64(inf, t.urg);
+    for (int i = 0; i < 40; i++) {
+        struct rsp_resume_action acts[2] = {{.tid = t.pid, .action = 's'},
+                                            {.tid = -1, .action = 'c'}};
+        nstops = 0;
+        ck_assert_int_eq(ops->resume(inf, acts, 2), 0);
+        ck_assert(wait_stop(inf, 5000));
+        ck_assert_int_eq(last.tid, t.pid);
+        ck_assert_int_eq(last.signal, SIGTRAP);
+        ck_assert_int_eq(last.reason, RSP_REASON_SINGLESTEP);
+        usleep(1000); /* more SIGURGs queue up for the stopped main thread */
+    }
+    ck_assert_uint_eq(read_u64(inf, t.urg), urg0);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(!wait_stop(inf, 50));
+    ck_assert_int_eq(ops->interrupt(inf), 0);
+    ck_assert(wait_stop(inf, 5000));
+    ck_assert_uint_gt(read_u64(inf, t.urg), urg0);
+    ck_assert_int_eq(inf_release(inf), 0);
+    inf_free(inf);
+    check_released(&t);
+    stop_target(&t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ hardware watchpoints */
 
 START_TEST(watchpoint_write)
@@ -998,6 +1033,7 @@ static Suite *inferior_suite(void)
     tcase_add_test(tc, release_race_stress);
     tcase_add_test(tc, memory_write_over_breakpoint);
     tcase_add_test(tc, interrupt_and_sigurg);
+    tcase_add_test(tc, step_defers_sigurg);
     tcase_add_test(tc, watchpoint_write);
     tcase_add_test(tc, launch_stops_at_first_instruction);
     tcase_add_test(tc, launch_run_to_breakpoint);
