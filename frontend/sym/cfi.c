@@ -1,7 +1,7 @@
 /* sym/cfi.c - .debug_frame through libdwarf's frame interface (the "reg3" calls, which keep the CFA
  * out of the register table): the FDE list is read on first use, then each query finds the FDE for
- * the pc and asks libdwarf to run its CIE and FDE instructions up to that pc. Go's CFI is small (the
- * CFA is SP plus an offset, the return address is at CFA-8 on x86-64), so no row cache. */
+ * the pc and asks libdwarf to run its CIE and FDE instructions up to that pc. Go's CFI is small
+ * (the CFA is SP plus an offset, the return address is at CFA-8 on x86-64), so no row cache. */
 #include "config.h"
 
 #include <errno.h>
@@ -107,8 +107,8 @@ static int reg_rule(struct sym_image *img, Dwarf_Fde fde, uint64_t pc, unsigned 
     Dwarf_Bool more = 0;
     if (regno > DW_FRAME_HIGHEST_NORMAL_REGISTER)
         return -EINVAL;
-    int r = dwarf_get_fde_info_for_reg3_b(fde, (Dwarf_Half)regno, pc, &vt, &rel, &reg, &off,
-                                          &block, &row_pc, &more, &next_pc, &err);
+    int r = dwarf_get_fde_info_for_reg3_b(fde, (Dwarf_Half)regno, pc, &vt, &rel, &reg, &off, &block,
+                                          &row_pc, &more, &next_pc, &err);
     if (r == DW_DLV_NO_ENTRY)
         return -ENOENT;
     if (r != DW_DLV_OK)

@@ -1,5 +1,5 @@
-/* sym/cfi.h - call frame information from .debug_frame (Go emits .debug_frame, not .eh_frame): for a
- * pc, how to compute the CFA and where each register of the caller, above all the return address,
+/* sym/cfi.h - call frame information from .debug_frame (Go emits .debug_frame, not .eh_frame): for
+ * a pc, how to compute the CFA and where each register of the caller, above all the return address,
  * was saved. For the unwinder in goruntime/. Registers are DWARF numbers (arch/ maps them). */
 #ifndef GOSTUB_SYM_CFI_H
 #define GOSTUB_SYM_CFI_H
@@ -7,15 +7,15 @@
 #include "frontend/sym/image.h"
 
 enum sym_cfi_rule_kind {
-    SYM_CFI_UNDEFINED, /* not recoverable (for the return address: outermost frame) */
-    SYM_CFI_SAME,      /* unchanged in the caller */
-    SYM_CFI_OFFSET,    /* saved at CFA + offset */
+    SYM_CFI_UNDEFINED,  /* not recoverable (for the return address: outermost frame) */
+    SYM_CFI_SAME,       /* unchanged in the caller */
+    SYM_CFI_OFFSET,     /* saved at CFA + offset */
     SYM_CFI_VAL_OFFSET, /* the value is CFA + offset */
-    SYM_CFI_REGISTER,  /* saved in register regno */
-    SYM_CFI_EXPR,      /* saved at the address computed by expr */
-    SYM_CFI_VAL_EXPR,  /* the value is computed by expr */
-    SYM_CFI_CFA_REG,   /* for the CFA only: regno + offset */
-    SYM_CFI_CFA_EXPR   /* for the CFA only: computed by expr */
+    SYM_CFI_REGISTER,   /* saved in register regno */
+    SYM_CFI_EXPR,       /* saved at the address computed by expr */
+    SYM_CFI_VAL_EXPR,   /* the value is computed by expr */
+    SYM_CFI_CFA_REG,    /* for the CFA only: regno + offset */
+    SYM_CFI_CFA_EXPR    /* for the CFA only: computed by expr */
 };
 
 struct sym_cfi_rule {
@@ -27,7 +27,7 @@ struct sym_cfi_rule {
 };
 
 struct sym_cfi_row {
-    uint64_t lo, hi;       /* the rule set holds for pcs in [lo, hi) */
+    uint64_t lo, hi;         /* the rule set holds for pcs in [lo, hi) */
     uint64_t fde_lo, fde_hi; /* the FDE's range (the function) */
     struct sym_cfi_rule cfa;
     unsigned ra_regno; /* the return address column (x86-64: 16, arm64: 30) */

@@ -1,7 +1,8 @@
-/* sym/dwarf.c - libdwarf over our libelf image: a custom object access interface (so that the file is
- * read once, by libelf, and compressed DWARF sections - SHF_COMPRESSED or GNU .zdebug - are inflated
- * here with zlib, bounded, on first use), the compile unit list with address ranges, the name index of
- * top-level DIEs, and small DIE attribute helpers used by line.c, func.c, type.c and var.c.
+/* sym/dwarf.c - libdwarf over our libelf image: a custom object access interface (so that the file
+ * is read once, by libelf, and compressed DWARF sections - SHF_COMPRESSED or GNU .zdebug - are
+ * inflated here with zlib, bounded, on first use), the compile unit list with address ranges, the
+ * name index of top-level DIEs, and small DIE attribute helpers used by line.c, func.c, type.c and
+ * var.c.
  *
  * libdwarf 20210528 cannot see section flags through dwarf_object_init_b, so it would hand Go's
  * compressed .debug_* bytes to its parsers as they are: decompressing is our job. */
@@ -98,7 +99,8 @@ static int acc_section_info(void *obj, Dwarf_Half index, Dwarf_Obj_Access_Sectio
     ret->type = s->pub.type;
     ret->addr = s->pub.addr;
     /* libdwarf only wants the DWARF sections; giving others size 0 keeps it from touching them. */
-    ret->size = strncmp(s->pub.name, ".debug_", 7) == 0 && s->pub.type != SHT_NOBITS ? s->pub.size : 0;
+    ret->size =
+        strncmp(s->pub.name, ".debug_", 7) == 0 && s->pub.type != SHT_NOBITS ? s->pub.size : 0;
     return DW_DLV_OK;
 }
 
@@ -119,7 +121,10 @@ static Dwarf_Small acc_pointer_size(void *obj)
     return (Dwarf_Small)((struct sym_image *)obj)->ptr_size;
 }
 
-static Dwarf_Unsigned acc_section_count(void *obj) { return ((struct sym_image *)obj)->nsecs; }
+static Dwarf_Unsigned acc_section_count(void *obj)
+{
+    return ((struct sym_image *)obj)->nsecs;
+}
 
 static int acc_load_section(void *obj, Dwarf_Half index, Dwarf_Small **data, int *error)
 {
@@ -184,7 +189,8 @@ int sym_die_udata(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, uint64_t 
         if (dwarf_formsdata(attr, &sv, &err) == DW_DLV_OK) {
             *val = (uint64_t)sv;
         } else {
-            /* DW_FORM_sec_offset (ranges, location lists) is neither udata nor sdata to libdwarf. */
+            /* DW_FORM_sec_offset (ranges, location lists) is neither udata nor sdata to libdwarf.
+             */
             if (err)
                 dwarf_dealloc_error(img->dbg, err);
             err = NULL;
@@ -472,11 +478,11 @@ static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)
     return 0;
 }
 
-static const struct sym_range *sort_ranges;
-static int cmp_range_idx(const void *a, const void *b)
+static int cmp_range_idx(const void *a, const void *b, void *ctx)
 {
-    const struct sym_range *x = &sort_ranges[*(const uint32_t *)a];
-    const struct sym_range *y = &sort_ranges[*(const uint32_t *)b];
+    const struct sym_range *ranges = ctx;
+    const struct sym_range *x = &ranges[*(const uint32_t *)a];
+    const struct sym_range *y = &ranges[*(const uint32_t *)b];
     if (x->lo != y->lo)
         return x->lo < y->lo ? -1 : 1;
     return 0;
@@ -505,9 +511,7 @@ static int build_cu_addr(struct sym_image *img)
             idx[k] = (uint32_t)k;
             k++;
         }
-    sort_ranges = r;
-    qsort(idx, n, sizeof(*idx), cmp_range_idx);
-    sort_ranges = NULL;
+    qsort_r(idx, n, sizeof(*idx), cmp_range_idx, r);
     img->cu_addr = malloc((n ? n : 1) * sizeof(*img->cu_addr));
     img->cu_of = malloc((n ? n : 1) * sizeof(*img->cu_of));
     if (img->cu_addr == NULL || img->cu_of == NULL) {
@@ -645,6 +649,13 @@ static int cmp_func(const void *a, const void *b)
     return 0;
 }
 
+static int cmp_func_die(const void *a, const void *b, void *ctx)
+{
+    const struct sym_func *funcs = ctx;
+    uint64_t x = funcs[*(const uint32_t *)a].die, y = funcs[*(const uint32_t *)b].die;
+    return x < y ? -1 : x > y;
+}
+
 struct name_builder {
     size_t names_cap, funcs_cap;
 };
@@ -747,8 +758,17 @@ static int load_names(struct sym_image *img)
         rc = 0; /* keep what fits */
     if (rc != 0)
         return rc;
-    qsort(img->names, img->nnames, sizeof(*img->names), cmp_name);
-    qsort(img->funcs, img->nfuncs, sizeof(*img->funcs), cmp_func);
+    if (img->nnames > 0)
+        qsort(img->names, img->nnames, sizeof(*img->names), cmp_name);
+    if (img->nfuncs > 0)
+        qsort(img->funcs, img->nfuncs, sizeof(*img->funcs), cmp_func);
+    img->funcs_by_die = malloc((img->nfuncs ? img->nfuncs : 1) * sizeof(uint32_t));
+    if (img->funcs_by_die == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < img->nfuncs; i++)
+        img->funcs_by_die[i] = (uint32_t)i;
+    if (img->nfuncs > 0)
+        qsort_r(img->funcs_by_die, img->nfuncs, sizeof(uint32_t), cmp_func_die, img->funcs);
     return 0;
 }
 

@@ -157,15 +157,33 @@ static int binop(struct machine *m, uint8_t op)
     if (pop(m, &b) != 0 || pop(m, &a) != 0)
         return -EINVAL;
     switch (op) {
-    case DW_OP_and: r = a & b; break;
-    case DW_OP_or: r = a | b; break;
-    case DW_OP_xor: r = a ^ b; break;
-    case DW_OP_plus: r = a + b; break;
-    case DW_OP_minus: r = a - b; break;
-    case DW_OP_mul: r = a * b; break;
-    case DW_OP_shl: r = b >= 64 ? 0 : a << b; break;
-    case DW_OP_shr: r = b >= 64 ? 0 : a >> b; break;
-    case DW_OP_shra: r = (uint64_t)((int64_t)a >> (b >= 64 ? 63 : b)); break;
+    case DW_OP_and:
+        r = a & b;
+        break;
+    case DW_OP_or:
+        r = a | b;
+        break;
+    case DW_OP_xor:
+        r = a ^ b;
+        break;
+    case DW_OP_plus:
+        r = a + b;
+        break;
+    case DW_OP_minus:
+        r = a - b;
+        break;
+    case DW_OP_mul:
+        r = a * b;
+        break;
+    case DW_OP_shl:
+        r = b >= 64 ? 0 : a << b;
+        break;
+    case DW_OP_shr:
+        r = b >= 64 ? 0 : a >> b;
+        break;
+    case DW_OP_shra:
+        r = (uint64_t)((int64_t)a >> (b >= 64 ? 63 : b));
+        break;
     case DW_OP_div:
         if (b == 0 || ((int64_t)a == INT64_MIN && (int64_t)b == -1))
             return -EINVAL;
@@ -176,13 +194,26 @@ static int binop(struct machine *m, uint8_t op)
             return -EINVAL;
         r = a % b;
         break;
-    case DW_OP_eq: r = a == b; break;
-    case DW_OP_ne: r = a != b; break;
-    case DW_OP_lt: r = (int64_t)a < (int64_t)b; break;
-    case DW_OP_gt: r = (int64_t)a > (int64_t)b; break;
-    case DW_OP_le: r = (int64_t)a <= (int64_t)b; break;
-    case DW_OP_ge: r = (int64_t)a >= (int64_t)b; break;
-    default: return -ENOTSUP;
+    case DW_OP_eq:
+        r = a == b;
+        break;
+    case DW_OP_ne:
+        r = a != b;
+        break;
+    case DW_OP_lt:
+        r = (int64_t)a < (int64_t)b;
+        break;
+    case DW_OP_gt:
+        r = (int64_t)a > (int64_t)b;
+        break;
+    case DW_OP_le:
+        r = (int64_t)a <= (int64_t)b;
+        break;
+    case DW_OP_ge:
+        r = (int64_t)a >= (int64_t)b;
+        break;
+    default:
+        return -ENOTSUP;
     }
     return push(m, r);
 }
@@ -235,13 +266,19 @@ static int step(struct machine *m, struct reader *r, const struct sym_expr_ctx *
         if ((rc = rd_u(r, asz, &u)) != 0)
             return rc;
         return push(m, u);
-    case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u: case DW_OP_const8u: {
+    case DW_OP_const1u:
+    case DW_OP_const2u:
+    case DW_OP_const4u:
+    case DW_OP_const8u: {
         size_t n = op == DW_OP_const1u ? 1 : op == DW_OP_const2u ? 2 : op == DW_OP_const4u ? 4 : 8;
         if ((rc = rd_u(r, n, &u)) != 0)
             return rc;
         return push(m, u);
     }
-    case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s: case DW_OP_const8s: {
+    case DW_OP_const1s:
+    case DW_OP_const2s:
+    case DW_OP_const4s:
+    case DW_OP_const8s: {
         size_t n = op == DW_OP_const1s ? 1 : op == DW_OP_const2s ? 2 : op == DW_OP_const4s ? 4 : 8;
         if ((rc = rd_s(r, n, &s)) != 0)
             return rc;
@@ -315,9 +352,22 @@ static int step(struct machine *m, struct reader *r, const struct sym_expr_ctx *
             return -EINVAL;
         m->stack[m->sp - 1] += u;
         return 0;
-    case DW_OP_and: case DW_OP_or: case DW_OP_xor: case DW_OP_plus: case DW_OP_minus:
-    case DW_OP_mul: case DW_OP_shl: case DW_OP_shr: case DW_OP_shra: case DW_OP_div:
-    case DW_OP_mod: case DW_OP_eq: case DW_OP_ne: case DW_OP_lt: case DW_OP_gt: case DW_OP_le:
+    case DW_OP_and:
+    case DW_OP_or:
+    case DW_OP_xor:
+    case DW_OP_plus:
+    case DW_OP_minus:
+    case DW_OP_mul:
+    case DW_OP_shl:
+    case DW_OP_shr:
+    case DW_OP_shra:
+    case DW_OP_div:
+    case DW_OP_mod:
+    case DW_OP_eq:
+    case DW_OP_ne:
+    case DW_OP_lt:
+    case DW_OP_gt:
+    case DW_OP_le:
     case DW_OP_ge:
         return binop(m, op);
     case DW_OP_skip:

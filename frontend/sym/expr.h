@@ -1,10 +1,11 @@
 /* sym/expr.h - an evaluator of DWARF location expressions, free of I/O and of libdwarf: registers,
- * memory, the frame base and the CFA come from the caller through struct sym_expr_ctx. It covers what
- * the Go compiler emits (DW_OP_fbreg, call_frame_cfa, regN/regx, bregN/bregx, piece, addr,
+ * memory, the frame base and the CFA come from the caller through struct sym_expr_ctx. It covers
+ * what the Go compiler emits (DW_OP_fbreg, call_frame_cfa, regN/regx, bregN/bregx, piece, addr,
  * stack_value) and the usual stack arithmetic, and refuses anything else with -ENOTSUP.
  *
  * Bounded: the stack has SYM_EXPR_STACK entries, at most SYM_EXPR_MAX_PIECES pieces, and at most
- * SYM_EXPR_MAX_STEPS operations run (branches cannot loop forever). Expressions are hostile input. */
+ * SYM_EXPR_MAX_STEPS operations run (branches cannot loop forever). Expressions are hostile input.
+ */
 #ifndef GOSTUB_SYM_EXPR_H
 #define GOSTUB_SYM_EXPR_H
 
@@ -38,11 +39,11 @@ enum sym_piece_kind {
 
 struct sym_piece {
     enum sym_piece_kind kind;
-    uint64_t addr;  /* MEM */
-    unsigned regno; /* REG, DWARF numbering */
-    uint64_t value; /* VALUE */
+    uint64_t addr;        /* MEM */
+    unsigned regno;       /* REG, DWARF numbering */
+    uint64_t value;       /* VALUE */
     const uint8_t *bytes; /* IMPLICIT (points into the expression) */
-    uint64_t size;  /* bytes; 0 = the whole object (expression without DW_OP_piece) */
+    uint64_t size;        /* bytes; 0 = the whole object (expression without DW_OP_piece) */
 };
 
 struct sym_expr_result {
@@ -51,8 +52,8 @@ struct sym_expr_result {
 };
 
 /* Evaluates EXPR. 0; -EINVAL malformed (truncated operand, stack underflow or overflow, bad
- * piece sequence); -ENOTSUP an operation not implemented; -ENODATA a register, memory, frame base or
- * CFA needed and not provided; -E2BIG too many steps or pieces; or an error from a callback. */
+ * piece sequence); -ENOTSUP an operation not implemented; -ENODATA a register, memory, frame base
+ * or CFA needed and not provided; -E2BIG too many steps or pieces; or an error from a callback. */
 __attribute__((warn_unused_result)) int sym_expr_eval(const uint8_t *expr, size_t len,
                                                       const struct sym_expr_ctx *ctx,
                                                       struct sym_expr_result *out);

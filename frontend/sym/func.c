@@ -17,13 +17,20 @@ int sym_func_by_name(struct sym_image *img, const char *name, const struct sym_f
     for (size_t i = first; i < end; i++) {
         if (img->names[i].tag != DW_TAG_subprogram)
             continue;
-        /* A concrete function is in funcs; find it by DIE offset (a linear scan is fine: name
-         * lookups are rare, address lookups are not). */
-        for (size_t k = 0; k < img->nfuncs; k++)
-            if (img->funcs[k].die == img->names[i].off) {
-                *out = &img->funcs[k];
-                return 0;
-            }
+        /* Abstract (inlined-only) functions are named but have no code: only a DIE found among
+         * the concrete functions counts. */
+        size_t lo = 0, hi = img->nfuncs;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (img->funcs[img->funcs_by_die[mid]].die < img->names[i].off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < img->nfuncs && img->funcs[img->funcs_by_die[lo]].die == img->names[i].off) {
+            *out = &img->funcs[img->funcs_by_die[lo]];
+            return 0;
+        }
     }
     return -ENOENT;
 }
@@ -134,18 +141,17 @@ int sym_inline_chain(struct sym_image *img, uint64_t addr, struct sym_inline *ou
     rc = sym_die_at(img, fn->die, &die);
     if (rc != 0)
         return rc;
+    /* The walk records outermost first; the depth is bounded by SYM_MAX_DEPTH. */
+    struct sym_inline chain[SYM_MAX_DEPTH + 2];
     size_t n = 0;
-    rc = walk_inlines(img, fn->cu, die, addr, out, max, &n, 0);
+    rc = walk_inlines(img, fn->cu, die, addr, chain, SYM_MAX_DEPTH + 2, &n, 0);
     dwarf_dealloc_die(die);
     if (rc != 0)
         return rc;
-    /* Reverse the written part: innermost first. */
-    size_t w = n < max ? n : max;
-    for (size_t i = 0; i < w / 2; i++) {
-        struct sym_inline t = out[i];
-        out[i] = out[w - 1 - i];
-        out[w - 1 - i] = t;
-    }
+    if (n > SYM_MAX_DEPTH + 2)
+        n = SYM_MAX_DEPTH + 2;
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = chain[n - 1 - i];
     *count = n;
     return 0;
 }

@@ -1,7 +1,7 @@
 /* sym/func.h - functions of an image from DWARF: DW_TAG_subprogram by Go name ("main.main",
  * "main.(*T).M", "main.main.func1") and by address, and the chain of inlined calls at an address
- * (DW_TAG_inlined_subroutine). The first query builds a name index of every compile unit's top-level
- * entries (functions, types, variables, constants); nothing is read before. */
+ * (DW_TAG_inlined_subroutine). The first query builds a name index of every compile unit's
+ * top-level entries (functions, types, variables, constants); nothing is read before. */
 #ifndef GOSTUB_SYM_FUNC_H
 #define GOSTUB_SYM_FUNC_H
 
@@ -25,8 +25,9 @@ SYM_MUST_CHECK int sym_func_by_addr(struct sym_image *img, uint64_t addr,
 SYM_MUST_CHECK int sym_func_count(struct sym_image *img, size_t *count);
 SYM_MUST_CHECK int sym_func_at(struct sym_image *img, size_t index, const struct sym_func **out);
 
-/* One level of inlining at an address: the inlined function NAME was called from CALL_FILE:CALL_LINE
- * (a line of the caller, which is the next entry of the chain, or the concrete function). */
+/* One level of inlining at an address: the inlined function NAME was called from
+ * CALL_FILE:CALL_LINE (a line of the caller, which is the next entry of the chain, or the concrete
+ * function). */
 struct sym_inline {
     const char *name;
     uint64_t lowpc, highpc; /* the inlined body's range containing the address ([0,0) for ranges) */
@@ -35,8 +36,10 @@ struct sym_inline {
     uint64_t die;
 };
 
-/* Inlined calls containing ADDR, innermost first: writes at most MAX to OUT, *count is the depth
- * (0 when ADDR is in no inlined body). 0, -ENOENT (ADDR in no function). */
+/* Inlined calls containing ADDR, innermost first: writes the innermost MAX to OUT, *count is the
+ * depth (0 when ADDR is in no inlined body; may exceed MAX). Walks only the DIE subtree of the one
+ * function containing ADDR. 0, -ENOENT (ADDR in no function), -EINVAL (nesting deeper than
+ * SYM_MAX_DEPTH or malformed DWARF). */
 SYM_MUST_CHECK int sym_inline_chain(struct sym_image *img, uint64_t addr, struct sym_inline *out,
                                     size_t max, size_t *count);
 

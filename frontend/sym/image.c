@@ -1,6 +1,6 @@
 /* sym/image.c - opening an ELF image with libelf: header, section table (with the decompressed size
- * of compressed DWARF sections), build-id notes, reads of file-backed bytes, and the ELF symbol table
- * loaded on first use. DWARF lives in dwarf.c and the files beside it. */
+ * of compressed DWARF sections), build-id notes, reads of file-backed bytes, and the ELF symbol
+ * table loaded on first use. DWARF lives in dwarf.c and the files beside it. */
 #include "config.h"
 
 #include <errno.h>
@@ -32,16 +32,17 @@ static void read_notes(struct sym_image *img, Elf_Scn *scn)
             memcpy(img->gnu_id, desc, nh.n_descsz);
             img->gnu_id_len = nh.n_descsz;
         } else if (nh.n_type == 4 && (nh.n_namesz == 3 || nh.n_namesz == 4) &&
-                   memcmp(owner, "Go", 3) == 0 &&
-                   nh.n_descsz > 0 && nh.n_descsz <= 1024 && img->go_id == NULL) {
+                   memcmp(owner, "Go", 3) == 0 && nh.n_descsz > 0 && nh.n_descsz <= 1024 &&
+                   img->go_id == NULL) {
             img->go_id = strndup((const char *)desc, nh.n_descsz);
         }
         off = next;
     }
 }
 
-/* Section headers: names, sizes (compressed ones report the inflated size from their header, bounded),
- * and the .zdebug aliases. Offsets of sections with file bytes must lie inside the file. */
+/* Section headers: names, sizes (compressed ones report the inflated size from their header,
+ * bounded), and the .zdebug aliases. Offsets of sections with file bytes must lie inside the file.
+ */
 static int read_sections(struct sym_image *img)
 {
     size_t shnum, shstrndx;
@@ -191,6 +192,7 @@ void sym_image_free(struct sym_image *img)
     free(img->cu_of);
     free(img->names);
     free(img->funcs);
+    free(img->funcs_by_die);
     for (size_t i = 0; i < img->tcache_cap; i++) {
         struct sym_type *t = img->tcache[i].type;
         if (t != NULL) {
@@ -216,10 +218,22 @@ void sym_image_free(struct sym_image *img)
     free(img);
 }
 
-const char *sym_image_path(const struct sym_image *img) { return img->path; }
-unsigned sym_image_elf_machine(const struct sym_image *img) { return img->machine; }
-unsigned sym_image_pointer_size(const struct sym_image *img) { return img->ptr_size; }
-uint64_t sym_image_entry(const struct sym_image *img) { return img->entry; }
+const char *sym_image_path(const struct sym_image *img)
+{
+    return img->path;
+}
+unsigned sym_image_elf_machine(const struct sym_image *img)
+{
+    return img->machine;
+}
+unsigned sym_image_pointer_size(const struct sym_image *img)
+{
+    return img->ptr_size;
+}
+uint64_t sym_image_entry(const struct sym_image *img)
+{
+    return img->entry;
+}
 
 int sym_image_gnu_build_id(const struct sym_image *img, const uint8_t **id, size_t *len)
 {
@@ -238,7 +252,10 @@ int sym_image_go_build_id(const struct sym_image *img, const char **id)
     return 0;
 }
 
-size_t sym_image_section_count(const struct sym_image *img) { return img->nsecs; }
+size_t sym_image_section_count(const struct sym_image *img)
+{
+    return img->nsecs;
+}
 
 const struct sym_section *sym_image_section(const struct sym_image *img, size_t index)
 {
@@ -311,10 +328,10 @@ static int cmp_sym_addr(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-static const struct sym_symbol *sort_base;
-static int cmp_sym_name(const void *a, const void *b)
+static int cmp_sym_name(const void *a, const void *b, void *ctx)
 {
-    return strcmp(sort_base[*(const uint32_t *)a].name, sort_base[*(const uint32_t *)b].name);
+    const struct sym_symbol *syms = ctx;
+    return strcmp(syms[*(const uint32_t *)a].name, syms[*(const uint32_t *)b].name);
 }
 
 static int load_symbols(struct sym_image *img)
@@ -349,7 +366,7 @@ static int load_symbols(struct sym_image *img)
         s->name = name;
         s->addr = es.st_value;
         s->size = es.st_size;
-        s->kind = type == STT_FUNC ? SYM_SYMBOL_FUNC
+        s->kind = type == STT_FUNC     ? SYM_SYMBOL_FUNC
                   : type == STT_OBJECT ? SYM_SYMBOL_OBJECT
                                        : SYM_SYMBOL_OTHER;
         s->global = GELF_ST_BIND(es.st_info) != STB_LOCAL;
@@ -361,9 +378,7 @@ static int load_symbols(struct sym_image *img)
         return -ENOMEM;
     for (size_t i = 0; i < k; i++)
         img->syms_by_name[i] = (uint32_t)i;
-    sort_base = img->syms;
-    qsort(img->syms_by_name, k, sizeof(uint32_t), cmp_sym_name);
-    sort_base = NULL;
+    qsort_r(img->syms_by_name, k, sizeof(uint32_t), cmp_sym_name, img->syms);
     return 0;
 }
 
@@ -444,8 +459,8 @@ int sym_symbol_by_addr(struct sym_image *img, uint64_t addr, const struct sym_sy
             lo = i;
             continue;
         }
-        bool inside = s->size ? addr - s->addr < s->size
-                              : next >= img->nsyms || addr < img->syms[next].addr;
+        bool inside =
+            s->size ? addr - s->addr < s->size : next >= img->nsyms || addr < img->syms[next].addr;
         if (!inside)
             return -ENOENT;
         *sym = s;

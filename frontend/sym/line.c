@@ -301,7 +301,8 @@ static int addr_push(struct addr_set *s, uint64_t a)
     return 0;
 }
 
-/* Collects into SET the starts of runs of rows of CU on FILENO:LINE (is_stmt only when STMT_ONLY). */
+/* Collects into SET the starts of runs of rows of CU on FILENO:LINE (is_stmt only when STMT_ONLY).
+ */
 static int collect(const struct sym_cu *cu, uint32_t fileno, uint32_t line, bool stmt_only,
                    struct addr_set *set)
 {

@@ -3,8 +3,8 @@
  * address or file in it is asked for, then kept as a sorted array.
  *
  * File names are the paths the Go toolchain recorded (absolute, or with $GOROOT expanded as the
- * linker did). A query file matches a recorded path when it is equal to it or is a suffix of it that
- * starts after a '/': "main.go" and "symtest/main.go" both match "/src/symtest/main.go". */
+ * linker did). A query file matches a recorded path when it is equal to it or is a suffix of it
+ * that starts after a '/': "main.go" and "symtest/main.go" both match "/src/symtest/main.go". */
 #ifndef GOSTUB_SYM_LINE_H
 #define GOSTUB_SYM_LINE_H
 
@@ -22,19 +22,19 @@ struct sym_line {
 /* The row covering ADDR. 0, -ENOENT (no line information for ADDR), or -errno from loading. */
 SYM_MUST_CHECK int sym_line_for_addr(struct sym_image *img, uint64_t addr, struct sym_line *out);
 
-/* Addresses where a breakpoint on FILE:LINE belongs: the first address of each run of rows with that
- * file and line, is_stmt rows only when there are any; a function entry is moved past the prologue
- * when the prologue's end is still on LINE. Sorted, without duplicates, at most MAX written to ADDRS;
- * *count is the number found (may exceed MAX). *file_out (optional) is the recorded path that matched.
- * 0, -ENOENT (no such file, or no code on that line), -EINVAL (FILE matches several different
- * recorded paths: be more specific). */
+/* Addresses where a breakpoint on FILE:LINE belongs: the first address of each run of rows with
+ * that file and line, is_stmt rows only when there are any; a function entry is moved past the
+ * prologue when the prologue's end is still on LINE. Sorted, without duplicates, at most MAX
+ * written to ADDRS; *count is the number found (may exceed MAX). *file_out (optional) is the
+ * recorded path that matched. 0, -ENOENT (no such file, or no code on that line), -EINVAL (FILE
+ * matches several different recorded paths: be more specific). */
 SYM_MUST_CHECK int sym_line_addrs(struct sym_image *img, const char *file, uint32_t line,
                                   uint64_t *addrs, size_t max, size_t *count,
                                   const char **file_out);
 
-/* The address past the prologue of the function that starts at ENTRY (its lowpc): the first row with
- * prologue_end inside the function, else the second is_stmt row's address, else ENTRY. 0 or -ENOENT
- * when no function starts at ENTRY. */
+/* The address past the prologue of the function that starts at ENTRY (its lowpc): the first row
+ * with prologue_end inside the function, else the second is_stmt row's address, else ENTRY. 0 or
+ * -ENOENT when no function starts at ENTRY. */
 SYM_MUST_CHECK int sym_func_body_addr(struct sym_image *img, uint64_t entry, uint64_t *addr);
 
 /* Every recorded source path, for completion and substitute-path: calls CB(path, ctx) once per

@@ -1,10 +1,11 @@
-/* sym/priv.h - the inside of struct sym_image, shared by the files of frontend/sym/ only. This is the
- * one header that names libelf and libdwarf types; nothing outside frontend/sym/ may include it. */
+/* sym/priv.h - the inside of struct sym_image, shared by the files of frontend/sym/ only. This is
+ * the one header that names libelf and libdwarf types; nothing outside frontend/sym/ may include
+ * it. */
 #ifndef GOSTUB_SYM_PRIV_H
 #define GOSTUB_SYM_PRIV_H
 
-#include <gelf.h>
 #include <dwarf.h>
+#include <gelf.h>
 #include <libdwarf.h>
 #include <libelf.h>
 
@@ -118,6 +119,7 @@ struct sym_image {
     size_t nnames;
     struct sym_func *funcs; /* concrete functions sorted by lowpc */
     size_t nfuncs;
+    uint32_t *funcs_by_die; /* indexes into funcs sorted by DIE offset */
 
     /* types by DIE offset (open addressing, power of two) */
     struct sym_tcache_slot *tcache;
@@ -149,10 +151,8 @@ int sym_dw_fail(struct sym_image *img, Dwarf_Error err);
 /* DIE helpers: 0, -ENOENT when absent, -EINVAL on malformed DWARF. */
 SYM_MUST_CHECK int sym_die_udata(struct sym_image *img, Dwarf_Die die, Dwarf_Half at,
                                  uint64_t *val);
-SYM_MUST_CHECK int sym_die_sdata(struct sym_image *img, Dwarf_Die die, Dwarf_Half at,
-                                 int64_t *val);
-SYM_MUST_CHECK int sym_die_ref(struct sym_image *img, Dwarf_Die die, Dwarf_Half at,
-                               Dwarf_Off *off);
+SYM_MUST_CHECK int sym_die_sdata(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, int64_t *val);
+SYM_MUST_CHECK int sym_die_ref(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off);
 SYM_MUST_CHECK int sym_die_flag(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, bool *flag);
 SYM_MUST_CHECK int sym_die_exprloc(struct sym_image *img, Dwarf_Die die, Dwarf_Half at,
                                    const uint8_t **expr, size_t *len);
@@ -161,7 +161,8 @@ const char *sym_die_name(struct sym_image *img, Dwarf_Die die);
 /* lowpc/highpc of DIE: 0, -ENOENT when it has none. */
 SYM_MUST_CHECK int sym_die_pc_range(struct sym_image *img, Dwarf_Die die, uint64_t *lo,
                                     uint64_t *hi);
-/* Whether DIE's pc ranges (low/high or DW_AT_ranges) contain PC; *none = no pc attributes at all. */
+/* Whether DIE's pc ranges (low/high or DW_AT_ranges) contain PC; *none = no pc attributes at all.
+ */
 bool sym_die_has_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc, bool *none);
 SYM_MUST_CHECK int sym_die_at(struct sym_image *img, Dwarf_Off off, Dwarf_Die *die);
 

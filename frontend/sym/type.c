@@ -1,5 +1,6 @@
 /* sym/type.c - Go types from DWARF, decoded on first use and cached by DIE offset (the cache owns
- * them until sym_image_free), plus package constants and package variables through the name index. */
+ * them until sym_image_free), plus package constants and package variables through the name index.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -205,13 +206,27 @@ static int decode_type(struct sym_image *img, uint64_t id, struct sym_type **out
     t->id = id;
     t->count = -1;
     switch (tag) {
-    case DW_TAG_base_type: t->kind = SYM_TYPE_BASE; break;
-    case DW_TAG_pointer_type: t->kind = SYM_TYPE_POINTER; break;
-    case DW_TAG_structure_type: t->kind = SYM_TYPE_STRUCT; break;
-    case DW_TAG_array_type: t->kind = SYM_TYPE_ARRAY; break;
-    case DW_TAG_typedef: t->kind = SYM_TYPE_TYPEDEF; break;
-    case DW_TAG_subroutine_type: t->kind = SYM_TYPE_FUNC; break;
-    case DW_TAG_unspecified_type: t->kind = SYM_TYPE_UNSPECIFIED; break;
+    case DW_TAG_base_type:
+        t->kind = SYM_TYPE_BASE;
+        break;
+    case DW_TAG_pointer_type:
+        t->kind = SYM_TYPE_POINTER;
+        break;
+    case DW_TAG_structure_type:
+        t->kind = SYM_TYPE_STRUCT;
+        break;
+    case DW_TAG_array_type:
+        t->kind = SYM_TYPE_ARRAY;
+        break;
+    case DW_TAG_typedef:
+        t->kind = SYM_TYPE_TYPEDEF;
+        break;
+    case DW_TAG_subroutine_type:
+        t->kind = SYM_TYPE_FUNC;
+        break;
+    case DW_TAG_unspecified_type:
+        t->kind = SYM_TYPE_UNSPECIFIED;
+        break;
     case DW_TAG_union_type:
     case DW_TAG_enumeration_type:
     case DW_TAG_const_type:
@@ -291,8 +306,8 @@ int sym_type_by_name(struct sym_image *img, const char *name, const struct sym_t
     for (size_t i = first; i < end; i++) {
         if (!is_type_tag(img->names[i].tag))
             continue;
-        if (pick == SIZE_MAX || (img->names[pick].tag == DW_TAG_typedef &&
-                                 img->names[i].tag != DW_TAG_typedef))
+        if (pick == SIZE_MAX ||
+            (img->names[pick].tag == DW_TAG_typedef && img->names[i].tag != DW_TAG_typedef))
             pick = i;
     }
     if (pick == SIZE_MAX)

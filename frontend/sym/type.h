@@ -1,12 +1,14 @@
 /* sym/type.h - types, package constants and package variables from the DWARF that Go's linker
- * writes. Go's own attributes are exposed as they are: DW_AT_go_kind (reflect.Kind numbers), go_key and
- * go_elem (maps, chans, slices), go_embedded_field, go_runtime_type (address of the runtime._type).
- * Types are decoded on first use and cached by their DIE offset, which is their identity.
+ * writes. Go's own attributes are exposed as they are: DW_AT_go_kind (reflect.Kind numbers), go_key
+ * and go_elem (maps, chans, slices), go_embedded_field, go_runtime_type (address of the
+ * runtime._type). Types are decoded on first use and cached by their DIE offset, which is their
+ * identity.
  *
- * How Go emits its kinds: a string is a struct {str *uint8; len int} named "string"; a slice a struct
- * {array, len, cap} with go_elem; a map a typedef "map[K]V" of *hash<K,V> with go_key/go_elem; a chan a
- * typedef "chan T" of *hchan<T>; an interface a typedef of runtime.iface / runtime.eface; a func a
- * typedef of a pointer to a subroutine type; named types are typedefs of their underlying type. */
+ * How Go emits its kinds: a string is a struct {str *uint8; len int} named "string"; a slice a
+ * struct {array, len, cap} with go_elem; a map a typedef "map[K]V" of *hash<K,V> with
+ * go_key/go_elem; a chan a typedef "chan T" of *hchan<T>; an interface a typedef of runtime.iface /
+ * runtime.eface; a func a typedef of a pointer to a subroutine type; named types are typedefs of
+ * their underlying type. */
 #ifndef GOSTUB_SYM_TYPE_H
 #define GOSTUB_SYM_TYPE_H
 
@@ -21,11 +23,33 @@
 
 /* reflect.Kind, as DW_AT_go_kind carries it. */
 enum sym_go_kind {
-    SYM_GO_INVALID = 0, SYM_GO_BOOL, SYM_GO_INT, SYM_GO_INT8, SYM_GO_INT16, SYM_GO_INT32,
-    SYM_GO_INT64, SYM_GO_UINT, SYM_GO_UINT8, SYM_GO_UINT16, SYM_GO_UINT32, SYM_GO_UINT64,
-    SYM_GO_UINTPTR, SYM_GO_FLOAT32, SYM_GO_FLOAT64, SYM_GO_COMPLEX64, SYM_GO_COMPLEX128,
-    SYM_GO_ARRAY, SYM_GO_CHAN, SYM_GO_FUNC, SYM_GO_INTERFACE, SYM_GO_MAP, SYM_GO_POINTER,
-    SYM_GO_SLICE, SYM_GO_STRING, SYM_GO_STRUCT, SYM_GO_UNSAFE_POINTER
+    SYM_GO_INVALID = 0,
+    SYM_GO_BOOL,
+    SYM_GO_INT,
+    SYM_GO_INT8,
+    SYM_GO_INT16,
+    SYM_GO_INT32,
+    SYM_GO_INT64,
+    SYM_GO_UINT,
+    SYM_GO_UINT8,
+    SYM_GO_UINT16,
+    SYM_GO_UINT32,
+    SYM_GO_UINT64,
+    SYM_GO_UINTPTR,
+    SYM_GO_FLOAT32,
+    SYM_GO_FLOAT64,
+    SYM_GO_COMPLEX64,
+    SYM_GO_COMPLEX128,
+    SYM_GO_ARRAY,
+    SYM_GO_CHAN,
+    SYM_GO_FUNC,
+    SYM_GO_INTERFACE,
+    SYM_GO_MAP,
+    SYM_GO_POINTER,
+    SYM_GO_SLICE,
+    SYM_GO_STRING,
+    SYM_GO_STRUCT,
+    SYM_GO_UNSAFE_POINTER
 };
 
 /* The DWARF tag, simplified. */
@@ -50,10 +74,10 @@ struct sym_field {
 struct sym_type {
     uint64_t id; /* the DIE's .debug_info offset */
     enum sym_type_kind kind;
-    const char *name; /* NULL when anonymous */
-    uint64_t size;    /* DW_AT_byte_size (pointer size for pointers; 0 when unknown) */
-    unsigned go_kind; /* enum sym_go_kind; 0 when absent */
-    uint64_t target;  /* see enum sym_type_kind; 0 when none */
+    const char *name;         /* NULL when anonymous */
+    uint64_t size;            /* DW_AT_byte_size (pointer size for pointers; 0 when unknown) */
+    unsigned go_kind;         /* enum sym_go_kind; 0 when absent */
+    uint64_t target;          /* see enum sym_type_kind; 0 when none */
     uint64_t go_elem, go_key; /* type ids; 0 when absent */
     uint64_t runtime_type;    /* address of the runtime._type, 0 when absent */
     unsigned encoding;        /* base types */
@@ -78,9 +102,8 @@ SYM_MUST_CHECK int sym_type_resolve(struct sym_image *img, const struct sym_type
 SYM_MUST_CHECK int sym_field_offset(struct sym_image *img, const char *type_name, const char *path,
                                     uint64_t *offset, const struct sym_type **type);
 /* Same, starting from a type already in hand. */
-SYM_MUST_CHECK int sym_type_field(struct sym_image *img, const struct sym_type *t,
-                                  const char *path, uint64_t *offset,
-                                  const struct sym_type **type);
+SYM_MUST_CHECK int sym_type_field(struct sym_image *img, const struct sym_type *t, const char *path,
+                                  uint64_t *offset, const struct sym_type **type);
 
 /* Package constant (DW_TAG_constant, e.g. "runtime._Gwaiting"). 0, -ENOENT. *type optional. */
 SYM_MUST_CHECK int sym_const_by_name(struct sym_image *img, const char *name, int64_t *value,

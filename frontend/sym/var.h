@@ -1,6 +1,7 @@
 /* sym/var.h - the formal parameters and local variables of a function, with their DWARF locations
- * chosen for a pc (a single expression, or the entry of a .debug_loc list covering that pc), and the
- * lexical blocks that scope them (shadowed names). Evaluating a location is sym/expr.h's job. */
+ * chosen for a pc (a single expression, or the entry of a .debug_loc list covering that pc), and
+ * the lexical blocks that scope them (shadowed names). Evaluating a location is sym/expr.h's job.
+ */
 #ifndef GOSTUB_SYM_VAR_H
 #define GOSTUB_SYM_VAR_H
 
@@ -12,20 +13,20 @@ struct sym_var {
     const char *name;
     uint64_t type; /* type id (sym/type.h) */
     bool is_param;
-    bool is_return;     /* Go result parameter (DW_AT_variable_parameter) */
-    uint32_t decl_line; /* 0 when absent */
-    uint32_t depth;     /* lexical block depth: 0 for the function's own scope */
+    bool is_return;              /* Go result parameter (DW_AT_variable_parameter) */
+    uint32_t decl_line;          /* 0 when absent */
+    uint32_t depth;              /* lexical block depth: 0 for the function's own scope */
     uint64_t scope_lo, scope_hi; /* innermost block's range containing the pc ([0,0) at depth 0) */
     bool has_loclist;            /* location is a list (optimized code) */
-    const uint8_t *expr;         /* location expression valid at the pc; NULL: none (optimized away) */
+    const uint8_t *expr; /* location expression valid at the pc; NULL: none (optimized away) */
     size_t expr_len;
     uint64_t die;
 };
 
-/* Variables of FN in scope at PC (PC == 0: every variable of every block, each with its location list's
- * first entry). In DIE order: parameters first as Go emits them, outer blocks before inner ones, so a
- * caller resolving a name takes the last match (deepest block) that is declared at or before the
- * current line. *vars is malloc'd: free it with free(); pointers inside stay valid until
+/* Variables of FN in scope at PC (PC == 0: every variable of every block, each with its location
+ * list's first entry). In DIE order: parameters first as Go emits them, outer blocks before inner
+ * ones, so a caller resolving a name takes the last match (deepest block) that is declared at or
+ * before the current line. *vars is malloc'd: free it with free(); pointers inside stay valid until
  * sym_image_free. 0, -ENOMEM, -EINVAL (malformed DWARF). */
 SYM_MUST_CHECK int sym_func_vars(struct sym_image *img, const struct sym_func *fn, uint64_t pc,
                                  struct sym_var **vars, size_t *count);

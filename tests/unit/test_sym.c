@@ -1,8 +1,8 @@
 /* tests/unit/test_sym.c - frontend/sym/ against real Go 1.19 binaries built from
  * tests/targets/symtest/ (by its build.sh, into the build tree, on first run): symtest (-N -l),
  * symtest-opt (optimized, inlined, with a GNU build id) and symbig (imports much of the standard
- * library; its open and first-lookup times are printed, never asserted). Lines are found through the
- * "MARK:" comments of main.go. Also hostile files: garbage, empty, truncated, corrupted. */
+ * library; its open and first-lookup times are printed, never asserted). Lines are found through
+ * the "MARK:" comments of main.go. Also hostile files: garbage, empty, truncated, corrupted. */
 #include "config.h"
 
 #include <check.h>
@@ -38,8 +38,8 @@ static uint32_t mark_line(const char *name)
     while (fgets(line, sizeof(line), f) != NULL) {
         n++;
         char *p = strstr(line, want);
-        if (p != NULL && (p[strlen(want)] == '\n' || p[strlen(want)] == '\0' ||
-                          p[strlen(want)] == ' ')) {
+        if (p != NULL &&
+            (p[strlen(want)] == '\n' || p[strlen(want)] == '\0' || p[strlen(want)] == ' ')) {
             found = n;
             break;
         }
@@ -230,6 +230,36 @@ static void poke_everything(struct sym_image *img)
     ign |= sym_const_by_name(img, "runtime._Gwaiting", &v, NULL);
     struct sym_global g;
     ign |= sym_global_by_name(img, "runtime.allgs", &g);
+    /* Every function of package main, and every 50th of the rest: lines, body, inlines, variables
+     * with their locations evaluated, frame rules; then types of those variables. */
+    size_t nf = 0;
+    ign |= sym_func_count(img, &nf);
+    for (size_t i = 0; i < nf; i++) {
+        if (sym_func_at(img, i, &fn) != 0)
+            break;
+        if (strncmp(fn->name, "main.", 5) != 0 && i % 50 != 0)
+            continue;
+        ign |= sym_line_for_addr(img, fn->lowpc, &l);
+        ign |= sym_func_body_addr(img, fn->lowpc, &a);
+        ign |= sym_inline_chain(img, fn->lowpc + 1, inl, 4, &n);
+        ign |= sym_cfi_at(img, fn->lowpc + 1, &row);
+        struct sym_var *vars;
+        size_t nv;
+        if (sym_func_vars(img, fn, 0, &vars, &nv) != 0)
+            continue;
+        for (size_t k = 0; k < nv; k++) {
+            struct sym_expr_ctx ctx = {.addr_size = 8, .has_cfa = 1, .has_frame_base = 1};
+            struct sym_expr_result res;
+            struct sym_loc_entry locs[4];
+            size_t nl;
+            ign |= sym_expr_eval(vars[k].expr, vars[k].expr_len, &ctx, &res);
+            ign |= sym_var_locations(img, &vars[k], locs, 4, &nl);
+            if (sym_type_by_id(img, vars[k].type, &t) == 0 && t->kind == SYM_TYPE_STRUCT &&
+                t->nfields > 0)
+                ign |= sym_type_field(img, t, t->fields[0].name, &off, &t);
+        }
+        free(vars);
+    }
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -270,14 +300,17 @@ START_TEST(test_image_hostile)
     ck_assert_int_eq(sym_image_open(path, &img), -ENOEXEC);
     spit(path, "", 0);
     ck_assert_int_eq(sym_image_open(path, &img), -ENOEXEC);
-    spit(path, "\x7f" "ELF", 4);
+    spit(path,
+         "\x7f"
+         "ELF",
+         4);
     ck_assert_int_eq(sym_image_open(path, &img), -ENOEXEC);
 
     size_t len;
     char *orig = slurp(dbg_path, &len);
     /* Truncations: inside the header, the program headers, .text, DWARF, the symbol table. */
-    const size_t cuts[] = {16, 63, 64, 200, 4096, len / 4, len / 2, len * 3 / 4, len - 4096,
-                           len - 1};
+    const size_t cuts[] = {16,      63,      64,          200,        4096,
+                           len / 4, len / 2, len * 3 / 4, len - 4096, len - 1};
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
         spit(path, orig, cuts[i]);
         int rc = sym_image_open(path, &img);
@@ -313,6 +346,70 @@ START_TEST(test_image_hostile)
 }
 END_TEST
 
+/* Uncompressed DWARF (-compressdwarf=false): bytes flipped inside each DWARF section, so that the
+ * parsers (ours and libdwarf's) see malformed DWARF rather than a failed inflate. */
+START_TEST(test_image_hostile_dwarf)
+{
+    static const char *const secs[] = {".debug_info",  ".debug_abbrev", ".debug_line",
+                                       ".debug_frame", ".debug_loc",    ".debug_ranges"};
+    char plain[4200], path[4200];
+    snprintf(plain, sizeof(plain), "%.4000s-plain", dbg_path);
+    snprintf(path, sizeof(path), "%s/corrupt", tmp_dir);
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(plain, &img), 0);
+    /* The plain build answers like the compressed one. */
+    const struct sym_section *info = sym_image_section_by_name(img, ".debug_info");
+    ck_assert_ptr_nonnull(info);
+    ck_assert(!(info->flags & SHF_COMPRESSED));
+    poke_everything(img);
+    const struct sym_func *fn;
+    uint64_t off;
+    ck_assert_int_eq(sym_func_by_name(img, "main.(*T).M", &fn), 0);
+    ck_assert_int_eq(sym_field_offset(img, "runtime.g", "sched.pc", &off, NULL), 0);
+    struct {
+        uint64_t off, size;
+    } where[6];
+    for (size_t i = 0; i < 6; i++) {
+        const struct sym_section *s = sym_image_section_by_name(img, secs[i]);
+        ck_assert_msg(s != NULL, "%s", secs[i]);
+        where[i].off = s->file_offset;
+        where[i].size = s->size;
+    }
+    sym_image_free(img);
+    size_t len;
+    char *orig = slurp(plain, &len);
+    uint32_t seed = 777;
+    /* SYM_FUZZ_ROUNDS=N runs more rounds by hand (default 60, a few seconds). */
+    int rounds = 60;
+    const char *env = getenv("SYM_FUZZ_ROUNDS");
+    if (env != NULL && atoi(env) > 0)
+        rounds = atoi(env);
+    for (int round = 0; round < rounds; round++) {
+        size_t sec = (size_t)round % 6;
+        char *copy = malloc(len);
+        ck_assert(copy != NULL);
+        memcpy(copy, orig, len);
+        int flips = 1 + (round / 6) % 10;
+        for (int k = 0; k < flips; k++) {
+            seed = seed * 1103515245 + 12345;
+            /* Early bytes (headers, first units) most of the time: that is where the damage
+             * reaches the most queries. */
+            uint64_t span =
+                (seed & 1) ? where[sec].size : (where[sec].size < 512 ? where[sec].size : 512);
+            size_t at = (size_t)(where[sec].off + (seed >> 8) % span);
+            copy[at] = (char)(copy[at] ^ (char)((seed >> 3) | 1));
+        }
+        spit(path, copy, len);
+        free(copy);
+        ck_assert_int_eq(sym_image_open(path, &img), 0);
+        poke_everything(img);
+        sym_image_free(img);
+    }
+    free(orig);
+    unlink(path);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- 2. lines */
 
 START_TEST(test_line_for_addr)
@@ -332,8 +429,8 @@ START_TEST(test_line_for_addr)
 }
 END_TEST
 
-static const char *const line_marks[] = {"Mbody", "closure", "callM", "calladd", "shadow",
-                                         "addbody"};
+static const char *const line_marks[] = {"Mbody",   "closure", "callM",
+                                         "calladd", "shadow",  "addbody"};
 
 START_TEST(test_line_addrs_roundtrip)
 {
@@ -385,7 +482,9 @@ START_TEST(test_line_func_body)
     static const struct {
         const char *name;
         bool leaf;
-    } funcs[] = {{"main.main", false}, {"main.(*T).M", true}, {"main.shadow", true},
+    } funcs[] = {{"main.main", false},
+                 {"main.(*T).M", true},
+                 {"main.shadow", true},
                  {"main.recurse", false}};
     for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
         const char *name = funcs[i].name;
@@ -408,9 +507,8 @@ START_TEST(test_line_func_body)
     size_t n;
     ck_assert_int_eq(sym_func_by_name(dbg, "main.main", &fn), 0);
     ck_assert_int_eq(sym_func_body_addr(dbg, fn->lowpc, &body), 0);
-    ck_assert_int_eq(sym_line_addrs(dbg, "main.go", line_starting("func main()"), addrs, 4, &n,
-                                    NULL),
-                     0);
+    ck_assert_int_eq(
+        sym_line_addrs(dbg, "main.go", line_starting("func main()"), addrs, 4, &n, NULL), 0);
     ck_assert_uint_ge(n, 1);
     ck_assert_uint_ne(addrs[0], fn->lowpc);
 }
@@ -433,9 +531,9 @@ END_TEST
 
 /* ---------------------------------------------------------------- 3. functions */
 
-static const char *const func_names[] = {"main.main", "main.(*T).M", "main.T.V", "main.main.func1",
-                                         "main.main.func2", "main.shadow", "main.recurse",
-                                         "runtime.gopark", "fmt.Println"};
+static const char *const func_names[] = {"main.main",       "main.(*T).M",     "main.T.V",
+                                         "main.main.func1", "main.main.func2", "main.shadow",
+                                         "main.recurse",    "runtime.gopark",  "fmt.Println"};
 
 START_TEST(test_func_by_name)
 {
@@ -508,16 +606,15 @@ START_TEST(test_func_inline)
 }
 END_TEST
 
-
 /* ---------------------------------------------------------------- 4. types */
 
 static const struct {
     const char *name;
     enum sym_type_kind kind;
     unsigned go_kind;
-    uint64_t size;        /* 0: not checked */
-    const char *target;   /* name of target / go_elem (NULL: not checked) */
-    const char *key;      /* go_key */
+    uint64_t size;      /* 0: not checked */
+    const char *target; /* name of target / go_elem (NULL: not checked) */
+    const char *key;    /* go_key */
 } type_cases[] = {
     {"runtime.g", SYM_TYPE_STRUCT, SYM_GO_STRUCT, 0, NULL, NULL},
     {"main.Outer", SYM_TYPE_STRUCT, SYM_GO_STRUCT, 0, NULL, NULL},
@@ -609,7 +706,10 @@ static const struct {
     const char *name;
     int64_t value;
 } const_cases[] = {
-    {"runtime._Gwaiting", 4}, {"runtime._Grunning", 2}, {"main.Answer", 42}, {"main.KindC", 2},
+    {"runtime._Gwaiting", 4},
+    {"runtime._Grunning", 2},
+    {"main.Answer", 42},
+    {"main.KindC", 2},
 };
 
 START_TEST(test_type_consts)
@@ -657,7 +757,6 @@ START_TEST(test_type_globals)
     ck_assert_int_eq(seen, 2);
 }
 END_TEST
-
 
 /* ---------------------------------------------------------------- 5. variables and expressions */
 
@@ -726,8 +825,8 @@ START_TEST(test_var_shadow)
     const uint8_t *fb;
     size_t fblen;
     ck_assert_int_eq(sym_func_frame_base(dbg, fn, &fb, &fblen), 0);
-    struct sym_expr_ctx ctx = {.read_reg = fake_reg, .read_mem = fake_mem, .cfa = 0x7000,
-                               .has_cfa = 1, .addr_size = 8};
+    struct sym_expr_ctx ctx = {
+        .read_reg = fake_reg, .read_mem = fake_mem, .cfa = 0x7000, .has_cfa = 1, .addr_size = 8};
     struct sym_expr_result res;
     ck_assert_int_eq(sym_expr_eval(fb, fblen, &ctx, &res), 0);
     ck_assert_uint_eq(res.npieces, 1);
@@ -816,19 +915,67 @@ static const struct {
     {"regx 17", {0x90, 17}, 2, 0, 1, SYM_PIECE_REG, 17, 0, 0, 0},
     {"breg7 +16", {0x77, 0x10}, 2, 0, 1, SYM_PIECE_MEM, 0x700 + 16, 0, 0, 0},
     {"bregx 6 -8", {0x92, 6, 0x78}, 3, 0, 1, SYM_PIECE_MEM, 0x600 - 8, 0, 0, 0},
-    {"reg0 piece8 reg3 piece8 (a string in two registers)", {0x50, 0x93, 8, 0x53, 0x93, 8}, 6, 0,
-     2, SYM_PIECE_REG, 0, 8, SYM_PIECE_REG, 3},
-    {"piece8 with nothing, then fbreg piece8", {0x93, 8, 0x91, 0x10, 0x93, 8}, 6, 0, 2,
-     SYM_PIECE_EMPTY, 0, 8, SYM_PIECE_MEM, 0x1010},
+    {"reg0 piece8 reg3 piece8 (a string in two registers)",
+     {0x50, 0x93, 8, 0x53, 0x93, 8},
+     6,
+     0,
+     2,
+     SYM_PIECE_REG,
+     0,
+     8,
+     SYM_PIECE_REG,
+     3},
+    {"piece8 with nothing, then fbreg piece8",
+     {0x93, 8, 0x91, 0x10, 0x93, 8},
+     6,
+     0,
+     2,
+     SYM_PIECE_EMPTY,
+     0,
+     8,
+     SYM_PIECE_MEM,
+     0x1010},
     {"lit5 stack_value", {0x35, 0x9f}, 2, 0, 1, SYM_PIECE_VALUE, 5, 0, 0, 0},
-    {"const1s -1 plus_uconst 3 stack_value", {0x09, 0xff, 0x23, 3, 0x9f}, 5, 0, 1,
-     SYM_PIECE_VALUE, 2, 0, 0, 0},
-    {"lit6 lit3 minus lit2 mul stack_value", {0x36, 0x33, 0x1c, 0x32, 0x1e, 0x9f}, 6, 0, 1,
-     SYM_PIECE_VALUE, 6, 0, 0, 0},
-    {"addr deref", {0x03, 0x10, 0x10, 0x53, 0, 0, 0, 0, 0, 0x06}, 10, 0, 1, SYM_PIECE_MEM,
-     0x1122334455667788ull, 0, 0, 0},
-    {"lit1 bra +1 (skip lit9) lit4 stack_value", {0x31, 0x28, 1, 0, 0x39, 0x34, 0x9f}, 7, 0, 1,
-     SYM_PIECE_VALUE, 4, 0, 0, 0},
+    {"const1s -1 plus_uconst 3 stack_value",
+     {0x09, 0xff, 0x23, 3, 0x9f},
+     5,
+     0,
+     1,
+     SYM_PIECE_VALUE,
+     2,
+     0,
+     0,
+     0},
+    {"lit6 lit3 minus lit2 mul stack_value",
+     {0x36, 0x33, 0x1c, 0x32, 0x1e, 0x9f},
+     6,
+     0,
+     1,
+     SYM_PIECE_VALUE,
+     6,
+     0,
+     0,
+     0},
+    {"addr deref",
+     {0x03, 0x10, 0x10, 0x53, 0, 0, 0, 0, 0, 0x06},
+     10,
+     0,
+     1,
+     SYM_PIECE_MEM,
+     0x1122334455667788ull,
+     0,
+     0,
+     0},
+    {"lit1 bra +1 (skip lit9) lit4 stack_value",
+     {0x31, 0x28, 1, 0, 0x39, 0x34, 0x9f},
+     7,
+     0,
+     1,
+     SYM_PIECE_VALUE,
+     4,
+     0,
+     0,
+     0},
     {"implicit_value 2", {0x9e, 2, 0xaa, 0xbb}, 4, 0, 1, SYM_PIECE_IMPLICIT, 0, 2, 0, 0},
     {"empty", {0}, 0, 0, 1, SYM_PIECE_EMPTY, 0, 0, 0, 0},
     /* errors */
@@ -856,9 +1003,14 @@ START_TEST(test_expr_table)
     t.mem_base = 0x531000;
     uint64_t word = 0x1122334455667788ull;
     memcpy(t.mem + 0x10, &word, 8);
-    struct sym_expr_ctx ctx = {.read_reg = fake_reg, .read_mem = fake_mem, .ctx = &t,
-                               .frame_base = 0x1000, .cfa = 0x2000, .has_frame_base = 1,
-                               .has_cfa = 1, .addr_size = 8};
+    struct sym_expr_ctx ctx = {.read_reg = fake_reg,
+                               .read_mem = fake_mem,
+                               .ctx = &t,
+                               .frame_base = 0x1000,
+                               .cfa = 0x2000,
+                               .has_frame_base = 1,
+                               .has_cfa = 1,
+                               .addr_size = 8};
     struct sym_expr_result res;
     int rc = sym_expr_eval(expr_cases[_i].expr, expr_cases[_i].len, &ctx, &res);
     ck_assert_msg(rc == expr_cases[_i].rc, "%s: rc %d", expr_cases[_i].what, rc);
@@ -867,8 +1019,9 @@ START_TEST(test_expr_table)
     ck_assert_uint_eq(res.npieces, expr_cases[_i].npieces);
     const struct sym_piece *p = &res.pieces[0];
     ck_assert_int_eq(p->kind, expr_cases[_i].kind0);
-    uint64_t val = p->kind == SYM_PIECE_MEM ? p->addr : p->kind == SYM_PIECE_REG ? p->regno
-                                                                                  : p->value;
+    uint64_t val = p->kind == SYM_PIECE_MEM   ? p->addr
+                   : p->kind == SYM_PIECE_REG ? p->regno
+                                              : p->value;
     if (p->kind != SYM_PIECE_EMPTY && p->kind != SYM_PIECE_IMPLICIT)
         ck_assert_msg(val == expr_cases[_i].val0, "%s: %#llx", expr_cases[_i].what,
                       (unsigned long long)val);
@@ -916,7 +1069,6 @@ START_TEST(test_expr_missing_context)
 }
 END_TEST
 
-
 /* ---------------------------------------------------------------- 6. CFI */
 
 /* The frame size from the prologue's "sub $N, %rsp" (48 83 ec ib or 48 81 ec id) in [lo, hi). */
@@ -940,7 +1092,7 @@ static uint64_t prologue_frame_size(uint64_t lo, uint64_t hi, uint64_t *after)
     return 0;
 }
 
-static const char *const cfi_funcs[] = {"main.main", "main.(*T).M", "main.shadow",
+static const char *const cfi_funcs[] = {"main.main",    "main.(*T).M",     "main.shadow",
                                         "main.recurse", "main.main.func1", "fmt.Println"};
 
 START_TEST(test_cfi_x86_64)
@@ -1033,6 +1185,7 @@ static Suite *sym_suite(void)
     tcase_add_test(tc, test_image_read);
     tcase_add_test(tc, test_image_big_timing);
     tcase_add_test(tc, test_image_hostile);
+    tcase_add_test(tc, test_image_hostile_dwarf);
     suite_add_tcase(s, tc);
     tc = tcase_create("line");
     tcase_set_timeout(tc, 30);
@@ -1063,8 +1216,7 @@ static Suite *sym_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_var_shadow);
     tcase_add_test(tc, test_var_abstract_origin);
-    tcase_add_loop_test(tc, test_expr_table, 0,
-                        (int)(sizeof(expr_cases) / sizeof(expr_cases[0])));
+    tcase_add_loop_test(tc, test_expr_table, 0, (int)(sizeof(expr_cases) / sizeof(expr_cases[0])));
     tcase_add_test(tc, test_expr_missing_context);
     suite_add_tcase(s, tc);
     tc = tcase_create("cfi");
@@ -1096,7 +1248,9 @@ int main(void)
     snprintf(opt_path, sizeof(opt_path), "%s/symtest-opt", outdir);
     snprintf(big_path, sizeof(big_path), "%s/symbig", outdir);
     snprintf(src_path, sizeof(src_path), "%s/tests/targets/symtest/main.go", src);
-    snprintf(tmp_dir, sizeof(tmp_dir), "%s/hostile", outdir);
+    /* Per process: two runs at once (several build trees share the targets) must not truncate
+     * each other's files while mapped. */
+    snprintf(tmp_dir, sizeof(tmp_dir), "%s/hostile-%ld", outdir, (long)getpid());
     mkdir(tmp_dir, 0755);
     if (sym_image_open(dbg_path, &dbg) != 0 || sym_image_open(opt_path, &opt) != 0) {
         fprintf(stderr, "test_sym: cannot open %s or %s\n", dbg_path, opt_path);
@@ -1108,5 +1262,6 @@ int main(void)
     srunner_free(sr);
     sym_image_free(dbg);
     sym_image_free(opt);
+    rmdir(tmp_dir);
     return failed == 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #   symtest      -gcflags=all='-N -l' (no optimization, no inlining: what a debugger user builds)
 #   symtest-opt  default flags (optimized, inlined, location lists)
 #   symbig       a program importing much of the standard library (start-up timing)
+#   symtest-plain  symtest with uncompressed DWARF (-ldflags=-compressdwarf=false)
 #   symtest-arm64  symtest cross-built for linux/arm64 (-N -l): the same tables on another arch
 # GOCACHE and GOPATH live under OUTDIR so the build never touches $HOME. Rebuilds only when a source
 # is newer than the binary.
@@ -26,6 +27,9 @@ if stale "$out/symtest-opt"; then
     go build -ldflags=-B=0x5ec0ffee0123456789abcdef -o "$out/symtest-opt" .
 fi
 if stale "$out/symbig"; then go build -o "$out/symbig" ./big; fi
+if stale "$out/symtest-plain"; then
+    go build -gcflags=all='-N -l' -ldflags=-compressdwarf=false -o "$out/symtest-plain" .
+fi
 if stale "$out/symtest-arm64"; then
     GOARCH=arm64 GOOS=linux go build -gcflags=all='-N -l' -o "$out/symtest-arm64" .
 fi
