@@ -33,6 +33,7 @@
 
 volatile uint64_t counter;
 volatile uint64_t urg_count;
+volatile uint64_t usr1_count;
 volatile uint8_t scratch[16] = "0123456789abcdef";
 const char magic[] = "GOSTUB-MAGIC-1234";
 
@@ -47,6 +48,12 @@ static void on_urg(int sig)
 {
     (void)sig;
     urg_count++;
+}
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    usr1_count++;
 }
 
 static pid_t main_tid;
@@ -85,10 +92,11 @@ static void *churner(void *arg)
 static int target_main(bool churn)
 {
     signal(SIGURG, on_urg);
+    signal(SIGUSR1, on_usr1);
     main_tid = (pid_t)syscall(SYS_gettid);
-    printf("%" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR "\n",
+    printf("%" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR "\n",
            (uintptr_t)target_func, (uintptr_t)&counter, (uintptr_t)scratch, (uintptr_t)magic,
-           (uintptr_t)&urg_count);
+           (uintptr_t)&urg_count, (uintptr_t)&usr1_count);
     fflush(stdout);
     pthread_t t;
     for (int i = 0; i < 3; i++)
@@ -106,7 +114,7 @@ static int target_main(bool churn)
 
 struct target {
     pid_t pid;
-    uint64_t func, counter, scratch, magic, urg;
+    uint64_t func, counter, scratch, magic, urg, usr1;
 };
 
 static char self_exe[4096];
@@ -130,9 +138,10 @@ static void start_target_mode(struct target *t, const char *mode)
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
     fclose(f);
     t->pid = pid;
-    ck_assert_int_eq(sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
-                            &t->func, &t->counter, &t->scratch, &t->magic, &t->urg),
-                     5);
+    ck_assert_int_eq(sscanf(line,
+                            "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+                            &t->func, &t->counter, &t->scratch, &t->magic, &t->urg, &t->usr1),
+                     6);
     /* Let the threads start. */
     for (int i = 0; i < 200; i++) {
         char path[64];
@@ -650,6 +659,60 @@ START_TEST(step_defers_sigurg)
 }
 END_TEST
 
+/* A signal reported to the client but never resumed with is delivered at detach (the program's
+ * own business, gdbserver's rule); the stub's SIGTRAPs and the interrupt's SIGINT never are. */
+START_TEST(detach_delivers_reported_signal)
+{
+    struct target t;
+    start_target(&t);
+    struct inferior *inf = attach(t.pid);
+    const struct rsp_target *ops = inf_target(inf);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    kill(t.pid, SIGUSR1);
+    ck_assert(wait_stop(inf, 5000));
+    ck_assert_int_eq(last.signal, SIGUSR1);
+    ck_assert_uint_eq(read_u64(inf, t.usr1), 0);
+    ck_assert_int_eq(inf_release(inf), 0);
+    inf_free(inf);
+    check_released(&t);
+    uint64_t n = 0;
+    raw_read(t.pid, t.usr1, (uint8_t *)&n, 8);
+    ck_assert_uint_eq(n, 1);
+    stop_target(&t);
+}
+END_TEST
+
+/* The process killed from outside while running: X with the signal, nothing hangs. */
+START_TEST(killed_while_running)
+{
+    struct target t;
+    start_target(&t);
+    struct inferior *inf = attach(t.pid);
+    const struct rsp_target *ops = inf_target(inf);
+    ck_assert_int_eq(ops->breakpoints->insert(inf, t.func, ops->arch->bp_kind), 0);
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(wait_stop(inf, 5000)); /* a breakpoint hit */
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    kill(t.pid, SIGKILL);
+    ck_assert(wait_stop(inf, 5000));
+    while (last.kind == RSP_STOP_SIGNAL) { /* hits that raced the kill */
+        nstops = 0;
+        if (ops->resume(inf, &cont_all, 1) != 0)
+            break;
+        ck_assert(wait_stop(inf, 5000));
+    }
+    ck_assert_int_eq(last.kind, RSP_STOP_KILLED);
+    ck_assert_int_eq(last.signal, SIGKILL);
+    ck_assert(inf_exited(inf));
+    ck_assert_uint_eq(ops->list_threads(inf, NULL, 0), 0);
+    ck_assert_int_eq(inf_release(inf), 0);
+    inf_free(inf);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ hardware watchpoints */
 
 START_TEST(watchpoint_write)
@@ -1034,6 +1097,8 @@ static Suite *inferior_suite(void)
     tcase_add_test(tc, memory_write_over_breakpoint);
     tcase_add_test(tc, interrupt_and_sigurg);
     tcase_add_test(tc, step_defers_sigurg);
+    tcase_add_test(tc, detach_delivers_reported_signal);
+    tcase_add_test(tc, killed_while_running);
     tcase_add_test(tc, watchpoint_write);
     tcase_add_test(tc, launch_stops_at_first_instruction);
     tcase_add_test(tc, launch_run_to_breakpoint);
