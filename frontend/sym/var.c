@@ -235,16 +235,16 @@ static int walk_scope(struct sym_image *img, struct var_walk *w, Dwarf_Die die, 
     return rc;
 }
 
-int sym_func_vars(struct sym_image *img, const struct sym_func *fn, uint64_t pc,
-                  struct sym_var **vars, size_t *count)
+static int scope_vars(struct sym_image *img, uint64_t die_off, uint32_t cu, uint64_t pc,
+                      struct sym_var **vars, size_t *count)
 {
     Dwarf_Die die;
     *vars = NULL;
     *count = 0;
-    int rc = sym_die_at(img, fn->die, &die);
+    int rc = sym_die_at(img, die_off, &die);
     if (rc != 0)
         return rc;
-    struct var_walk w = {NULL, 0, 0, pc, fn->cu};
+    struct var_walk w = {NULL, 0, 0, pc, cu};
     rc = walk_scope(img, &w, die, 0, 0, 0);
     dwarf_dealloc_die(die);
     if (rc != 0) {
@@ -254,6 +254,22 @@ int sym_func_vars(struct sym_image *img, const struct sym_func *fn, uint64_t pc,
     *vars = w.v;
     *count = w.n;
     return 0;
+}
+
+int sym_func_vars(struct sym_image *img, const struct sym_func *fn, uint64_t pc,
+                  struct sym_var **vars, size_t *count)
+{
+    return scope_vars(img, fn->die, fn->cu, pc, vars, count);
+}
+
+int sym_inline_vars(struct sym_image *img, const struct sym_inline *in, uint64_t pc,
+                    struct sym_var **vars, size_t *count)
+{
+    uint32_t cu;
+    *vars = NULL;
+    *count = 0;
+    int rc = sym_cu_by_off(img, in->die, &cu);
+    return rc != 0 ? rc : scope_vars(img, in->die, cu, pc, vars, count);
 }
 
 int sym_func_frame_base(struct sym_image *img, const struct sym_func *fn, const uint8_t **expr,

@@ -31,6 +31,11 @@ struct sym_var {
 SYM_MUST_CHECK int sym_func_vars(struct sym_image *img, const struct sym_func *fn, uint64_t pc,
                                  struct sym_var **vars, size_t *count);
 
+/* The same for the body of an inlined call (an entry of sym_inline_chain): the inlined function's
+ * parameters and locals at PC, names and types from its abstract DIE. */
+SYM_MUST_CHECK int sym_inline_vars(struct sym_image *img, const struct sym_inline *in, uint64_t pc,
+                                   struct sym_var **vars, size_t *count);
+
 /* The function's DW_AT_frame_base expression (Go: DW_OP_call_frame_cfa). 0, -ENOENT. */
 SYM_MUST_CHECK int sym_func_frame_base(struct sym_image *img, const struct sym_func *fn,
                                        const uint8_t **expr, size_t *len);

@@ -593,6 +593,20 @@ START_TEST(test_func_inline)
         ck_assert_uint_eq(chain[0].call_line, call_line);
         ck_assert_ptr_nonnull(chain[0].call_file);
         ck_assert(ends_with(chain[0].call_file, "symtest/main.go"));
+        /* The inlined body's own parameters (main.add's a, b; the compiler may drop one). */
+        struct sym_var *v;
+        size_t nv;
+        ck_assert_int_eq(sym_inline_vars(opt, &chain[0], addrs[i], &v, &nv), 0);
+        ck_assert_uint_ge(nv, 1);
+        for (size_t k = 0; k < nv; k++) {
+            ck_assert_msg(strcmp(v[k].name, "a") == 0 || strcmp(v[k].name, "b") == 0, "%s",
+                          v[k].name);
+            ck_assert(v[k].is_param);
+            const struct sym_type *t;
+            ck_assert_int_eq(sym_type_by_id(opt, v[k].type, &t), 0);
+            ck_assert_str_eq(t->name, "int");
+        }
+        free(v);
         found = true;
     }
     ck_assert_msg(found, "no inlined copy of main.add in main.main");
