@@ -57,6 +57,20 @@ void fake_init(struct fake_target *f)
     f->setfs_pid = -1;
 }
 
+void fake_set_pc(struct fake_target *f, int thread, uint64_t pc)
+{
+    put_le(f->regs[thread] + arch_x86_64.regs[16].g_off, pc, 8);
+}
+
+uint64_t fake_get_pc(const struct fake_target *f, int thread)
+{
+    uint64_t pc = 0;
+
+    for (unsigned i = 8; i-- > 0;)
+        pc = pc << 8 | f->regs[thread][arch_x86_64.regs[16].g_off + i];
+    return pc;
+}
+
 static int64_t f_pid(void *ctx)
 {
     (void)ctx;
@@ -324,7 +338,10 @@ static int wp_insert(void *ctx, enum rsp_watch_type type, uint64_t addr, uint64_
         return -ENOTSUP; /* like x86: no read-only watchpoints */
     if (len == 0 || len > 8)
         return -EINVAL;
-    return hw_insert(ctx, addr, 0);
+    if (hw_insert(ctx, addr, 0) != 0)
+        return -ENOSPC;
+    ((struct fake_target *)ctx)->watch_addr = addr;
+    return 0;
 }
 
 static int wp_remove(void *ctx, enum rsp_watch_type type, uint64_t addr, uint64_t len)
@@ -332,6 +349,8 @@ static int wp_remove(void *ctx, enum rsp_watch_type type, uint64_t addr, uint64_
     (void)len;
     if (type == RSP_WATCH_READ)
         return -ENOTSUP;
+    if (((struct fake_target *)ctx)->watch_addr == addr)
+        ((struct fake_target *)ctx)->watch_addr = 0;
     return hw_remove(ctx, addr, 0);
 }
 

@@ -37,6 +37,7 @@ struct fake_target {
     uint64_t bps[FAKE_MAX_BPS];
     unsigned nbps;
     unsigned nhw; /* hardware breakpoints + watchpoints in use, at most 4 */
+    uint64_t watch_addr; /* the last watchpoint inserted and not removed, 0 when none */
 
     struct rsp_resume_action last_acts[8];
     size_t last_nacts;
@@ -53,6 +54,9 @@ struct fake_target {
 
 /* Fills f with the process described above. */
 void fake_init(struct fake_target *f);
+/* Register bytes of a thread (index 0 or 1) in 'g' layout, for tests that move the pc. */
+void fake_set_pc(struct fake_target *f, int thread, uint64_t pc);
+uint64_t fake_get_pc(const struct fake_target *f, int thread);
 /* The full table (every optional group) and the base-only table (every group NULL). */
 extern const struct rsp_target fake_target_full;
 extern const struct rsp_target fake_target_base;
