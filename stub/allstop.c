@@ -366,8 +366,9 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
         if (step_over(inf, l, bp) < 0)
             continue;
         if (inf->exited) {
+            /* The exit is reported by inf_handle_events, never from inside an operation. */
             inf->resumed = true;
-            lwp_report_if_ready(inf);
+            kill(getpid(), SIGCHLD);
             return 0;
         }
         l = lwp_find(inf, tid);
@@ -394,7 +395,7 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
     }
 
     /* 3. Resume as asked. */
-    size_t resumed = 0;
+    size_t resumed = 0, dying = 0;
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
         const struct rsp_resume_action *a = action_for(acts, n, l->tid);
@@ -417,13 +418,18 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
         } else if (sig && (l->deliver_sigs & SIGBIT(sig))) {
             l->deliver_sigs &= ~SIGBIT(sig);
         }
-        if (lwp_resume_one(inf, l, step, sig) == 0) {
+        int rc = lwp_resume_one(inf, l, step, sig);
+        if (rc == 0) {
             l->client_step = step;
             resumed++;
+        } else if (rc == -ESRCH) {
+            dying++;
         }
     }
     inf->resumed = true;
-    if (resumed == 0) {
+    /* Threads that could not be resumed because they are dying (a SIGKILL from outside): their
+     * exit statuses are on the way, and the process's W/X is the stop to report, not N. */
+    if (resumed == 0 && dying == 0) {
         struct rsp_stop st = {.kind = RSP_STOP_NO_RESUMED, .pid = inf->pid, .core = -1};
         lwp_defer_report(inf, &st);
     }

@@ -372,6 +372,18 @@ START_TEST(attach_threads_memory_release)
     ck_assert_int_eq(ops->read_mem(inf, t.magic, (uint8_t *)buf, sizeof buf, &got), 0);
     ck_assert_uint_eq(got, sizeof buf);
     ck_assert_str_eq(buf, magic);
+    /* A read running off the end of a mapping returns the readable prefix. */
+    struct rsp_region reg;
+    ck_assert_int_eq(ops->memory_regions->region_info(inf, t.magic, &reg), 0);
+    uint64_t end = reg.start + reg.size;
+    for (int k = 0; k < 8 && ops->memory_regions->region_info(inf, end, &reg) == 0 && reg.mapped;
+         k++)
+        end = reg.start + reg.size;
+    if (!reg.mapped) {
+        uint8_t tail[64];
+        ck_assert_int_eq(ops->read_mem(inf, end - 16, tail, sizeof tail, &got), 0);
+        ck_assert_uint_eq(got, 16);
+    }
     /* An unmapped address: an error, never a crash. */
     ck_assert_int_ne(ops->read_mem(inf, 8, (uint8_t *)buf, 8, &got), 0);
     ck_assert_uint_eq(got, 0);
@@ -455,6 +467,11 @@ START_TEST(breakpoint_hit_step_continue)
     }
     ck_assert_uint_gt(read_u64(inf, t.counter), hits_before);
 
+    uint8_t si[128];
+    ck_assert_int_eq(ops->read_siginfo(inf, last.tid, 0, si, sizeof si), 128);
+    ck_assert_int_eq(((siginfo_t *)(void *)si)->si_signo, SIGTRAP);
+    ck_assert_int_eq(ops->read_siginfo(inf, last.tid, 128, si, sizeof si), 0);
+
     /* Step the thread that hit: the stub steps it over its breakpoint; the trap stays. */
     int64_t tid = last.tid;
     struct rsp_resume_action step = {.tid = tid, .action = 's', .signal = 0};
@@ -522,10 +539,16 @@ START_TEST(release_race_stress)
         ck_assert_int_eq(ops->breakpoints->insert(inf, t.func, ops->arch->bp_kind), 0);
         nstops = 0;
         ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
-        if (i % 2)
+        if (i % 3 == 1) {
             (void)wait_stop(inf, 1000);
-        else
+        } else if (i % 3 == 2 && wait_stop(inf, 1000)) {
+            /* Release in the middle of a step over the breakpoint's neighbourhood. */
+            struct rsp_resume_action st = {.tid = last.tid, .action = 's'};
+            struct rsp_resume_action acts[2] = {st, cont_all};
+            ck_assert_int_eq(ops->resume(inf, acts, 2), 0);
+        } else {
             usleep(2000);
+        }
         ck_assert_int_eq(inf_release(inf), 0);
         inf_free(inf);
         ck_assert_int_eq(status_num(t.pid, "TracerPid"), 0);
@@ -739,6 +762,20 @@ START_TEST(watchpoint_write)
         ck_assert_uint_eq(last.watch_addr, t.counter);
     }
     ck_assert_int_eq(ops->watchpoints->remove(inf, RSP_WATCH_WRITE, t.counter, 8), 0);
+    /* A hardware breakpoint: hit with the PC on it, and continuing does not re-trigger at once. */
+    ck_assert_int_eq(ops->hw_breakpoints->insert(inf, t.func, 1), 0);
+    uint64_t c0 = read_u64(inf, t.counter);
+    /* The first hits may all be events that several threads took at once (reported one per
+     * resume without running anything): go on until the counter shows the threads got past. */
+    for (int i = 0; i < 12 && (i < 3 || read_u64(inf, t.counter) == c0); i++) {
+        nstops = 0;
+        ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+        ck_assert(wait_stop(inf, 5000));
+        ck_assert_int_eq(last.reason, RSP_REASON_HWBREAK);
+        ck_assert_uint_eq(read_pc(inf, last.tid), t.func);
+    }
+    ck_assert_uint_gt(read_u64(inf, t.counter), c0);
+    ck_assert_int_eq(ops->hw_breakpoints->remove(inf, t.func, 1), 0);
     ck_assert_int_eq(inf_release(inf), 0);
     inf_free(inf);
     check_released(&t);
