@@ -414,7 +414,7 @@ int srv_h_non_stop(struct rsp_server *s, struct rsp_cursor *a)
 /* ------------------------------------------------------------------ monitor */
 
 static const char monitor_help[] = "gostub monitor commands:\n"
-                                   "  help -- list these commands\n";
+                                   "  help -- list the monitor commands\n";
 
 /* qRcmd,HEX: output goes out as 'O' packets, then OK (GDB manual E.4 "qRcmd"). */
 int srv_h_rcmd(struct rsp_server *s, struct rsp_cursor *a)
@@ -431,13 +431,11 @@ int srv_h_rcmd(struct rsp_server *s, struct rsp_cursor *a)
     s->scratch[n] = 0;
     rsp_buf_init(&out, 1u << 20);
     s->in_rcmd = true; /* the target may also call rsp_server_console while it runs the command */
-    if (strcmp(cmd, "help") == 0) {
-        /* Built in, followed by whatever the target lists for "help" (its own commands). */
+    rc = s->tgt->monitor->command(s->ctx, cmd, &out);
+    if (strcmp(cmd, "help") == 0 && (rc != 0 || out.len == 0)) {
+        /* "help" always answers: the target's own list when it has one, else ours. */
+        rsp_buf_reset(&out);
         rc = rsp_buf_adds(&out, monitor_help);
-        if (rc == 0 && s->tgt->monitor->command(s->ctx, cmd, &out) != 0)
-            rc = 0;
-    } else {
-        rc = s->tgt->monitor->command(s->ctx, cmd, &out);
     }
     if (out.len > 0)
         rsp_server_console(s, (const char *)out.data);

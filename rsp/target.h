@@ -47,6 +47,7 @@ struct rsp_watchpoint_ops { /* Z2/Z3/Z4; a type the hardware lacks returns -ENOT
 
 /* vFile: host I/O (GDB manual E.13). Results follow the protocol: >= 0 or -errno (sent as F-1,errno). */
 struct rsp_vfile_ops {
+    /* (Added note) flags are host O_* values: the server converts the protocol's (E.13.9). */
     int (*open)(void *ctx, const char *path, int flags, int mode);
     int64_t (*pread)(void *ctx, int fd, uint8_t *buf, size_t len, uint64_t offset);
     int (*close)(void *ctx, int fd);
@@ -70,7 +71,8 @@ struct rsp_memory_region_ops {
 };
 
 struct rsp_monitor_ops { /* qRcmd */
-    /* Runs a monitor command; writes human text to out (the server sends it as O packets). */
+    /* Runs a monitor command; writes human text to out (the server sends it as O packets).
+     * (Added note) For "help", a failure or no output makes the server answer with its own list. */
     int (*command)(void *ctx, const char *cmd, struct rsp_buf *out);
 };
 

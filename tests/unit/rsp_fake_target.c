@@ -433,8 +433,8 @@ static int monitor_command(void *ctx, const char *cmd, struct rsp_buf *out)
 {
     struct fake_target *f = ctx;
 
-    if (strcmp(cmd, "help") == 0)
-        return rsp_buf_adds(out, "  threads -- list the threads\n");
+    if (strcmp(cmd, "help") == 0 && !f->monitor_no_help)
+        return rsp_buf_adds(out, "fake monitor commands:\n  threads -- list the threads\n");
     if (strcmp(cmd, "threads") == 0)
         return rsp_buf_addf(out, "%lld main\n%lld worker\n", (long long)f->tids[0],
                             (long long)f->tids[1]);

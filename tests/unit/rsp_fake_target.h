@@ -48,6 +48,7 @@ struct fake_target {
 
     bool pass[RSP_HOST_NSIG], program[RSP_HOST_NSIG];
     bool thread_events;
+    bool monitor_no_help; /* the monitor does not know "help" */
     int open_fds;
     int64_t setfs_pid;
 };

@@ -878,8 +878,20 @@ START_TEST(test_monitor)
     n = (x.lens[0] - 1) / 2;
     memcpy(text, raw, n);
     text[n] = 0;
-    ck_assert_ptr_nonnull(strstr(text, "help -- "));
+    ck_assert_ptr_nonnull(strstr(text, "fake monitor commands:"));
     ck_assert_ptr_nonnull(strstr(text, "threads -- list the threads"));
+    ck_assert_str_eq(x.pkts[1], "OK");
+
+    /* a target without its own help: the built-in list */
+    x.f.monitor_no_help = true;
+    send_pkt(&x, "qRcmd,68656c70");
+    collect(&x);
+    ck_assert_uint_eq(x.npkts, 2);
+    ck_assert_int_eq(rsp_hex_decode(raw, (x.lens[0] - 1) / 2, x.pkts[0] + 1, x.lens[0] - 1), 0);
+    n = (x.lens[0] - 1) / 2;
+    memcpy(text, raw, n);
+    text[n] = 0;
+    ck_assert_str_eq(text, "gostub monitor commands:\n  help -- list the monitor commands\n");
     ck_assert_str_eq(x.pkts[1], "OK");
 
     send_pkt(&x, "qRcmd,74687265616473"); /* threads */
