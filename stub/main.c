@@ -1,7 +1,159 @@
-/* stub/main.c - placeholder, to be written. */
+/*
+ * stub/main.c - gostub's entry point: parse the command line, set up the transport (listening sockets,
+ * or stdin/stdout with --stdio), attach to the process or launch the program, then hand everything to
+ * the event loop (loop.c). The only file that exits; exit status 0 for a normal end, 1 for any error
+ * (bad arguments, no such process, permission, port in use).
+ *
+ * Order matters: the port is bound before the process is touched (a port in use must not stop a
+ * production process for nothing), the process is attached before "Listening on port N" (so attach
+ * errors show first and the line means "ready"), and the loop's signals are blocked before the attach
+ * so that a SIGTERM can never leave the process attached without a release.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stub/inferior.h"
+#include "stub/log.h"
+#include "stub/loop.h"
+#include "stub/net.h"
+#include "stub/options.h"
+
+static void die_usage(const char *msg)
 {
-    fputs("gostub: not built yet\n", stderr);
-    return 1;
+    fprintf(stderr, "gostub: %s\n%sTry 'gostub --help' for more information.\n", msg,
+            stub_options_usage());
+    exit(1);
+}
+
+static int set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -errno;
+    return 0;
+}
+
+/* --stdio: the protocol keeps private copies of stdin and stdout; fd 0 becomes /dev/null and fd 1 a
+ * copy of stderr, so no stray write (nor a launched program's output) can corrupt the stream. */
+static int take_stdio(int *in_fd, int *out_fd)
+{
+    int null_fd;
+
+    *in_fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+    *out_fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
+    if (*in_fd < 0 || *out_fd < 0)
+        return -errno;
+    null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(2, 1) < 0)
+        return -errno;
+    close(null_fd);
+    if (set_nonblock(*in_fd) < 0 || set_nonblock(*out_fd) < 0)
+        return -errno;
+    return 0;
+}
+
+static void block_loop_signals(void)
+{
+    sigset_t set;
+
+    stub_loop_signals(&set);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static void warn_exposed(const struct net_listeners *l)
+{
+    if (l->every_interface)
+        stub_log("warning: listening on every interface (%s): anyone who can reach port %u "
+                 "controls the process; there is no authentication (use ssh, see gostub(1))",
+                 l->addrs, l->port);
+    else if (l->exposed)
+        stub_log("warning: listening on %s, which other hosts can reach; there is no "
+                 "authentication (use ssh, see gostub(1))",
+                 l->addrs);
+}
+
+int main(int argc, char **argv)
+{
+    struct stub_options opt;
+    struct net_listeners listeners;
+    struct stub_loop_params params;
+    struct inferior *inf = NULL;
+    struct inf_error ierr;
+    char err[512];
+    int in_fd = -1, out_fd = -1, rc;
+
+    if (stub_options_parse(argc, argv, &opt, err, sizeof(err)) < 0)
+        die_usage(err);
+    if (opt.help) {
+        fputs(stub_options_help(), stdout);
+        return 0;
+    }
+    if (opt.version) {
+        printf("gostub %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    setvbuf(stderr, NULL, _IONBF, 0);
+    stub_log_verbose = opt.verbose;
+
+    if (opt.stdio) {
+        rc = take_stdio(&in_fd, &out_fd);
+        if (rc < 0) {
+            stub_log("cannot use stdin/stdout: %s", strerror(-rc));
+            return 1;
+        }
+    } else if (net_listen(&opt.listen, &listeners, err, sizeof(err)) < 0) {
+        stub_log("%s", err);
+        return 1;
+    }
+
+    ierr.msg[0] = '\0';
+    if (opt.argv) {
+        /* The program inherits the signal mask and ignored signals: block and ignore only after. */
+        rc = inf_launch(opt.argv, &inf, &ierr);
+        block_loop_signals();
+    } else {
+        block_loop_signals();
+        rc = inf_attach(opt.pid, &inf, &ierr);
+    }
+    if (rc < 0) {
+        if (ierr.msg[0])
+            stub_log("%s", ierr.msg);
+        else if (opt.argv)
+            stub_log("cannot launch %s: %s", opt.argv[0], strerror(-rc));
+        else
+            stub_log("cannot attach to pid %d: %s", (int)opt.pid, strerror(-rc));
+        if (!opt.stdio)
+            net_close_listeners(&listeners);
+        return 1;
+    }
+    /* A client that vanishes must show up as a write error, not kill the stub before the release. */
+    signal(SIGPIPE, SIG_IGN);
+
+    if (opt.argv)
+        stub_log("launched %s as pid %d", opt.argv[0], (int)inf_pid(inf));
+    else
+        stub_log("attached to pid %d (%zu threads)", (int)inf_pid(inf), inf_thread_count(inf));
+    if (!opt.stdio) {
+        warn_exposed(&listeners);
+        /* The exact words gdbserver prints: scripts wait for this line and read the port from it. */
+        fprintf(stderr, "Listening on port %u\n", listeners.port);
+        fflush(stderr);
+    }
+
+    memset(&params, 0, sizeof(params));
+    params.opt = &opt;
+    params.listeners = opt.stdio ? NULL : &listeners;
+    params.in_fd = in_fd;
+    params.out_fd = out_fd;
+    params.inf = inf;
+    rc = stub_loop_run(&params);
+    return rc;
 }
