@@ -152,15 +152,29 @@ static void permission_error(pid_t pid, struct inf_error *err)
 static int seize_all(struct inferior *inf, struct inf_error *err)
 {
     pid_t pid = inf->pid;
+    size_t cap = 256;
+    pid_t *tids = malloc(cap * sizeof *tids);
+    int rc = 0;
+    if (!tids)
+        return -ENOMEM;
     for (int round = 0; round < MAX_ATTACH_ROUNDS; round++) {
-        pid_t tids[1024];
-        long n = procfs_tasks(pid, tids, sizeof tids / sizeof tids[0]);
+        long n = procfs_tasks(pid, tids, cap);
         if (n < 0) {
             seterr(err, "pid %d exited during attach", (int)pid);
-            return -ESRCH;
+            rc = -ESRCH;
+            break;
         }
-        if ((size_t)n > sizeof tids / sizeof tids[0])
-            n = (long)(sizeof tids / sizeof tids[0]); /* the rest is found next round */
+        if ((size_t)n > cap) {
+            pid_t *more = realloc(tids, ((size_t)n + 256) * sizeof *tids);
+            if (!more) {
+                rc = -ENOMEM;
+                break;
+            }
+            tids = more;
+            cap = (size_t)n + 256;
+            round--; /* list again with room for all */
+            continue;
+        }
         bool added = false;
         for (long i = 0; i < n; i++) {
             pid_t tid = tids[i];
@@ -172,8 +186,10 @@ static int seize_all(struct inferior *inf, struct inf_error *err)
                     continue; /* vanished between listing and seizing */
                 if (tid != pid && e == EPERM && tracer_of(pid, tid) == getpid()) {
                     struct lwp *l = lwp_add(inf, tid); /* auto-attached clone */
-                    if (!l)
-                        return -ENOMEM;
+                    if (!l) {
+                        rc = -ENOMEM;
+                        goto out;
+                    }
                     l->new_thread = true;
                     added = true;
                     continue;
@@ -184,24 +200,29 @@ static int seize_all(struct inferior *inf, struct inf_error *err)
                     permission_error(pid, err);
                 else
                     seterr(err, "cannot attach to pid %d: %s", (int)pid, strerror(e));
-                return -e;
+                rc = -e;
+                goto out;
             }
             struct lwp *l = lwp_add(inf, tid);
             if (!l) {
                 (void)ptrace(PTRACE_DETACH, tid, NULL, NULL);
-                return -ENOMEM;
+                rc = -ENOMEM;
+                goto out;
             }
             l->running = true;
             added = true;
         }
         if (!lwp_find(inf, pid)) {
             seterr(err, "pid %d exited during attach", (int)pid);
-            return -ESRCH;
+            rc = -ESRCH;
+            goto out;
         }
         if (!added)
-            return 0;
+            break;
     }
-    return 0;
+out:
+    free(tids);
+    return rc;
 }
 
 int inf_attach(pid_t pid, struct inferior **out, struct inf_error *err)
@@ -209,6 +230,8 @@ int inf_attach(pid_t pid, struct inferior **out, struct inf_error *err)
     char path[64], state[64];
     struct stat sb;
     *out = NULL;
+    if (err)
+        err->msg[0] = '\0';
     if (pid <= 0) {
         seterr(err, "bad pid %d", (int)pid);
         return -EINVAL;
@@ -249,6 +272,8 @@ int inf_attach(pid_t pid, struct inferior **out, struct inf_error *err)
     if (rc == 0)
         rc = inf_ready(inf, err);
     if (rc < 0) {
+        if (err && !err->msg[0])
+            seterr(err, "cannot attach to pid %d: %s", (int)pid, strerror(-rc));
         (void)inf_release(inf);
         inf_free(inf);
         return rc;
@@ -267,6 +292,8 @@ int inf_launch(char *const argv[], struct inferior **out, struct inf_error *err)
 {
     int go[2], fail[2];
     *out = NULL;
+    if (err)
+        err->msg[0] = '\0';
     if (!argv || !argv[0]) {
         seterr(err, "no program to run");
         return -EINVAL;
@@ -291,8 +318,14 @@ int inf_launch(char *const argv[], struct inferior **out, struct inf_error *err)
     }
     if (child == 0) {
         char c;
+        sigset_t none;
         close(go[1]);
         close(fail[0]);
+        /* Not the stub's signal state: the loop blocks signals for its signalfd and ignores
+         * SIGPIPE, and both would survive exec. */
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
         while (read(go[0], &c, 1) < 0 && errno == EINTR)
             ;
         execvp(argv[0], argv);
