@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -318,6 +319,43 @@ START_TEST(attach_already_traced)
     ck_assert_int_eq(inf_release(inf), 0);
     inf_free(inf);
     check_released(&t);
+    stop_target(&t);
+}
+END_TEST
+
+/* Without privileges: the error says what is missing. */
+START_TEST(attach_permission_denied)
+{
+    struct target t;
+    start_target(&t);
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(p[0]);
+        struct inferior *inf = NULL;
+        struct inf_error err = {""};
+        if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+            setresuid(65534, 65534, 65534) < 0)
+            _exit(2);
+        int rc = inf_attach(t.pid, &inf, &err);
+        ssize_t w = write(p[1], err.msg, strlen(err.msg) + 1);
+        (void)w;
+        _exit(rc == -EPERM ? 0 : 1);
+    }
+    close(p[1]);
+    char msg[512] = "";
+    ssize_t n = read(p[0], msg, sizeof msg - 1);
+    close(p[0]);
+    int st;
+    waitpid(child, &st, 0);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: %s", st, msg);
+    ck_assert_int_gt(n, 0);
+    char want[128];
+    snprintf(want, sizeof want, "permission denied attaching to pid %d: run as root", t.pid);
+    ck_assert_msg(strncmp(msg, want, strlen(want)) == 0, "got \"%s\"", msg);
+    ck_assert_ptr_nonnull(strstr(msg, "CAP_SYS_PTRACE"));
+    ck_assert_int_eq(status_num(t.pid, "TracerPid"), 0);
     stop_target(&t);
 }
 END_TEST
@@ -883,6 +921,34 @@ START_TEST(thread_churn)
     start_target_mode(&t, "churn");
     struct inferior *inf = attach(t.pid);
     const struct rsp_target *ops = inf_target(inf);
+    /* Attached to threads that come and go: every task in /proc is ours and stopped. */
+    pid_t tasks[64];
+    int ntasks = 0;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", t.pid);
+    FILE *ls;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "ls %s", dir);
+    ck_assert_ptr_nonnull(ls = popen(cmd, "r"));
+    while (ntasks < 64 && fscanf(ls, "%d", &tasks[ntasks]) == 1)
+        ntasks++;
+    pclose(ls);
+    int64_t listed[64];
+    size_t nlisted = ops->list_threads(inf, listed, 64);
+    ck_assert_uint_eq(nlisted, (size_t)ntasks);
+    for (int i = 0; i < ntasks; i++) {
+        char path[96], v[256] = "";
+        snprintf(path, sizeof path, "/proc/%d/task/%d/status", t.pid, tasks[i]);
+        FILE *f = fopen(path, "r");
+        ck_assert_ptr_nonnull(f);
+        char line[240];
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "TracerPid:", 10) == 0)
+                snprintf(v, sizeof v, "%s", line + 10);
+        fclose(f);
+        ck_assert_int_eq(atoi(v), getpid());
+        ck_assert_int_eq(task_state(t.pid, tasks[i]), 't');
+    }
     ck_assert_int_eq(ops->breakpoints->insert(inf, t.func, ops->arch->bp_kind), 0);
     int64_t first[16];
     size_t nfirst = ops->list_threads(inf, first, 16);
@@ -1104,6 +1170,22 @@ START_TEST(go_program)
         ck_assert_mem_eq(seen, orig, sizeof seen);
     }
     uint64_t c1 = read_u64(inf, counter_addr);
+    /* Launch mode on a static Go binary: the first instruction is the ELF entry (_rt0_amd64_linux). */
+    {
+        char *argv[] = {bin, NULL};
+        struct inferior *li = NULL;
+        struct inf_error err = {""};
+        ck_assert_int_eq(inf_launch(argv, &li, &err), 0);
+        uint64_t auxv[128] = {0}, entry = 0;
+        ck_assert_int_gt(inf_target(li)->read_auxv(li, 0, (uint8_t *)auxv, sizeof auxv), 0);
+        for (int i = 0; i + 1 < 128 && auxv[i]; i += 2)
+            if (auxv[i] == AT_ENTRY)
+                entry = auxv[i + 1];
+        ck_assert_uint_eq(read_pc(li, inf_pid(li)), entry);
+        ck_assert_uint_eq(entry, go_symbol(bin, "_rt0_amd64_linux"));
+        ck_assert_int_eq(inf_kill(li), 0);
+        inf_free(li);
+    }
     ck_assert_int_eq(inf_release(inf), 0);
     inf_free(inf);
     ck_assert_int_eq(status_num(pid, "TracerPid"), 0);
@@ -1126,6 +1208,7 @@ static Suite *inferior_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, attach_no_such_pid);
     tcase_add_test(tc, attach_already_traced);
+    tcase_add_test(tc, attach_permission_denied);
     tcase_add_test(tc, attach_zombie);
     tcase_add_test(tc, attach_threads_memory_release);
     tcase_add_test(tc, breakpoint_hit_step_continue);
