@@ -68,7 +68,7 @@ lib_finish() {
     exit 1
 }
 
-# track PID - kill -9 PID when the test ends.
+# track PID - kill -9 PID when the test ends (-PGID: the whole process group).
 track() {
     LIB_PIDS="$1 $LIB_PIDS"
 }
@@ -215,6 +215,9 @@ wait_exit() {
 # stderr to OUTFILE. One -ex per line (not -x FILE) because gdb stops reading a sourced file at the
 # first error, and a comparison wants every later command to run all the same. Lines starting with #
 # are skipped. Times out after GDB_TIMEOUT seconds (default 60).
+# With GDB_BG=1 gdb runs in the background in its own session and process group (setsid; no timeout):
+# GDB_PID is its pid and its group id, so "kill -9 -$GDB_PID" kills gdb and any "shell" child of it
+# at once, as a client machine going away would; the cleanup trap does the same.
 # "set auto-load off": Go binaries ask gdb to load $GOROOT/src/runtime/runtime-gdb.py, which gdb
 # refuses (safe-path) with a warning on every run, and whose output would differ from run to run.
 run_gdb() {
@@ -226,6 +229,14 @@ run_gdb() {
         esac
         set -- "$@" -ex "$gline"
     done <"$gscript"
+    if [ "${GDB_BG:-0}" = 1 ]; then
+        setsid gdb -nx -batch -iex 'set auto-load off' -iex 'set pagination off' -iex 'set confirm off' \
+            -iex 'set width 0' -iex 'set height 0' -iex 'set remotetimeout 30' \
+            "$@" "$gbin" >"$gout" 2>&1 </dev/null &
+        GDB_PID=$!
+        track "-$GDB_PID"
+        return 0
+    fi
     timeout -k 5 "${GDB_TIMEOUT:-60}" gdb -nx -batch -iex 'set auto-load off' -iex 'set pagination off' \
         -iex 'set confirm off' -iex 'set width 0' -iex 'set height 0' -iex 'set remotetimeout 30' \
         "$@" "$gbin" >"$gout" 2>&1 </dev/null
@@ -255,11 +266,30 @@ mask_sched() {
     sed -E -e 's/^Thread [0-9]+ "[^"]*" hit /Thread N hit /' -e '/^\[Switching to Thread P\.T\]$/d'
 }
 
-# mask_runtime_frames < IN > OUT - in "info threads" lines, a frame inside the Go runtime becomes
-# RUNTIME-FRAME: where an idle M sits (futex, epollwait, usleep) is timing, not the server's doing.
-# Thread count, ids (masked) and names stay, and so does any frame outside the runtime.
+# mask_runtime_frames < IN > OUT - a frame inside the Go runtime (runtime.*, runtime/internal/...)
+# where a thread sat when the server attached or stopped the process becomes RUNTIME-FRAME: whether an
+# idle M was in futex, epollwait, usleep or a syscall is timing, not the server's doing. Applies to
+# "info threads" lines, to "#0" lines, and to the stop location gdb prints on connecting (the source
+# line printed after it, an assembly line of the runtime, is dropped too). Frames outside the runtime
+# are kept as they are.
 mask_runtime_frames() {
-    sed -E 's/^(\*? +[0-9]+ +(Thread|LWP) [^ ]+( \(LWP N\))?( "[^"]*")?) +(0xADDR in )?runtime\.[^ ]+ \(.*/\1 RUNTIME-FRAME/'
+    sed -E -e 's/^(\*? +[0-9]+ +(Thread|LWP) [^ ]+( \(LWP N\))?( "[^"]*")?) +(0xADDR in )?runtime[./][^ ]* \(.*/\1 RUNTIME-FRAME/' \
+        -e 's/^#0  (0xADDR in )?runtime[./][^ ]* \(.*/#0  RUNTIME-FRAME/' \
+        -e 's/^(0xADDR in )?runtime[./][^ ]* \(.*\) at .*/RUNTIME-FRAME/' |
+        sed -E '/^RUNTIME-FRAME$/{n;/^[0-9]+\t/d;}'
+}
+
+# drop_idle_threads < IN > OUT - after mask_runtime_frames: drops the "info threads" lines of threads
+# (other than the current one) idle in the runtime. How many idle Ms the Go runtime has started is
+# timing (a fresh service has 4 threads, sometimes 5), so a test that needs the count checks it against
+# /proc/PID/task instead (count_threads_line).
+drop_idle_threads() {
+    sed -E '/^  +[0-9]+ +(Thread|LWP) .* RUNTIME-FRAME$/d'
+}
+
+# count_info_threads FILE - the number of thread lines in the first "info threads" table of FILE.
+count_info_threads() {
+    awk '/^  Id +Target Id/ { t = 1; next } t && /^\*? +[0-9]+ +(Thread|LWP) / { n++; next } t { exit } END { print n + 0 }' "$1"
 }
 
 # request PORT [PATH] - one HTTP GET to the service, the body on stdout (10 s limit).
