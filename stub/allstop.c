@@ -95,8 +95,8 @@ void lwp_stop_all(struct inferior *inf)
             l->stop_requested = true;
     }
     wait_stopped(inf, STOP_ALL_TIMEOUT_MS);
-    /* Whatever still runs after the timeout is marked stopped-for-us so that the next wait status
-     * of it is taken as the stop. */
+    /* A thread that did not stop in time keeps stop_requested: its next wait status is taken as
+     * its stop, whatever it is. */
     inf->stopping = false;
 }
 
@@ -307,7 +307,9 @@ static int step_over(struct inferior *inf, struct lwp *l, struct swbreak *bp)
     l = lwp_find(inf, tid);
     if (l && l->has_pending && l->pending.reason == RSP_REASON_SINGLESTEP)
         l->has_pending = false; /* our own step: nothing to report */
-    if (l)
+    /* A thread still stuck in its step keeps stepping set: when the step ends, lwp.c sees an
+     * internal step (client_step false) and lets it run on without an event. */
+    if (l && !l->running)
         l->stepping = false;
     struct swbreak *again = bp_find(inf, bp_addr);
     if (again && !inf->exited)

@@ -321,6 +321,15 @@ static bool kernel_trap_code(int code)
     return code == SI_KERNEL || code == TRAP_BRKPT || code == TRAP_TRACE || code == TRAP_HWBKPT;
 }
 
+/* A step the stub took for itself (a step-over) finishing outside step_over's own wait. */
+static bool internal_step_done(struct inferior *inf, struct lwp *l, const struct rsp_stop *st)
+{
+    if (st->reason != RSP_REASON_SINGLESTEP || l->client_step || inf->stepping_over)
+        return false;
+    l->stepping = false;
+    return true;
+}
+
 /* A SIGTRAP signal-delivery-stop (no ptrace event). Decides whose it is. */
 static void trap_stop(struct inferior *inf, struct lwp *l)
 {
@@ -340,6 +349,14 @@ static void trap_stop(struct inferior *inf, struct lwp *l)
         return;
     }
     if (kernel_trap_code(si.si_code) && classify_trap(inf, l, si.si_code, &st)) {
+        if (internal_step_done(inf, l, &st)) {
+            /* A step-over that timed out finished late: no event, the thread just runs on. */
+            if (l->stop_requested)
+                l->stop_requested = false;
+            else
+                INF_IGNORE(lwp_resume_one(inf, l, false, 0));
+            return;
+        }
         l->stop_requested = false;
         lwp_set_pending(inf, l, &st);
         return;
@@ -365,6 +382,8 @@ static bool queued_trap(struct inferior *inf, struct lwp *l)
         if (!classify_trap(inf, l, si[i].si_code, &st))
             return false;
         l->swallow_trap++;
+        if (internal_step_done(inf, l, &st))
+            return false;
         lwp_set_pending(inf, l, &st);
         return true;
     }
