@@ -434,6 +434,25 @@ bool sym_die_has_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t 
     return hit;
 }
 
+int sym_die_low_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t *lo)
+{
+    uint64_t hi, off;
+    if (sym_die_pc_range(img, die, lo, &hi) == 0)
+        return 0;
+    if (cu >= img->ncus || sym_die_udata(img, die, DW_AT_ranges, &off) != 0)
+        return -ENOENT;
+    struct sym_range *r;
+    size_t n;
+    if (read_ranges(img, img->cus[cu].base, off, &r, &n) != 0 || n == 0)
+        return -ENOENT;
+    *lo = r[0].lo;
+    for (size_t i = 1; i < n; i++)
+        if (r[i].lo < *lo)
+            *lo = r[i].lo;
+    free(r);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- compile units */
 
 static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)

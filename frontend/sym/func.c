@@ -155,3 +155,54 @@ int sym_inline_chain(struct sym_image *img, uint64_t addr, struct sym_inline *ou
     *count = n;
     return 0;
 }
+
+static int walk_calls(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint32_t fileno,
+                      uint32_t line, void *ctx, sym_addr_cb cb, int depth)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die child = NULL;
+    if (depth > SYM_MAX_DEPTH)
+        return -EINVAL;
+    int r = dwarf_child(die, &child, &err);
+    if (r == DW_DLV_ERROR)
+        return sym_dw_fail(img, err);
+    int rc = 0;
+    while (r == DW_DLV_OK && rc == 0) {
+        Dwarf_Half tag = 0;
+        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
+            rc = sym_dw_fail(img, err);
+        } else if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) {
+            uint64_t f = 0, l = 0, lo;
+            if (tag == DW_TAG_inlined_subroutine &&
+                sym_die_udata(img, child, DW_AT_call_file, &f) == 0 &&
+                sym_die_udata(img, child, DW_AT_call_line, &l) == 0 && f == fileno && l == line &&
+                sym_die_low_pc(img, cu, child, &lo) == 0)
+                rc = cb(ctx, lo, true);
+            if (rc == 0)
+                rc = walk_calls(img, cu, child, fileno, line, ctx, cb, depth + 1);
+        }
+        Dwarf_Die next = NULL;
+        r = dwarf_siblingof_b(img->dbg, child, 1, &next, &err);
+        if (r == DW_DLV_ERROR) {
+            (void)sym_dw_fail(img, err);
+            r = DW_DLV_NO_ENTRY;
+        }
+        dwarf_dealloc_die(child);
+        child = next;
+    }
+    if (child != NULL && r == DW_DLV_OK)
+        dwarf_dealloc_die(child);
+    return rc;
+}
+
+int sym_call_sites(struct sym_image *img, const struct sym_func *fn, uint32_t fileno, uint32_t line,
+                   void *ctx, sym_addr_cb cb)
+{
+    Dwarf_Die die;
+    int rc = sym_die_at(img, fn->die, &die);
+    if (rc != 0)
+        return rc;
+    rc = walk_calls(img, fn->cu, die, fileno, line, ctx, cb, 0);
+    dwarf_dealloc_die(die);
+    return rc;
+}

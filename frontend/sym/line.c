@@ -274,51 +274,154 @@ int sym_func_body_addr(struct sym_image *img, uint64_t entry, uint64_t *addr)
     return 0;
 }
 
+/* A candidate breakpoint address: a row on the line, or the start of an inlined call made from it.
+ */
+struct cand {
+    uint64_t addr;
+    uint64_t fn_die;   /* concrete function */
+    uint64_t scope;    /* innermost inlined call containing addr, else fn_die */
+    uint64_t fn_entry; /* its lowpc */
+    bool stmt;
+};
+
+struct cand_set {
+    struct cand *v;
+    size_t n, cap;
+};
+
+static int cand_push(struct cand_set *s, uint64_t addr, bool stmt)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        if (cap > 1000000)
+            return -E2BIG;
+        struct cand *v = realloc(s->v, cap * sizeof(*v));
+        if (v == NULL)
+            return -ENOMEM;
+        s->v = v;
+        s->cap = cap;
+    }
+    struct cand *c = &s->v[s->n++];
+    memset(c, 0, sizeof(*c));
+    c->addr = addr;
+    c->stmt = stmt;
+    return 0;
+}
+
+static int cand_push_cb(void *ctx, uint64_t addr, bool stmt)
+{
+    return cand_push(ctx, addr, stmt);
+}
+
+/* Collects every row of CU on FILENO:LINE. */
+static int collect(const struct sym_cu *cu, uint32_t fileno, uint32_t line, struct cand_set *set)
+{
+    for (size_t k = 0; k < cu->nrows; k++) {
+        const struct sym_lrow *r = &cu->rows[k];
+        if ((r->flags & SYM_LROW_END_SEQ) || r->file != fileno || r->line != line)
+            continue;
+        int rc = cand_push(set, r->addr, (r->flags & SYM_LROW_STMT) != 0);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->fn_die != y->fn_die)
+        return x->fn_die < y->fn_die ? -1 : 1;
+    if (x->scope != y->scope)
+        return x->scope < y->scope ? -1 : 1;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-struct addr_set {
-    uint64_t *v;
-    size_t n, cap;
-};
-
-static int addr_push(struct addr_set *s, uint64_t a)
+/* Go's compiler-generated wrappers (deferred/go'ed call wrappers) carry the line of their call
+ * site; a breakpoint there is never what the user meant. */
+static bool is_wrapper(const char *name)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        if (cap > 1000000)
-            return -E2BIG;
-        uint64_t *v = realloc(s->v, cap * sizeof(*v));
-        if (v == NULL)
-            return -ENOMEM;
-        s->v = v;
-        s->cap = cap;
+    return name != NULL && strstr(name, "\xc2\xb7"
+                                        "dwrap"
+                                        "\xc2\xb7") != NULL;
+}
+
+/* Reduces candidates to one address per (function, inlined call): the first is_stmt address of the
+ * group, else its first address; a function's own entry moves past the prologue while that is
+ * still on LINE. Rows outside every function (and in wrappers) are dropped. Writes the sorted
+ * addresses back into OUT (malloc'd). */
+static int select_addrs(struct sym_image *img, struct cand_set *set, const char *file,
+                        uint32_t line, uint64_t **out, size_t *nout)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        struct cand *c = &set->v[i];
+        const struct sym_func *fn;
+        struct sym_inline in;
+        size_t depth = 0;
+        if (sym_func_by_addr(img, c->addr, &fn) != 0 || is_wrapper(fn->name))
+            continue;
+        c->fn_die = fn->die;
+        c->fn_entry = fn->lowpc;
+        c->scope = fn->die;
+        if (sym_inline_chain(img, c->addr, &in, 1, &depth) == 0 && depth > 0)
+            c->scope = in.die;
+        set->v[w++] = *c;
     }
-    s->v[s->n++] = a;
+    set->n = w;
+    if (set->n > 0)
+        qsort(set->v, set->n, sizeof(*set->v), cmp_cand);
+    uint64_t *v = malloc((set->n ? set->n : 1) * sizeof(*v));
+    if (v == NULL)
+        return -ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < set->n;) {
+        size_t j = i, pick = i;
+        while (j < set->n && set->v[j].fn_die == set->v[i].fn_die &&
+               set->v[j].scope == set->v[i].scope)
+            j++;
+        for (size_t k = i; k < j; k++)
+            if (set->v[k].stmt) {
+                pick = k;
+                break;
+            }
+        uint64_t addr = set->v[pick].addr, body;
+        struct sym_line l;
+        if (set->v[pick].scope == set->v[pick].fn_die && addr == set->v[pick].fn_entry &&
+            sym_func_body_addr(img, addr, &body) == 0 && body != addr &&
+            sym_line_for_addr(img, body, &l) == 0 && l.line == line && strcmp(l.file, file) == 0)
+            addr = body;
+        v[n++] = addr;
+        i = j;
+    }
+    if (n > 0)
+        qsort(v, n, sizeof(*v), cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || v[u - 1] != v[i])
+            v[u++] = v[i];
+    *out = v;
+    *nout = u;
     return 0;
 }
 
-/* Collects into SET the starts of runs of rows of CU on FILENO:LINE (is_stmt only when STMT_ONLY).
- */
-static int collect(const struct sym_cu *cu, uint32_t fileno, uint32_t line, bool stmt_only,
-                   struct addr_set *set)
+/* Inlined calls made from FILENO:LINE of unit CU: the compiler may give the call line no row of its
+ * own, only the DW_AT_call_file/call_line of the inlined body. Walks the unit's functions. */
+static int collect_call_sites(struct sym_image *img, uint32_t cu, uint32_t fileno, uint32_t line,
+                              struct cand_set *set)
 {
-    bool in_run = false;
-    for (size_t k = 0; k < cu->nrows; k++) {
-        const struct sym_lrow *r = &cu->rows[k];
-        bool hit = !(r->flags & SYM_LROW_END_SEQ) && r->file == fileno && r->line == line &&
-                   (!stmt_only || (r->flags & SYM_LROW_STMT));
-        if (hit && !in_run) {
-            int rc = addr_push(set, r->addr);
-            if (rc != 0)
-                return rc;
-        }
-        /* Non-statement rows of the same line do not break a run. */
-        if (hit || r->file != fileno || r->line != line || (r->flags & SYM_LROW_END_SEQ))
-            in_run = hit;
+    for (size_t i = 0; i < img->nfuncs; i++) {
+        if (img->funcs[i].cu != cu)
+            continue;
+        int rc = sym_call_sites(img, &img->funcs[i], fileno, line, set, cand_push_cb);
+        if (rc != 0 && rc != -EINVAL)
+            return rc;
     }
     return 0;
 }
@@ -326,15 +429,14 @@ static int collect(const struct sym_cu *cu, uint32_t fileno, uint32_t line, bool
 int sym_line_addrs(struct sym_image *img, const char *file, uint32_t line, uint64_t *addrs,
                    size_t max, size_t *count, const char **file_out)
 {
-    int rc = sym_dwarf_load(img);
+    int rc = sym_names_load(img);
     if (rc != 0)
         return rc;
     const char *matched = NULL;
-    struct addr_set set = {NULL, 0, 0};
-    bool any_stmt = false;
+    struct cand_set set = {NULL, 0, 0};
     *count = 0;
-    for (int pass = 0; pass < 2 && rc == 0; pass++) {
-        /* Pass 0: is_stmt rows only. Pass 1 (when pass 0 found none): every row. */
+    for (int pass = 0; pass < 2 && rc == 0 && set.n == 0; pass++) {
+        /* Pass 0: the line table. Pass 1, when it has nothing: inlined call sites. */
         for (uint32_t c = 0; c < img->ncus && rc == 0; c++) {
             if (sym_cu_files(img, c) != 0)
                 continue;
@@ -347,43 +449,29 @@ int sym_line_addrs(struct sym_image *img, const char *file, uint32_t line, uint6
                     break;
                 }
                 matched = cu->files[f];
-                if (cu_rows(img, c) != 0)
-                    continue;
-                rc = collect(cu, (uint32_t)f + 1, line, pass == 0, &set);
+                if (pass == 0 && cu_rows(img, c) == 0)
+                    rc = collect(cu, (uint32_t)f + 1, line, &set);
+                else if (pass == 1)
+                    rc = collect_call_sites(img, c, (uint32_t)f + 1, line, &set);
             }
         }
-        if (set.n > 0) {
-            any_stmt = pass == 0;
-            break;
-        }
     }
-    (void)any_stmt;
+    uint64_t *v = NULL;
+    size_t n = 0;
     if (rc == 0 && matched == NULL)
         rc = -ENOENT;
-    if (rc == 0 && set.n == 0)
+    if (rc == 0)
+        rc = select_addrs(img, &set, matched, line, &v, &n);
+    if (rc == 0 && n == 0)
         rc = -ENOENT;
     if (rc == 0) {
-        /* A function's entry is its stack check; a breakpoint on the declaration line belongs past
-         * the prologue, while that is still the same line. */
-        for (size_t i = 0; i < set.n; i++) {
-            uint64_t body;
-            struct sym_line l;
-            if (sym_func_body_addr(img, set.v[i], &body) == 0 && body != set.v[i] &&
-                sym_line_for_addr(img, body, &l) == 0 && l.line == line &&
-                strcmp(l.file, matched) == 0)
-                set.v[i] = body;
-        }
-        qsort(set.v, set.n, sizeof(*set.v), cmp_u64);
-        size_t w = 0;
-        for (size_t i = 0; i < set.n; i++)
-            if (w == 0 || set.v[w - 1] != set.v[i])
-                set.v[w++] = set.v[i];
-        for (size_t i = 0; i < w && i < max; i++)
-            addrs[i] = set.v[i];
-        *count = w;
+        for (size_t i = 0; i < n && i < max; i++)
+            addrs[i] = v[i];
+        *count = n;
         if (file_out)
             *file_out = matched;
     }
+    free(v);
     free(set.v);
     return rc;
 }

@@ -22,12 +22,17 @@ struct sym_line {
 /* The row covering ADDR. 0, -ENOENT (no line information for ADDR), or -errno from loading. */
 SYM_MUST_CHECK int sym_line_for_addr(struct sym_image *img, uint64_t addr, struct sym_line *out);
 
-/* Addresses where a breakpoint on FILE:LINE belongs: the first address of each run of rows with
- * that file and line, is_stmt rows only when there are any; a function entry is moved past the
- * prologue when the prologue's end is still on LINE. Sorted, without duplicates, at most MAX
- * written to ADDRS; *count is the number found (may exceed MAX). *file_out (optional) is the
- * recorded path that matched. 0, -ENOENT (no such file, or no code on that line), -EINVAL (FILE
- * matches several different recorded paths: be more specific). */
+/* Addresses where a breakpoint on FILE:LINE belongs, chosen as Delve chooses them: the rows on the
+ * line are grouped by concrete function and, inside it, by innermost inlined call; each group gives
+ * its first is_stmt address (else its first address); a function's own entry moves past the
+ * prologue while that is still on LINE. So a line yields one address per function and per inlined
+ * copy - not the morestack tail that Go also attributes to the declaration line. When no row is on
+ * the line, the starts of inlined calls made from it (DW_AT_call_file/call_line) are used.
+ * Compiler-generated wrappers (names with "·dwrap·") are skipped. Sorted, unique, at most MAX
+ * written; *count is the number found (may exceed MAX); *file_out (optional) is the recorded path
+ * matched. 0, -ENOENT (no such file, or no code on that line), -EINVAL (FILE matches several
+ * different recorded paths: be more specific). Loads the name index and the file tables of every
+ * unit. */
 SYM_MUST_CHECK int sym_line_addrs(struct sym_image *img, const char *file, uint32_t line,
                                   uint64_t *addrs, size_t max, size_t *count,
                                   const char **file_out);

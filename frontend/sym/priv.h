@@ -164,7 +164,14 @@ SYM_MUST_CHECK int sym_die_pc_range(struct sym_image *img, Dwarf_Die die, uint64
 /* Whether DIE's pc ranges (low/high or DW_AT_ranges) contain PC; *none = no pc attributes at all.
  */
 bool sym_die_has_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc, bool *none);
+/* The lowest pc of DIE (low_pc, or the lowest start of its DW_AT_ranges). 0 or -ENOENT. */
+SYM_MUST_CHECK int sym_die_low_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t *lo);
 SYM_MUST_CHECK int sym_die_at(struct sym_image *img, Dwarf_Off off, Dwarf_Die *die);
+
+/* func.c: calls CB(ctx, lowpc, true) for every inlined call in FN made from FILENO:LINE. */
+typedef int (*sym_addr_cb)(void *ctx, uint64_t addr, bool stmt);
+SYM_MUST_CHECK int sym_call_sites(struct sym_image *img, const struct sym_func *fn, uint32_t fileno,
+                                  uint32_t line, void *ctx, sym_addr_cb cb);
 
 /* line.c */
 SYM_MUST_CHECK int sym_cu_files(struct sym_image *img, uint32_t cu);

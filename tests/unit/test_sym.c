@@ -514,6 +514,99 @@ START_TEST(test_line_func_body)
 }
 END_TEST
 
+/* Breakpoint addresses agree with dlv's on the same binary: file:line (one address per function and
+ * inlined call, past the prologue on a declaration line) and function names. Skipped (with a note)
+ * when dlv is not installed. */
+START_TEST(test_line_vs_dlv)
+{
+    if (system("command -v dlv >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "test_line_vs_dlv: dlv not installed, comparison skipped\n");
+        return;
+    }
+    /* _i == 0: the -N -l build with function names too; 1: the optimized build (inlining), lines
+     * only. dlv answers nothing for a line without code (main.go:76, inlined away): neither do
+     * we, and those are left out. */
+    struct sym_image *img = _i == 0 ? dbg : opt;
+    const char *path = _i == 0 ? dbg_path : opt_path;
+    static const char *const funcs[] = {"main.main", "main.(*T).M", "main.shadow",
+                                        "main.main.func2", "main.recurse"};
+    enum { NLOC = sizeof(line_marks) / sizeof(line_marks[0]) + 2 + 5 };
+    char specs[NLOC][64];
+    size_t nspec = 0;
+    for (size_t i = 0; i < sizeof(line_marks) / sizeof(line_marks[0]); i++) {
+        uint32_t line = mark_line(line_marks[i]);
+        uint64_t a[4];
+        size_t n;
+        if (_i == 1 && sym_line_addrs(img, "main.go", line, a, 4, &n, NULL) == -ENOENT)
+            continue;
+        snprintf(specs[nspec++], 64, "main.go:%u", line);
+    }
+    snprintf(specs[nspec++], 64, "main.go:%u", line_starting("func main()"));
+    if (_i == 0) {
+        snprintf(specs[nspec++], 64, "main.go:%u", line_starting("func add("));
+        for (size_t i = 0; i < 5; i++)
+            snprintf(specs[nspec++], 64, "%s", funcs[i]);
+    }
+    char init[4200], cmd[9000];
+    snprintf(init, sizeof(init), "%s/dlv.init", tmp_dir);
+    FILE *f = fopen(init, "w");
+    ck_assert(f != NULL);
+    /* clearall after each: dlv refuses a second breakpoint at an address (main.main is also the
+     * line of "func main() {"); ids keep counting, so id N is specs[N-1]. */
+    for (size_t i = 0; i < nspec; i++)
+        fprintf(f, "break %s\nclearall\n", specs[i]);
+    fprintf(f, "exit\n");
+    fclose(f);
+    snprintf(cmd, sizeof(cmd),
+             "HOME='%.2000s' dlv exec '%.2000s' --allow-non-terminal-interactive=true "
+             "--init '%.2000s' </dev/null 2>&1",
+             tmp_dir, path, init);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    char line[1024];
+    size_t checked = 0;
+    while (fgets(line, sizeof(line), p) != NULL) {
+        unsigned id;
+        char addrs_text[512];
+        if (sscanf(line, "Breakpoint %u set at %511s", &id, addrs_text) != 2 || id < 1 ||
+            id > nspec)
+            continue;
+        /* dlv's addresses, sorted */
+        uint64_t want[16];
+        size_t nwant = 0;
+        for (char *tok = strtok(addrs_text, ","); tok && nwant < 16; tok = strtok(NULL, ","))
+            want[nwant++] = strtoull(tok, NULL, 16);
+        for (size_t a = 1; a < nwant; a++)
+            for (size_t b = a; b > 0 && want[b - 1] > want[b]; b--) {
+                uint64_t t = want[b];
+                want[b] = want[b - 1];
+                want[b - 1] = t;
+            }
+        const char *spec = specs[id - 1];
+        uint64_t got[16];
+        size_t ngot = 0;
+        if (strncmp(spec, "main.go:", 8) == 0) {
+            ck_assert_int_eq(sym_line_addrs(img, "main.go", (uint32_t)strtoul(spec + 8, NULL, 10),
+                                            got, 16, &ngot, NULL),
+                             0);
+        } else {
+            const struct sym_func *fn;
+            ck_assert_int_eq(sym_func_by_name(img, spec, &fn), 0);
+            ck_assert_int_eq(sym_func_body_addr(img, fn->lowpc, &got[0]), 0);
+            ngot = 1;
+        }
+        ck_assert_msg(ngot == nwant, "%s: %zu addresses, dlv %zu", spec, ngot, nwant);
+        for (size_t k = 0; k < ngot; k++)
+            ck_assert_msg(got[k] == want[k], "%s: %#llx, dlv %#llx", spec,
+                          (unsigned long long)got[k], (unsigned long long)want[k]);
+        checked++;
+    }
+    pclose(p);
+    unlink(init);
+    ck_assert_msg(checked == nspec, "dlv answered %zu of %zu breakpoints", checked, nspec);
+}
+END_TEST
+
 static int count_files(const char *path, void *ctx)
 {
     if (ends_with(path, "symtest/main.go"))
@@ -1209,6 +1302,7 @@ static Suite *sym_suite(void)
     tcase_add_test(tc, test_line_addrs_errors);
     tcase_add_test(tc, test_line_func_body);
     tcase_add_test(tc, test_line_files);
+    tcase_add_loop_test(tc, test_line_vs_dlv, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("func");
     tcase_set_timeout(tc, 30);
