@@ -153,19 +153,18 @@ static int op_kill(void *ctx)
     return inf_kill(inf);
 }
 
-/* A pending event read here counts as reported: lldb learns every thread's stop reason this way
- * (jThreadsInfo, qThreadStopInfo) and must not see the same breakpoint hit again on resume. */
+/* A thread holding an unreported event shows that event (lldb's jThreadsInfo and qThreadStopInfo
+ * learn every thread's reason at once), but it stays pending and is still reported on a resume:
+ * the server also calls this for qXfer:threads:read, where gdb sees nothing but the core, and an
+ * event lost there would be a breakpoint hit gdb never hears of. (lldb may therefore see such a
+ * hit twice; gdbserver would not show it at all until its turn.) */
 static int op_thread_stop_info(void *ctx, int64_t tid, struct rsp_stop *out)
 {
     struct inferior *inf = ctx;
     struct lwp *l = inf->exited ? NULL : lwp_find(inf, (pid_t)tid);
     if (!l)
         return -ESRCH;
-    if (l->has_pending && !l->running) {
-        l->last_stop = l->pending;
-        l->has_pending = false;
-    }
-    *out = l->last_stop;
+    *out = l->has_pending && !l->running ? l->pending : l->last_stop;
     return 0;
 }
 
