@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontend/sym/priv.h"
@@ -205,4 +206,156 @@ int sym_call_sites(struct sym_image *img, const struct sym_func *fn, uint32_t fi
     rc = walk_calls(img, fn->cu, die, fileno, line, ctx, cb, 0);
     dwarf_dealloc_die(die);
     return rc;
+}
+
+/* ---------------------------------------------------------------- inlined calls by origin */
+
+struct inl_builder {
+    size_t cap;
+};
+
+static int inl_push(struct sym_image *img, struct inl_builder *b, uint64_t origin, uint64_t lowpc)
+{
+    if (img->ninl == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        if (cap > SYM_MAX_NAMES)
+            return -E2BIG;
+        struct sym_inl_call *v = realloc(img->inl, cap * sizeof(*v));
+        if (v == NULL)
+            return -ENOMEM;
+        img->inl = v;
+        b->cap = cap;
+    }
+    img->inl[img->ninl].origin = origin;
+    img->inl[img->ninl].lowpc = lowpc;
+    img->ninl++;
+    return 0;
+}
+
+static int walk_inl_index(struct sym_image *img, struct inl_builder *b, uint32_t cu, Dwarf_Die die,
+                          int depth)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Die child = NULL;
+    if (depth > SYM_MAX_DEPTH)
+        return -EINVAL;
+    int r = dwarf_child(die, &child, &err);
+    if (r == DW_DLV_ERROR)
+        return sym_dw_fail(img, err);
+    int rc = 0;
+    while (r == DW_DLV_OK && rc == 0) {
+        Dwarf_Half tag = 0;
+        if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
+            rc = sym_dw_fail(img, err);
+        } else if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) {
+            Dwarf_Off origin;
+            uint64_t lo;
+            if (tag == DW_TAG_inlined_subroutine &&
+                sym_die_ref(img, child, DW_AT_abstract_origin, &origin) == 0 &&
+                sym_die_low_pc(img, cu, child, &lo) == 0)
+                rc = inl_push(img, b, origin, lo);
+            if (rc == 0)
+                rc = walk_inl_index(img, b, cu, child, depth + 1);
+        }
+        Dwarf_Die next = NULL;
+        r = dwarf_siblingof_b(img->dbg, child, 1, &next, &err);
+        if (r == DW_DLV_ERROR) {
+            (void)sym_dw_fail(img, err);
+            r = DW_DLV_NO_ENTRY;
+        }
+        dwarf_dealloc_die(child);
+        child = next;
+    }
+    if (child != NULL && r == DW_DLV_OK)
+        dwarf_dealloc_die(child);
+    return rc;
+}
+
+static int cmp_inl(const void *a, const void *b)
+{
+    const struct sym_inl_call *x = a, *y = b;
+    if (x->origin != y->origin)
+        return x->origin < y->origin ? -1 : 1;
+    return x->lowpc < y->lowpc ? -1 : x->lowpc > y->lowpc;
+}
+
+static int load_inl(struct sym_image *img)
+{
+    int rc = sym_names_load(img);
+    if (rc != 0)
+        return rc;
+    struct inl_builder b = {0};
+    for (size_t i = 0; i < img->nfuncs && rc == 0; i++) {
+        Dwarf_Die die;
+        if (sym_die_at(img, img->funcs[i].die, &die) != 0)
+            continue;
+        rc = walk_inl_index(img, &b, img->funcs[i].cu, die, 0);
+        dwarf_dealloc_die(die);
+        if (rc == -EINVAL)
+            rc = 0; /* one malformed function does not hide the others */
+    }
+    if (rc == -E2BIG)
+        rc = 0;
+    if (rc == 0 && img->ninl > 0)
+        qsort(img->inl, img->ninl, sizeof(*img->inl), cmp_inl);
+    return rc;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int sym_func_locations(struct sym_image *img, const char *name, uint64_t *addrs, size_t max,
+                       size_t *count)
+{
+    int rc = sym_names_load(img);
+    *count = 0;
+    if (rc != 0)
+        return rc;
+    if (!img->inl_tried) {
+        img->inl_tried = true;
+        img->inl_err = load_inl(img);
+    }
+    if (img->inl_err != 0)
+        return img->inl_err;
+    uint64_t found[64];
+    size_t n = 0;
+    const struct sym_func *fn;
+    uint64_t body;
+    if (sym_func_by_name(img, name, &fn) == 0 && sym_func_body_addr(img, fn->lowpc, &body) == 0)
+        found[n++] = body;
+    size_t first, end;
+    sym_names_equal_range(img, name, &first, &end);
+    for (size_t i = first; i < end; i++) {
+        if (img->names[i].tag != DW_TAG_subprogram)
+            continue;
+        uint64_t origin = img->names[i].off;
+        size_t lo = 0, hi = img->ninl;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (img->inl[mid].origin < origin)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < img->ninl && img->inl[lo].origin == origin; lo++) {
+            if (n < sizeof(found) / sizeof(found[0]))
+                found[n] = img->inl[lo].lowpc;
+            n++;
+        }
+    }
+    if (n == 0)
+        return -ENOENT;
+    size_t w = n < sizeof(found) / sizeof(found[0]) ? n : sizeof(found) / sizeof(found[0]);
+    qsort(found, w, sizeof(found[0]), cmp_addr);
+    size_t u = 0;
+    for (size_t i = 0; i < w; i++)
+        if (u == 0 || found[u - 1] != found[i])
+            found[u++] = found[i];
+    for (size_t i = 0; i < u && i < max; i++)
+        addrs[i] = found[i];
+    *count = u + (n - w);
+    return 0;
 }

@@ -18,6 +18,13 @@ struct sym_func {
 /* Concrete (out-of-line) function named NAME. 0, -ENOENT, or -errno from loading DWARF. */
 SYM_MUST_CHECK int sym_func_by_name(struct sym_image *img, const char *name,
                                     const struct sym_func **out);
+/* Where a breakpoint on function NAME belongs (as dlv sets it): the body address of its concrete
+ * copy past the prologue (sym_func_body_addr), when there is one, then the first address of every
+ * inlined copy of it. Sorted, unique, at most MAX written, *count the number found. The first call
+ * walks every function's DIE tree once to index inlined calls. 0, -ENOENT. */
+SYM_MUST_CHECK int sym_func_locations(struct sym_image *img, const char *name, uint64_t *addrs,
+                                      size_t max, size_t *count);
+
 /* The concrete function whose [lowpc, highpc) contains ADDR. 0 or -ENOENT. */
 SYM_MUST_CHECK int sym_func_by_addr(struct sym_image *img, uint64_t addr,
                                     const struct sym_func **out);

@@ -73,6 +73,11 @@ struct sym_name {
     uint16_t tag;
 };
 
+struct sym_inl_call {
+    uint64_t origin; /* the abstract DW_TAG_subprogram */
+    uint64_t lowpc;
+};
+
 struct sym_tcache_slot {
     uint64_t off;
     struct sym_type *type;
@@ -120,6 +125,12 @@ struct sym_image {
     struct sym_func *funcs; /* concrete functions sorted by lowpc */
     size_t nfuncs;
     uint32_t *funcs_by_die; /* indexes into funcs sorted by DIE offset */
+
+    /* every inlined call (abstract origin, first pc), sorted; on first use */
+    bool inl_tried;
+    int inl_err;
+    struct sym_inl_call *inl;
+    size_t ninl;
 
     /* types by DIE offset (open addressing, power of two) */
     struct sym_tcache_slot *tcache;
