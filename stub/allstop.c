@@ -204,7 +204,7 @@ void lwp_report_if_ready(struct inferior *inf)
     if (!inf->resumed || inf->released)
         return;
     discard_stale(inf);
-    bool want = inf->interrupting || inf->thread_exit_pending;
+    bool want = inf->interrupting || inf->nthread_exits > 0;
     for (size_t i = 0; i < inf->nlwps && !want; i++)
         want = inf->lwps[i]->has_pending;
     if (!want)
@@ -218,9 +218,10 @@ void lwp_report_if_ready(struct inferior *inf)
     struct lwp *l = pick_pending(inf);
     if (l) {
         take_pending(inf, l, &st);
-    } else if (inf->thread_exit_pending) {
-        st = inf->thread_exit_report;
-        inf->thread_exit_pending = false;
+    } else if (inf->nthread_exits > 0) {
+        st = inf->thread_exits[0];
+        memmove(inf->thread_exits, inf->thread_exits + 1,
+                (--inf->nthread_exits) * sizeof inf->thread_exits[0]);
     } else if (inf->interrupting) {
         l = lwp_find(inf, (pid_t)inf->last_stop_tid);
         if (!l && inf->nlwps > 0)
@@ -319,6 +320,14 @@ static int step_over(struct inferior *inf, struct lwp *l, struct swbreak *bp)
 
 int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_t n)
 {
+    if (inf->exited && !inf->released) {
+        /* It died while stopped (SIGKILL from outside), perhaps while nobody listened for the
+         * exit: whatever the client resumes, the answer is its W/X. */
+        inf->resumed = true;
+        inf->exit_pending = true;
+        kill(getpid(), SIGCHLD);
+        return 0;
+    }
     if (inf->exited)
         return -ESRCH;
     if (inf->released)
@@ -349,6 +358,15 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
             lwp_defer_report(inf, &st);
             return 0;
         }
+    }
+
+    if (inf->nthread_exits > 0) {
+        struct rsp_stop st = inf->thread_exits[0];
+        memmove(inf->thread_exits, inf->thread_exits + 1,
+                (--inf->nthread_exits) * sizeof inf->thread_exits[0]);
+        inf->resumed = true;
+        lwp_defer_report(inf, &st);
+        return 0;
     }
 
     /* 2. Threads sitting on one of our breakpoints step over it first, one at a time. */

@@ -102,8 +102,9 @@ struct inferior {
 
     bool exit_pending; /* the process is gone and the client was not told yet */
     struct rsp_stop exit_report;
-    bool thread_exit_pending; /* QThreadEvents: a thread exit to report ('w') */
-    struct rsp_stop thread_exit_report;
+    /* QThreadEvents: thread exits to report ('w'), oldest first; the oldest is dropped when full. */
+    struct rsp_stop thread_exits[32];
+    size_t nthread_exits;
     int exit_code; /* W/X once exited */
     bool exit_signaled;
     int vfile_fds[16];

@@ -560,10 +560,13 @@ void lwp_handle_status(struct inferior *inf, pid_t tid, int status)
                                       .tid = tid,
                                       .exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0,
                                       .core = -1};
-                if (!inf->thread_exit_pending) {
-                    inf->thread_exit_report = st;
-                    inf->thread_exit_pending = true;
+                size_t max = sizeof inf->thread_exits / sizeof inf->thread_exits[0];
+                if (inf->nthread_exits == max) {
+                    memmove(inf->thread_exits, inf->thread_exits + 1,
+                            (max - 1) * sizeof inf->thread_exits[0]);
+                    inf->nthread_exits--;
                 }
+                inf->thread_exits[inf->nthread_exits++] = st;
             }
         }
         return;

@@ -184,7 +184,10 @@ static void op_set_program_signals(void *ctx, const bool allow[RSP_HOST_NSIG])
 
 static void op_set_thread_events(void *ctx, bool on)
 {
-    ((struct inferior *)ctx)->thread_events = on;
+    struct inferior *inf = ctx;
+    inf->thread_events = on;
+    if (!on)
+        inf->nthread_exits = 0;
 }
 
 static int64_t pread_proc(pid_t pid, const char *file, uint64_t offset, uint8_t *buf, size_t len)

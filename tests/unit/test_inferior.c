@@ -761,8 +761,7 @@ START_TEST(killed_while_running)
     ck_assert(wait_stop(inf, 5000));
     while (last.kind == RSP_STOP_SIGNAL) { /* hits that raced the kill */
         nstops = 0;
-        if (ops->resume(inf, &cont_all, 1) != 0)
-            break;
+        ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
         ck_assert(wait_stop(inf, 5000));
     }
     ck_assert_int_eq(last.kind, RSP_STOP_KILLED);
@@ -907,8 +906,13 @@ START_TEST(launch_exit_status)
     else
         ck_assert_int_eq(last.signal, exits[_i].code);
     ck_assert(inf_exited(inf));
-    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), -ESRCH);
+    /* A resume after the exit is answered with the exit again. */
+    nstops = 0;
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+    ck_assert(wait_stop(inf, 1000));
+    ck_assert_int_eq(last.kind, exits[_i].kind);
     ck_assert_int_eq(inf_release(inf), 0);
+    ck_assert_int_eq(ops->resume(inf, &cont_all, 1), -ESRCH);
     inf_free(inf);
 }
 END_TEST
