@@ -163,12 +163,42 @@ static void queue_out(struct rsp_server *s, const void *data, size_t len)
     s->stats.bytes_out += len;
 }
 
+/*
+ * Run-length encodes a reply payload into s->rle without ever starting a run on the byte that follows
+ * an escape '}'. gdb expands runs before unescaping (remote.c read_frame), but lldb does both in one
+ * pass and repeats the byte it decoded (GDBRemoteCommunication::ExpandRLE): "}\x03*!" is '#' four
+ * times to lldb and '#' then three 0x03 to gdb. Escape pairs are therefore copied as they are and
+ * only the spans between them are compressed; '}' in a reply payload always leads an escape pair.
+ */
+static int rle_payload(struct rsp_server *s, const uint8_t *payload, size_t len)
+{
+    size_t i = 0, start = 0;
+    int rc = 0;
+
+    rsp_buf_reset(&s->rle);
+    while (rc == 0 && i < len) {
+        if (payload[i] != '}' || i + 1 == len) {
+            i++;
+            continue;
+        }
+        rc = rsp_rle_encode(&s->rle, payload + start, i - start);
+        if (rc == 0)
+            rc = rsp_buf_add(&s->rle, payload + i, 2);
+        i += 2;
+        start = i;
+    }
+    if (rc == 0 && start < len)
+        rc = rsp_rle_encode(&s->rle, payload + start, len - start);
+    return rc;
+}
+
 /* Frames straight into the output queue. */
 static void queue_frame(struct rsp_server *s, const uint8_t *payload, size_t len)
 {
     size_t before = s->out.len;
 
-    if (rsp_frame(&s->out, '$', payload, len, true) != 0) {
+    if (rle_payload(s, payload, len) != 0 ||
+        rsp_frame(&s->out, '$', s->rle.data, s->rle.len, false) != 0) {
         s->out.len = before; /* drop whatever part of the frame went in */
         if (s->out.data)
             s->out.data[before] = 0;
@@ -182,7 +212,8 @@ static void queue_frame(struct rsp_server *s, const uint8_t *payload, size_t len
 void srv_send_packet(struct rsp_server *s, const uint8_t *payload, size_t len)
 {
     rsp_buf_reset(&s->last);
-    if (rsp_frame(&s->last, '$', payload, len, true) != 0) {
+    if (rle_payload(s, payload, len) != 0 ||
+        rsp_frame(&s->last, '$', s->rle.data, s->rle.len, false) != 0) {
         /* Only a reply larger than SRV_REPLY_MAX gets here; handlers bound theirs below that. */
         static const uint8_t err[] = "$E01#a6";
         srv_log(s, "reply of %zu bytes too large to frame", len);
@@ -637,6 +668,7 @@ struct rsp_server *rsp_server_new(const struct rsp_target *tgt, void *ctx,
     rsp_buf_init(&s->reply, SRV_REPLY_MAX);
     rsp_buf_init(&s->last, SRV_REPLY_MAX + 8);
     rsp_buf_init(&s->aux, SRV_REPLY_MAX);
+    rsp_buf_init(&s->rle, SRV_REPLY_MAX);
     rsp_buf_init(&s->xfer, SRV_XFER_MAX);
     s->dec = rsp_decoder_new(RSP_SERVER_PACKET_SIZE);
     s->scratch = malloc(RSP_SERVER_PACKET_SIZE + 1);
@@ -647,6 +679,7 @@ struct rsp_server *rsp_server_new(const struct rsp_target *tgt, void *ctx,
         rsp_buf_reserve(&s->reply, SRV_REPLY_MAX) != 0 ||
         rsp_buf_reserve(&s->last, SRV_REPLY_MAX + 8) != 0 ||
         rsp_buf_reserve(&s->aux, SRV_REPLY_MAX) != 0 ||
+        rsp_buf_reserve(&s->rle, SRV_REPLY_MAX) != 0 ||
         rsp_buf_reserve(&s->out, 2 * SRV_REPLY_MAX) != 0) {
         rsp_server_free(s);
         return NULL;
@@ -664,6 +697,7 @@ void rsp_server_free(struct rsp_server *s)
     rsp_buf_fini(&s->reply);
     rsp_buf_fini(&s->last);
     rsp_buf_fini(&s->aux);
+    rsp_buf_fini(&s->rle);
     rsp_buf_fini(&s->xfer);
     free(s->scratch);
     free(s->tids);

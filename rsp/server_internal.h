@@ -46,6 +46,7 @@ struct rsp_server {
     struct rsp_buf reply; /* payload of the reply being built (SRV_REPLY_MAX) */
     struct rsp_buf last;  /* the last framed packet, resent when the client answers '-' */
     struct rsp_buf aux;   /* a second payload buffer: stop replies, O packets */
+    struct rsp_buf rle;   /* a payload run-length encoded, before framing */
     struct rsp_buf xfer;  /* qXfer:threads:read document cache */
     uint8_t *scratch;     /* RSP_SERVER_PACKET_SIZE + 1 bytes: memory, registers, decoded data */
     int64_t *tids;        /* SRV_MAX_THREADS: qfThreadInfo snapshot and other thread lists */

@@ -960,6 +960,69 @@ START_TEST(test_output_queue_bounded)
 }
 END_TEST
 
+/* lldb expands runs and escapes in one pass, repeating the decoded byte (ExpandRLE); gdb expands runs
+ * first and unescapes later. Both readings of every binary reply must give the same bytes. */
+static size_t lldb_expand(const uint8_t *in, size_t len, uint8_t *out, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (in[i] == '*') {
+            ck_assert(n > 0 && i + 1 < len);
+            int count = in[++i] + 3 - ' ';
+            for (int k = 0; k < count && n < max; k++, n++)
+                out[n] = out[n - 1];
+        } else if (in[i] == '}') {
+            ck_assert(i + 1 < len && n < max);
+            out[n++] = in[++i] ^ 0x20;
+        } else {
+            ck_assert(n < max);
+            out[n++] = in[i];
+        }
+    }
+    return n;
+}
+
+START_TEST(test_rle_never_splits_escapes)
+{
+    static const uint8_t picks[] = { '#', '$', '}', '*', 0x03, 0x04, ']', 0x0a, 0, 'a' };
+    struct session x;
+    uint32_t seed = 12345;
+
+    session_open(&x, &fake_target_full, LLDB_FEATURES, true, false);
+    for (int iter = 0; iter < 300; iter++) {
+        uint8_t want[256], lldb[1024], gdb[1024];
+        const uint8_t *raw;
+        size_t rawlen, n, body_len;
+        struct rsp_buf rle;
+
+        for (size_t i = 0; i < sizeof(want);) {
+            seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+            uint8_t c = (seed & 0x80) ? picks[seed % sizeof(picks)] : (uint8_t)(seed >> 8);
+            size_t run = 1 + (seed >> 24) % 12;
+            for (size_t k = 0; k < run && i < sizeof(want); k++)
+                want[i++] = c;
+        }
+        memcpy(x.f.mem, want, sizeof(want));
+        send_pkt(&x, "x1000,100");
+        rawlen = rsp_server_pending(x.s, &raw);
+        ck_assert(rawlen > 4 && raw[0] == '$' && raw[rawlen - 3] == '#');
+        body_len = rawlen - 4;
+        n = lldb_expand(raw + 1, body_len, lldb, sizeof(lldb));
+        ck_assert_uint_eq(n, sizeof(want));
+        ck_assert(memcmp(lldb, want, n) == 0);
+        rsp_buf_init(&rle, 4096);
+        ck_assert_int_eq(rsp_rle_decode(&rle, raw + 1, body_len), 0);
+        ck_assert_int_eq(rsp_unescape(gdb, sizeof(gdb), rle.data, rle.len, &n), 0);
+        ck_assert_uint_eq(n, sizeof(want));
+        ck_assert(memcmp(gdb, want, n) == 0);
+        rsp_buf_fini(&rle);
+        collect(&x);
+    }
+    session_close(&x);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     rsp_server_free(NULL);
@@ -998,6 +1061,7 @@ static Suite *server_suite(void)
     tcase_add_test(tc, test_monitor);
     tcase_add_test(tc, test_signals_settings);
     tcase_add_test(tc, test_output_queue_bounded);
+    tcase_add_test(tc, test_rle_never_splits_escapes);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;
