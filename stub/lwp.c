@@ -374,6 +374,7 @@ static bool queued_trap(struct inferior *inf, struct lwp *l)
 {
     struct __ptrace_peeksiginfo_args args = {.off = 0, .flags = 0, .nr = 8};
     siginfo_t si[8];
+    memset(si, 0, sizeof si); /* for valgrind, which does not know what PEEKSIGINFO writes */
     long n = ptrace(PTRACE_PEEKSIGINFO, l->tid, &args, si);
     for (long i = 0; i < n && i < 8; i++) {
         if (si[i].si_signo != SIGTRAP || !kernel_trap_code(si[i].si_code))

@@ -761,7 +761,13 @@ START_TEST(killed_while_running)
     ck_assert(wait_stop(inf, 5000));
     while (last.kind == RSP_STOP_SIGNAL) { /* hits that raced the kill */
         nstops = 0;
-        ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+        int rc = ops->resume(inf, &cont_all, 1);
+        if (rc != 0) {
+            struct rsp_buf out;
+            rsp_buf_init(&out, 1 << 16);
+            ck_assert_int_eq(ops->monitor->command(inf, "threads", &out), 0);
+            ck_assert_msg(rc == 0, "resume after a racing stop: %d\n%s", rc, (char *)out.data);
+        }
         ck_assert(wait_stop(inf, 5000));
     }
     ck_assert_int_eq(last.kind, RSP_STOP_KILLED);
