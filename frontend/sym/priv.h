@@ -78,6 +78,12 @@ struct sym_inl_call {
     uint64_t lowpc;
 };
 
+struct sym_rt_entry {
+    uint64_t rt;  /* DW_AT_go_runtime_type */
+    uint64_t die; /* the type's DIE */
+    bool typedef_;
+};
+
 struct sym_tcache_slot {
     uint64_t off;
     struct sym_type *type;
@@ -131,6 +137,12 @@ struct sym_image {
     int inl_err;
     struct sym_inl_call *inl;
     size_t ninl;
+
+    /* types by DW_AT_go_runtime_type, sorted (rt, die); on first use */
+    bool rt_tried;
+    int rt_err;
+    struct sym_rt_entry *rt;
+    size_t nrt;
 
     /* types by DIE offset (open addressing, power of two) */
     struct sym_tcache_slot *tcache;

@@ -315,6 +315,74 @@ int sym_type_by_name(struct sym_image *img, const char *name, const struct sym_t
     return sym_type_by_id(img, img->names[pick].off, out);
 }
 
+static int cmp_rt(const void *a, const void *b)
+{
+    const struct sym_rt_entry *x = a, *y = b;
+    if (x->rt != y->rt)
+        return x->rt < y->rt ? -1 : 1;
+    /* A type and a typedef with one descriptor: the type first. */
+    if (x->typedef_ != y->typedef_)
+        return x->typedef_ ? 1 : -1;
+    return x->die < y->die ? -1 : x->die > y->die;
+}
+
+static int load_rt(struct sym_image *img)
+{
+    int rc = sym_names_load(img);
+    if (rc != 0)
+        return rc;
+    size_t cap = 0;
+    for (size_t i = 0; i < img->nnames; i++) {
+        /* Typedefs too: maps, chans and interfaces are typedefs carrying their descriptor. */
+        if (!is_type_tag(img->names[i].tag))
+            continue;
+        Dwarf_Die die;
+        if (sym_die_at(img, img->names[i].off, &die) != 0)
+            continue;
+        uint64_t rt = runtime_type(img, die);
+        dwarf_dealloc_die(die);
+        if (rt == 0) /* absent: the linker writes 0 for types without a descriptor */
+            continue;
+        if (img->nrt == cap) {
+            cap = cap ? cap * 2 : 1024;
+            if (cap > SYM_MAX_NAMES)
+                return -E2BIG;
+            struct sym_rt_entry *v = realloc(img->rt, cap * sizeof(*v));
+            if (v == NULL)
+                return -ENOMEM;
+            img->rt = v;
+        }
+        img->rt[img->nrt].rt = rt;
+        img->rt[img->nrt].die = img->names[i].off;
+        img->rt[img->nrt].typedef_ = img->names[i].tag == DW_TAG_typedef;
+        img->nrt++;
+    }
+    if (img->nrt > 0)
+        qsort(img->rt, img->nrt, sizeof(*img->rt), cmp_rt);
+    return 0;
+}
+
+int sym_type_by_runtime_type(struct sym_image *img, uint64_t rt, const struct sym_type **out)
+{
+    if (!img->rt_tried) {
+        img->rt_tried = true;
+        img->rt_err = load_rt(img);
+    }
+    if (img->rt_err != 0)
+        return img->rt_err;
+    size_t lo = 0, hi = img->nrt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->rt[mid].rt < rt)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= img->nrt || img->rt[lo].rt != rt || rt == 0)
+        return -ENOENT;
+    return sym_type_by_id(img, img->rt[lo].die, out);
+}
+
 int sym_type_resolve(struct sym_image *img, const struct sym_type *t, const struct sym_type **out)
 {
     for (int depth = 0; depth < SYM_MAX_DEPTH; depth++) {

@@ -94,6 +94,13 @@ SYM_MUST_CHECK int sym_type_by_id(struct sym_image *img, uint64_t id, const stru
  * typedef and a type share the name (Go emits both for named structs) the non-typedef wins. */
 SYM_MUST_CHECK int sym_type_by_name(struct sym_image *img, const char *name,
                                     const struct sym_type **out);
+/* The type whose DW_AT_go_runtime_type is RT: the offset of a runtime._type from the start of the
+ * module's types (runtime.types, moduledata.types), which is how an interface's dynamic type or a
+ * map's key type is found from target memory. The first call reads the attribute of every named
+ * type DIE once. 0, -ENOENT. */
+SYM_MUST_CHECK int sym_type_by_runtime_type(struct sym_image *img, uint64_t rt,
+                                            const struct sym_type **out);
+
 /* Follows typedefs (bounded) to the underlying type. */
 SYM_MUST_CHECK int sym_type_resolve(struct sym_image *img, const struct sym_type *t,
                                     const struct sym_type **out);

@@ -227,6 +227,7 @@ static void poke_everything(struct sym_image *img)
     ign |= sym_func_locations(img, "main.add", addrs, 4, &n);
     ign |= sym_inline_chain(img, 0x401100, inl, 4, &n);
     ign |= sym_type_by_name(img, "runtime.g", &t);
+    ign |= sym_type_by_runtime_type(img, 0x63e0, &t);
     ign |= sym_field_offset(img, "runtime.g", "sched.pc", &off, &t);
     ign |= sym_const_by_name(img, "runtime._Gwaiting", &v, NULL);
     struct sym_global g;
@@ -808,6 +809,47 @@ START_TEST(test_type_struct)
 }
 END_TEST
 
+/* DW_AT_go_runtime_type against the binary itself: runtime.types + the attribute is a
+ * runtime._type whose size and kind (field offsets from DWARF) match the DWARF type. */
+START_TEST(test_type_runtime_type)
+{
+    static const char *const names[] = {"[]string",  "*main.T",   "main.T", "map[string]int",
+                                        "chan int",  "error",     "string", "int",
+                                        "main.Kind", "main.Inner"};
+    const struct sym_symbol *types;
+    uint64_t size_off, kind_off;
+    ck_assert_int_eq(sym_symbol_by_name(dbg, "runtime.types", &types), 0);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime._type", "size", &size_off, NULL), 0);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime._type", "kind", &kind_off, NULL), 0);
+    size_t checked = 0;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const struct sym_type *t, *back, *under;
+        ck_assert_int_eq(sym_type_by_name(dbg, names[i], &t), 0);
+        if (t->runtime_type == 0)
+            continue; /* no descriptor linked in */
+        ck_assert_int_eq(sym_type_by_runtime_type(dbg, t->runtime_type, &back), 0);
+        ck_assert_ptr_eq(back, t);
+        uint64_t size;
+        uint8_t kind;
+        ck_assert_int_eq(sym_image_read(dbg, types->addr + t->runtime_type + size_off, &size, 8),
+                         0);
+        ck_assert_int_eq(sym_image_read(dbg, types->addr + t->runtime_type + kind_off, &kind, 1),
+                         0);
+        ck_assert_msg((kind & 0x1f) == t->go_kind, "%s: kind %u go_kind %u", names[i], kind & 0x1f,
+                      t->go_kind);
+        ck_assert_int_eq(sym_type_resolve(dbg, t, &under), 0);
+        if (t->kind != SYM_TYPE_TYPEDEF)
+            ck_assert_msg(size == t->size, "%s: size %llu, DWARF %llu", names[i],
+                          (unsigned long long)size, (unsigned long long)t->size);
+        checked++;
+    }
+    ck_assert_uint_ge(checked, 6);
+    const struct sym_type *t;
+    ck_assert_int_eq(sym_type_by_runtime_type(dbg, 0, &t), -ENOENT);
+    ck_assert_int_eq(sym_type_by_runtime_type(dbg, 3, &t), -ENOENT);
+}
+END_TEST
+
 static const struct {
     const char *name;
     int64_t value;
@@ -1315,6 +1357,7 @@ static Suite *sym_suite(void)
     tcase_add_loop_test(tc, test_type_by_name, 0,
                         (int)(sizeof(type_cases) / sizeof(type_cases[0])));
     tcase_add_test(tc, test_type_struct);
+    tcase_add_test(tc, test_type_runtime_type);
     tcase_add_loop_test(tc, test_type_consts, 0,
                         (int)(sizeof(const_cases) / sizeof(const_cases[0])));
     tcase_add_test(tc, test_type_globals);
