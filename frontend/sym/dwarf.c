@@ -453,6 +453,24 @@ int sym_die_low_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t *
     return 0;
 }
 
+/* A string attribute, or "" (pointing into .debug_info/.debug_str: valid until dwarf_finish). */
+static const char *die_string(struct sym_image *img, Dwarf_Die die, Dwarf_Half at)
+{
+    Dwarf_Attribute attr;
+    Dwarf_Error err = NULL;
+    char *str = NULL;
+    if (dwarf_attr(die, at, &attr, &err) != DW_DLV_OK) {
+        (void)sym_dw_fail(img, err);
+        return "";
+    }
+    if (dwarf_formstring(attr, &str, &err) != DW_DLV_OK) {
+        (void)sym_dw_fail(img, err);
+        str = NULL;
+    }
+    dwarf_dealloc_attribute(attr);
+    return str ? str : "";
+}
+
 /* ---------------------------------------------------------------- compile units */
 
 static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)
@@ -476,6 +494,9 @@ static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)
     cu->name = own_name(cudie, img);
     if (cu->name == NULL)
         cu->name = "";
+    cu->producer = die_string(img, cudie, DW_AT_producer);
+    /* As Delve judges it: only "-N -l" (no optimization, no inlining) counts as unoptimized. */
+    cu->optimized = !(strstr(cu->producer, "-N") != NULL && strstr(cu->producer, "-l") != NULL);
     Dwarf_Addr low;
     if (dwarf_lowpc(cudie, &low, &err) == DW_DLV_OK)
         cu->base = low;
@@ -740,7 +761,11 @@ static int index_die(struct sym_image *img, struct name_builder *b, uint32_t cu,
     int rc = push_name(img, b, &n);
     if (rc != 0 || tag != DW_TAG_subprogram)
         return rc;
-    struct sym_func f = {.name = name, .die = off, .cu = cu, .cu_name = img->cus[cu].name};
+    struct sym_func f = {.name = name,
+                         .die = off,
+                         .cu = cu,
+                         .cu_name = img->cus[cu].name,
+                         .optimized = img->cus[cu].optimized};
     if (sym_die_pc_range(img, die, &f.lowpc, &f.highpc) != 0)
         return 0; /* abstract (inlined-only) function: no code of its own */
     return push_func(img, b, &f);

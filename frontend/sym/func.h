@@ -13,6 +13,7 @@ struct sym_func {
     uint64_t die;           /* .debug_info offset of the concrete DW_TAG_subprogram */
     uint32_t cu;            /* compile unit index (internal, for sym_ calls) */
     const char *cu_name;    /* the Go package path of the unit, e.g. "main", "net/http" */
+    bool optimized;         /* the unit was compiled without "-N -l" (DW_AT_producer) */
 };
 
 /* Concrete (out-of-line) function named NAME. 0, -ENOENT, or -errno from loading DWARF. */

@@ -472,3 +472,31 @@ int sym_symbol_by_addr(struct sym_image *img, uint64_t addr, const struct sym_sy
     }
     return -ENOENT;
 }
+
+int sym_image_go_version(struct sym_image *img, char *buf, size_t len)
+{
+    const struct sym_symbol *s;
+    int rc = sym_symbol_by_name(img, "runtime.buildVersion", &s);
+    if (rc != 0)
+        return rc;
+    /* A Go string header: data pointer, then length, each pointer-sized. */
+    uint8_t hdr[16];
+    size_t w = img->ptr_size;
+    rc = sym_image_read(img, s->addr, hdr, 2 * w);
+    if (rc != 0)
+        return -EINVAL;
+    uint64_t ptr = 0, n = 0;
+    for (size_t k = 0; k < w; k++) {
+        ptr |= (uint64_t)hdr[k] << (8 * k);
+        n |= (uint64_t)hdr[w + k] << (8 * k);
+    }
+    if (n == 0 || n > 256)
+        return -EINVAL;
+    if (len == 0 || n >= len)
+        return -ERANGE;
+    rc = sym_image_read(img, ptr, buf, (size_t)n);
+    if (rc != 0)
+        return -EINVAL;
+    buf[n] = '\0';
+    return 0;
+}

@@ -68,6 +68,11 @@ size_t sym_image_section_count(const struct sym_image *img);
 const struct sym_section *sym_image_section(const struct sym_image *img, size_t index);
 const struct sym_section *sym_image_section_by_name(const struct sym_image *img, const char *name);
 
+/* The Go version the program was built with ("go1.19.8"), read from the string runtime.buildVersion
+ * in the file. Copies at most LEN-1 bytes and a NUL. 0, -ENOENT (no such symbol), -EINVAL
+ * (malformed), -ERANGE (LEN too small). */
+SYM_MUST_CHECK int sym_image_go_version(struct sym_image *img, char *buf, size_t len);
+
 /* The .text section's [lo, hi). 0 or -ENOENT. */
 SYM_MUST_CHECK int sym_image_text_range(const struct sym_image *img, uint64_t *lo, uint64_t *hi);
 

@@ -51,6 +51,8 @@ struct sym_range {
 struct sym_cu {
     Dwarf_Off off; /* the CU DIE's .debug_info offset */
     const char *name;
+    const char *producer; /* DW_AT_producer ("Go cmd/compile go1.19.8; -N -l regabi"), or "" */
+    bool optimized;
     uint64_t base; /* DW_AT_low_pc: base of location and range lists */
     struct sym_range *ranges;
     size_t nranges;

@@ -165,6 +165,10 @@ START_TEST(test_image_read)
     ck_assert_int_eq(sym_image_read(dbg, hdr[0], buf, hdr[1]), 0);
     ck_assert_msg(strncmp(buf, "go1.19", 6) == 0, "buildVersion %s", buf);
     ck_assert_int_eq(sym_image_read(dbg, 0x10, buf, 4), -EFAULT);
+    char version[32];
+    ck_assert_int_eq(sym_image_go_version(dbg, version, sizeof(version)), 0);
+    ck_assert_str_eq(version, buf);
+    ck_assert_int_eq(sym_image_go_version(dbg, version, 4), -ERANGE);
     /* .bss reads as zeros */
     const struct sym_section *bss = sym_image_section_by_name(dbg, ".bss");
     ck_assert_ptr_nonnull(bss);
@@ -645,6 +649,11 @@ START_TEST(test_func_by_name)
     ck_assert_ptr_eq(fn, fn2);
     if (strncmp(name, "main.", 5) == 0)
         ck_assert_str_eq(fn->cu_name, "main");
+    /* -gcflags=all='-N -l', but the toolchain drops -N for the runtime's own packages. */
+    ck_assert_msg(fn->optimized == (strncmp(name, "runtime.", 8) == 0), "%s", name);
+    const struct sym_func *ofn;
+    if (sym_func_by_name(opt, name, &ofn) == 0)
+        ck_assert(ofn->optimized);
 }
 END_TEST
 
