@@ -244,7 +244,8 @@ run_gdb() {
 
 # mask_gdb < IN > OUT - makes gdb output from two servers and two processes comparable: hex addresses,
 # pids (also in /proc/PID/ paths), LWP/thread ids and "Thread P.T" become fixed words, and the
-# per-run file names in the scratch folder ($T/1-gdbserver.core...) become T/RUN. Values the tests check (decimal numbers,
+# per-run file names in the scratch folder ($T/1-gdbserver.core...) become T/RUN, and the padding of
+# "info threads" tables (which depends on the pids' digits) becomes single spaces. Values the tests check (decimal numbers,
 # strings, bytes printed by x/xb - those are 0x.. with two digits, kept) are left alone.
 mask_gdb() {
     sed -E \
@@ -255,7 +256,9 @@ mask_gdb() {
         -e 's/process [0-9]+/process PID/g' \
         -e 's|/proc/[0-9]+/|/proc/PID/|g' \
         -e "s|$T/[0-9]+-[a-z]+|T/RUN|g" \
-        -e 's/(Attaching to|Detaching from) program: [^,]*, /\1 program: PROG, /'
+        -e 's/(Attaching to|Detaching from) program: [^,]*, /\1 program: PROG, /' |
+        # "info threads" pads its columns to the widest pid: collapse runs of spaces in its table.
+        sed -E '/^(  Id +Target Id|\*? +[0-9]+ +(Thread|LWP) )/s/  +/ /g'
 }
 
 # mask_sched < IN > OUT - masks what the Go scheduler, not the server, decides: which thread (M) runs
@@ -284,7 +287,7 @@ mask_runtime_frames() {
 # timing (a fresh service has 4 threads, sometimes 5), so a test that needs the count checks it against
 # /proc/PID/task instead (count_threads_line).
 drop_idle_threads() {
-    sed -E '/^  +[0-9]+ +(Thread|LWP) .* RUNTIME-FRAME$/d'
+    sed -E '/^ +[0-9]+ +(Thread|LWP) .* RUNTIME-FRAME$/d'
 }
 
 # count_info_threads FILE - the number of thread lines in the first "info threads" table of FILE.
