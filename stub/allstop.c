@@ -332,8 +332,10 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
         return -ESRCH;
     if (inf->released)
         return -ESRCH;
-    if (any_running(inf))
-        return -EBUSY;
+    /* Threads let go at their exit event count as gone: only their exit status is to come. */
+    for (size_t i = 0; i < inf->nlwps; i++)
+        if ((inf->lwps[i]->running && !inf->lwps[i]->exiting) || inf->lwps[i]->new_thread)
+            return -EBUSY;
     inf->interrupting = false;
     inf->report_ready = false;
 
@@ -419,6 +421,8 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
         const struct rsp_resume_action *a = action_for(acts, n, l->tid);
+        if (l->running && l->exiting)
+            dying++;
         if (!resumes(a) || l->running || l->new_thread)
             continue;
         bool step = a->action == 's';

@@ -486,10 +486,12 @@ static void event_stop(struct inferior *inf, struct lwp *l, int event, int sig)
     case PTRACE_EVENT_EXIT:
         /* Let it go unless the stub is stopping everything: its exit status follows. */
         l->exiting = true;
-        if (l->stop_requested)
+        if (l->stop_requested) {
             l->stop_requested = false;
-        else
+        } else {
             resume_again(inf, l, 0);
+            l->exiting = true; /* running to its end: no stop will come, only the exit status */
+        }
         return;
     default:
         resume_again(inf, l, 0);

@@ -766,6 +766,10 @@ START_TEST(killed_while_running)
             struct rsp_buf out;
             rsp_buf_init(&out, 1 << 16);
             ck_assert_int_eq(ops->monitor->command(inf, "threads", &out), 0);
+            char cmd[128];
+            snprintf(cmd, sizeof cmd, "grep . /proc/%d/task/*/stat /proc/%d/task/*/wchan >&2", t.pid, t.pid);
+            if (system(cmd)) {
+            }
             ck_assert_msg(rc == 0, "resume after a racing stop: %d\n%s", rc, (char *)out.data);
         }
         ck_assert(wait_stop(inf, 5000));
@@ -1228,7 +1232,6 @@ static Suite *inferior_suite(void)
     tcase_add_test(tc, interrupt_and_sigurg);
     tcase_add_test(tc, step_defers_sigurg);
     tcase_add_test(tc, detach_delivers_reported_signal);
-    tcase_add_test(tc, killed_while_running);
     tcase_add_test(tc, watchpoint_write);
     tcase_add_test(tc, launch_stops_at_first_instruction);
     tcase_add_test(tc, launch_run_to_breakpoint);
@@ -1238,6 +1241,10 @@ static Suite *inferior_suite(void)
     tcase_add_test(tc, vfile_confined);
     tcase_add_test(tc, go_program);
     suite_add_tcase(s, tc);
+    TCase *kill_tc = tcase_create("kill");
+    tcase_set_timeout(kill_tc, 60);
+    tcase_add_loop_test(kill_tc, killed_while_running, 0, 3);
+    suite_add_tcase(s, kill_tc);
     return s;
 }
 
