@@ -81,6 +81,10 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The MARK: lines the line and breakpoint tests visit. */
+static const char *const line_marks[] = {"Mbody",   "closure", "callM",
+                                         "calladd", "shadow",  "addbody"};
+
 /* ---------------------------------------------------------------- 1. image */
 
 START_TEST(test_image_basics)
@@ -416,6 +420,53 @@ START_TEST(test_image_hostile_dwarf)
 }
 END_TEST
 
+/* GNU .zdebug_* sections (objcopy --compress-debug-sections=zlib-gnu of the uncompressed build)
+ * answer like Go's SHF_COMPRESSED ones. Skipped (with a note) without objcopy. */
+START_TEST(test_image_zdebug)
+{
+    char plain[4200], path[4200], cmd[9000];
+    snprintf(plain, sizeof(plain), "%.4000s-plain", dbg_path);
+    snprintf(path, sizeof(path), "%.4000s/zdebug", tmp_dir);
+    snprintf(cmd, sizeof(cmd),
+             "objcopy --compress-debug-sections=zlib-gnu '%.4000s' '%.4000s' 2>/dev/null", plain,
+             path);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "test_image_zdebug: objcopy cannot write .zdebug sections, skipped\n");
+        return;
+    }
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(path, &img), 0);
+    ck_assert_ptr_nonnull(sym_image_section_by_name(img, ".debug_info")); /* renamed */
+    static const char *const names[] = {"main.main", "main.(*T).M", "main.main.func1"};
+    for (size_t i = 0; i < 3; i++) {
+        const struct sym_func *a, *b;
+        ck_assert_int_eq(sym_func_by_name(img, names[i], &a), 0);
+        ck_assert_int_eq(sym_func_by_name(dbg, names[i], &b), 0);
+        ck_assert_uint_eq(a->lowpc, b->lowpc);
+        ck_assert_uint_eq(a->highpc, b->highpc);
+        struct sym_cfi_row ra, rb;
+        ck_assert_int_eq(sym_cfi_at(img, a->lowpc + 4, &ra), 0);
+        ck_assert_int_eq(sym_cfi_at(dbg, b->lowpc + 4, &rb), 0);
+        ck_assert_int_eq(ra.cfa.offset, rb.cfa.offset);
+    }
+    for (size_t i = 0; i < sizeof(line_marks) / sizeof(line_marks[0]); i++) {
+        uint64_t a[8], b[8];
+        size_t na, nb;
+        uint32_t line = mark_line(line_marks[i]);
+        ck_assert_int_eq(sym_line_addrs(img, "main.go", line, a, 8, &na, NULL), 0);
+        ck_assert_int_eq(sym_line_addrs(dbg, "main.go", line, b, 8, &nb, NULL), 0);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_mem_eq(a, b, na * sizeof(a[0]));
+    }
+    uint64_t off_a, off_b;
+    ck_assert_int_eq(sym_field_offset(img, "runtime.g", "sched.pc", &off_a, NULL), 0);
+    ck_assert_int_eq(sym_field_offset(dbg, "runtime.g", "sched.pc", &off_b, NULL), 0);
+    ck_assert_uint_eq(off_a, off_b);
+    sym_image_free(img);
+    unlink(path);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- 2. lines */
 
 START_TEST(test_line_for_addr)
@@ -434,9 +485,6 @@ START_TEST(test_line_for_addr)
     ck_assert_msg(ends_with(l.file, "runtime/proc.go"), "file %s", l.file);
 }
 END_TEST
-
-static const char *const line_marks[] = {"Mbody",   "closure", "callM",
-                                         "calladd", "shadow",  "addbody"};
 
 START_TEST(test_line_addrs_roundtrip)
 {
@@ -1343,6 +1391,7 @@ static Suite *sym_suite(void)
     tcase_add_test(tc, test_image_big_timing);
     tcase_add_test(tc, test_image_hostile);
     tcase_add_test(tc, test_image_hostile_dwarf);
+    tcase_add_test(tc, test_image_zdebug);
     suite_add_tcase(s, tc);
     tc = tcase_create("line");
     tcase_set_timeout(tc, 30);
