@@ -1,0 +1,785 @@
+/*
+ * tests/unit/test_target_rsp.c - the RSP target (frontend/target/) against a real server: stock gdbserver
+ * by default, gostub with TGT_TEST_SERVER=gostub (same tests). The inferior is this program itself in
+ * "spinner" mode: two threads calling spin_hit() in a loop (the all-stop case: both hit its breakpoint at
+ * the same moment), a main thread parked in pause(), a known memory pattern and a mapping followed by a
+ * hole. Built without PIE, so the addresses of spin_hit, pattern... are the same in the inferior.
+ * A scripted fake server checks that bad replies give errors, not crashes.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frontend/target/target.h"
+#include "rsp/codec.h"
+
+/* ------------------------------------------------------------------ the inferior ("spinner" mode) */
+
+#define PAT_LEN (3 * 4096)
+static unsigned char pattern[PAT_LEN] __attribute__((aligned(4096)));
+static volatile uint64_t counter[2];
+static volatile int64_t worker_tid[2];
+static volatile uint64_t worker_self[2];
+static volatile int64_t g_offset;    /* &fake_g - pthread_self(): where "g" sits relative to fs_base */
+static volatile uint64_t hole_start; /* two readable pages end here; the next page is unmapped */
+static volatile int ready;
+static __thread uint64_t fake_g;
+
+__attribute__((noinline)) void spin_hit(int i);
+__attribute__((noinline)) void spin_hit(int i)
+{
+    counter[i]++;
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) void ready_hit(void);
+__attribute__((noinline)) void ready_hit(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+
+static void *worker(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    worker_tid[i] = (int64_t)syscall(SYS_gettid);
+    worker_self[i] = (uint64_t)pthread_self();
+    fake_g = 0x1000u + (unsigned)i;
+    __atomic_add_fetch(&ready, 1, __ATOMIC_SEQ_CST);
+    for (;;)
+        spin_hit(i);
+    return NULL;
+}
+
+static int spinner_main(void)
+{
+    for (size_t i = 0; i < PAT_LEN; i++)
+        pattern[i] = (unsigned char)(i * 7 + 3);
+    unsigned char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return 1;
+    memset(m, 0xab, 2 * 4096);
+    munmap(m + 2 * 4096, 4096);
+    hole_start = (uint64_t)(uintptr_t)(m + 2 * 4096);
+    g_offset = (int64_t)((uintptr_t)&fake_g - (uintptr_t)pthread_self());
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, worker, (void *)(intptr_t)i);
+    while (__atomic_load_n(&ready, __ATOMIC_SEQ_CST) < 2)
+        usleep(1000);
+    ready_hit();
+    for (;;)
+        pause();
+}
+
+/* ------------------------------------------------------------------ servers */
+
+static char self_path[4096];
+#define WAIT_MS 10000
+
+struct server {
+    pid_t pid;
+    struct tgt *t;
+    pid_t inferior;
+};
+
+static const char *server_kind(void)
+{
+    const char *s = getenv("TGT_TEST_SERVER");
+    return s != NULL && *s != '\0' ? s : "gdbserver";
+}
+
+static bool is_gdbserver(void)
+{
+    return strcmp(server_kind(), "gdbserver") == 0;
+}
+
+static const char *gostub_path(void)
+{
+    static char buf[4200];
+    const char *g = getenv("GOSTUB");
+    if (g != NULL)
+        return g;
+    const char *b = getenv("top_builddir");
+    snprintf(buf, sizeof(buf), "%s/stub/gostub", b != NULL ? b : ".");
+    return buf;
+}
+
+static void exec_server(bool tcp)
+{
+    if (is_gdbserver()) {
+        if (tcp)
+            execlp("gdbserver", "gdbserver", "--once", "127.0.0.1:0", self_path, "spinner", (char *)NULL);
+        else
+            execlp("gdbserver", "gdbserver", "stdio", self_path, "spinner", (char *)NULL);
+    } else {
+        const char *g = gostub_path();
+        if (tcp)
+            execl(g, "gostub", "-l", "127.0.0.1:0", "--", self_path, "spinner", (char *)NULL);
+        else
+            execl(g, "gostub", "--stdio", "--", self_path, "spinner", (char *)NULL);
+    }
+    _exit(127);
+}
+
+/* Starts the server on a pipe pair and connects. */
+static void start_pipe(struct server *s)
+{
+    int to[2], from[2];
+    ck_assert_int_eq(pipe2(to, O_CLOEXEC), 0);
+    ck_assert_int_eq(pipe2(from, O_CLOEXEC), 0);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0 && getenv("TGT_TEST_VERBOSE") == NULL)
+            dup2(devnull, 2);
+        exec_server(false);
+    }
+    close(to[0]);
+    close(from[1]);
+    const char *why = NULL;
+    int rc = tgt_rsp_connect_fds(from[0], to[1], WAIT_MS, &s->t, &why);
+    ck_assert_msg(rc == 0, "connect to %s: %s (%d)", server_kind(), why ? why : "?", rc);
+    s->inferior = (pid_t)s->t->pid;
+}
+
+/* Starts the server on TCP port 0 and connects to the port it prints. */
+static void start_tcp(struct server *s)
+{
+    int err[2];
+    ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        dup2(err[1], 2);
+        dup2(err[1], 1);
+        exec_server(true);
+    }
+    close(err[1]);
+    char text[4096];
+    size_t len = 0;
+    unsigned port = 0;
+    while (port == 0 && len < sizeof(text) - 1) {
+        ssize_t n = read(err[0], text + len, sizeof(text) - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        text[len] = '\0';
+        const char *p = strstr(text, "Listening on port ");
+        if (p != NULL && strchr(p, '\n') != NULL)
+            port = (unsigned)strtoul(p + 18, NULL, 10);
+    }
+    ck_assert_msg(port != 0, "no port from %s: %s", server_kind(), text);
+    /* keep draining the server's output so that it never blocks on a full pipe */
+    if (fork() == 0) {
+        while (read(err[0], text, sizeof(text)) > 0)
+            ;
+        _exit(0);
+    }
+    close(err[0]);
+    char hp[64];
+    snprintf(hp, sizeof(hp), "127.0.0.1:%u", port);
+    const char *why = NULL;
+    int rc = tgt_rsp_connect(hp, WAIT_MS, &s->t, &why);
+    ck_assert_msg(rc == 0, "connect %s: %s (%d)", hp, why ? why : "?", rc);
+    s->inferior = (pid_t)s->t->pid;
+}
+
+static void stop_server(struct server *s)
+{
+    if (s->t != NULL && !s->t->exited)
+        (void)s->t->ops->kill(s->t);
+    tgt_close(s->t);
+    s->t = NULL;
+    if (s->inferior > 0)
+        kill(s->inferior, SIGKILL);
+    int status;
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(s->pid, &status, WNOHANG) == s->pid)
+            return;
+        usleep(10000);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, &status, 0);
+}
+
+static uint64_t addr_of(void (*f)(void))
+{
+    return (uint64_t)(uintptr_t)f;
+}
+
+static struct rsp_stop cont(struct tgt *t)
+{
+    struct tgt_resume r = {0};
+    struct rsp_stop st;
+    ck_assert_int_eq(t->ops->resume(t, &r), 0);
+    int rc = t->ops->wait(t, &st, WAIT_MS);
+    ck_assert_int_eq(rc, 0);
+    return st;
+}
+
+/* Runs the inferior to ready_hit(): threads made, memory set up. */
+static void run_to_ready(struct tgt *t)
+{
+    uint64_t bp = addr_of(ready_hit);
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, bp, 1), 0);
+    struct rsp_stop st = cont(t);
+    ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+    ck_assert_int_eq(st.signal, SIGTRAP);
+    uint64_t pc;
+    ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+    ck_assert_uint_eq(pc, bp);
+    ck_assert_int_eq(t->ops->clear_bp(t, TGT_BP_SW, bp, 1), 0);
+}
+
+static uint64_t read_var(struct tgt *t, const volatile void *addr)
+{
+    uint64_t v;
+    ck_assert_int_eq(tgt_read_u64(t, (uint64_t)(uintptr_t)addr, &v), 0);
+    return v;
+}
+
+/* /proc/PID/mem straight from the kernel, to compare with what the server sends. */
+static void proc_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pread(fd, buf, len, (off_t)addr), (ssize_t)len);
+    close(fd);
+}
+
+static long status_field(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    long v = -1;
+    size_t flen = strlen(field);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, field, flen) == 0 && line[flen] == ':')
+            v = strtol(line + flen + 1, NULL, 10);
+    }
+    fclose(f);
+    return v;
+}
+
+/* ------------------------------------------------------------------ tests against the server */
+
+START_TEST(test_connect)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    ck_assert_str_eq(t->arch->name, "x86_64");
+    ck_assert_int_ge(t->arch->pc_regno, 0);
+    ck_assert_str_eq(t->arch->regs[t->arch->pc_regno].name, "rip");
+    ck_assert_int_ge(arch_regno_by_name(t->arch, "fs_base"), 0);
+    ck_assert_int_ge(arch_regno_by_name(t->arch, "rsp"), 0);
+    ck_assert_int_gt(t->pid, 0);
+    ck_assert_int_gt(t->current_tid, 0);
+    ck_assert(t->can_run);
+    ck_assert(tgt_rsp_has_vcont(t));
+    struct tgt_thread th[16];
+    size_t n;
+    ck_assert_int_eq(t->ops->threads(t, th, 16, &n), 0);
+    ck_assert_uint_eq(n, 1); /* stopped at the first instruction: one thread */
+    ck_assert_int_eq(th[0].tid, t->current_tid);
+    struct tgt_stats st;
+    tgt_get_stats(t, &st);
+    ck_assert_uint_gt(st.round_trips, 3);
+    ck_assert_uint_ge(st.packets_sent, st.round_trips);
+    run_to_ready(t);
+    ck_assert_int_eq(t->ops->threads(t, th, 16, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    stop_server(&s);
+}
+END_TEST
+
+START_TEST(test_connect_tcp)
+{
+    struct server s = {0};
+    start_tcp(&s);
+    ck_assert_str_eq(s.t->arch->name, "x86_64");
+    ck_assert_int_gt(s.t->pid, 0);
+    run_to_ready(s.t);
+    stop_server(&s);
+}
+END_TEST
+
+START_TEST(test_registers)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    uint64_t pc, sp;
+    ck_assert_int_eq(tgt_read_pc(t, t->current_tid, &pc), 0);
+    ck_assert_uint_eq(pc, addr_of(ready_hit));
+    int64_t goff = (int64_t)read_var(t, &g_offset);
+    for (int i = 0; i < 2; i++) {
+        int64_t tid = (int64_t)read_var(t, &worker_tid[i]);
+        ck_assert_int_gt(tid, 0);
+        uint64_t fs, g;
+        ck_assert_int_eq(tgt_tls_base(t, tid, &fs), 0);
+        ck_assert_uint_eq(fs, read_var(t, &worker_self[i])); /* glibc: pthread_self() is fs_base */
+        ck_assert_int_eq(tgt_current_g(t, tid, goff, &g), 0);
+        ck_assert_uint_eq(g, 0x1000u + (unsigned)i);
+        ck_assert_int_eq(tgt_read_reg_u64(t, tid, (unsigned)t->arch->sp_regno, &sp), 0);
+        ck_assert_uint_ne(sp, 0);
+        ck_assert_uint_eq(sp % 8, 0);
+    }
+    /* a register write shows up in the next read */
+    unsigned rax = (unsigned)arch_regno_by_name(t->arch, "rax");
+    uint8_t v[8] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+    ck_assert_int_eq(t->ops->write_reg(t, t->current_tid, rax, v, 8), 0);
+    uint64_t got;
+    ck_assert_int_eq(tgt_read_reg_u64(t, t->current_tid, rax, &got), 0);
+    ck_assert_uint_eq(got, 0x8877665544332211ull);
+    /* bad arguments are errors */
+    uint8_t b[8];
+    ck_assert_int_eq(t->ops->read_reg(t, t->current_tid, 100000, b, 8), -EINVAL);
+    ck_assert_int_eq(t->ops->read_reg(t, t->current_tid, rax, b, 4), -EINVAL);
+    stop_server(&s);
+}
+END_TEST
+
+START_TEST(test_memory)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    static uint8_t got[PAT_LEN], want[PAT_LEN];
+    uint64_t pat = (uint64_t)(uintptr_t)pattern;
+    ck_assert_int_eq(tgt_read_mem(t, pat + 5, got, PAT_LEN - 5), 0);
+    proc_mem(s.inferior, pat + 5, want, PAT_LEN - 5);
+    ck_assert_mem_eq(got, want, PAT_LEN - 5);
+    /* a second read comes from the cache: no more round trips */
+    struct tgt_stats a, b;
+    tgt_get_stats(t, &a);
+    ck_assert_int_eq(tgt_read_mem(t, pat + 100, got, 1000), 0);
+    tgt_get_stats(t, &b);
+    ck_assert_uint_eq(a.round_trips, b.round_trips);
+    ck_assert_mem_eq(got, want + 95, 1000);
+
+    /* the end of a mapping: the readable prefix, then -EIO */
+    uint64_t hole = read_var(t, &hole_start);
+    size_t n = 99;
+    ck_assert_int_eq(tgt_read_mem_partial(t, hole - 100, got, 200, &n), 0);
+    ck_assert_uint_eq(n, 100);
+    for (int i = 0; i < 100; i++)
+        ck_assert_uint_eq(got[i], 0xab);
+    ck_assert_int_eq(tgt_read_mem(t, hole - 100, got, 200), -EIO);
+    ck_assert_int_eq(tgt_read_mem(t, hole, got, 8), -EIO);
+    tgt_invalidate(t);
+    /* the same with a cold cache, reading 2 pages up to the hole in one go */
+    ck_assert_int_eq(tgt_read_mem_partial(t, hole - 8192, got, 8192 + 16, &n), 0);
+    ck_assert_uint_eq(n, 8192);
+
+    /* many scattered small reads: one batch, every region right, the unreadable one flagged */
+    tgt_invalidate(t);
+    enum { N = 300 };
+    static uint64_t addrs[N];
+    static size_t lens[N];
+    static uint8_t bufs[N][16];
+    void *ptrs[N];
+    int errs[N];
+    for (int i = 0; i < N; i++) {
+        addrs[i] = pat + (uint64_t)((i * 37) % (PAT_LEN - 16));
+        lens[i] = 16;
+        ptrs[i] = bufs[i];
+    }
+    addrs[N - 1] = hole + 64;
+    tgt_get_stats(t, &a);
+    ck_assert_int_eq(tgt_read_many(t, addrs, lens, ptrs, N, errs), 0);
+    tgt_get_stats(t, &b);
+    for (int i = 0; i < N - 1; i++) {
+        ck_assert_int_eq(errs[i], 0);
+        for (int j = 0; j < 16; j++)
+            ck_assert_uint_eq(bufs[i][j], (uint8_t)((addrs[i] - pat + (uint64_t)j) * 7 + 3));
+    }
+    ck_assert_int_eq(errs[N - 1], -EIO);
+    ck_assert_uint_le(b.round_trips - a.round_trips, 3);
+
+    /* writes go through and drop the cache */
+    uint8_t w[4] = {1, 2, 3, 4};
+    ck_assert_int_eq(tgt_write_mem(t, pat + 10, w, 4), 0);
+    ck_assert_int_eq(tgt_read_mem(t, pat + 8, got, 8), 0);
+    ck_assert_mem_eq(got + 2, w, 4);
+    proc_mem(s.inferior, pat + 10, want, 4);
+    ck_assert_mem_eq(want, w, 4);
+    stop_server(&s);
+}
+END_TEST
+
+START_TEST(test_breakpoint_step_interrupt)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    uint64_t bp = (uint64_t)(uintptr_t)spin_hit;
+    int64_t w0 = (int64_t)read_var(t, &worker_tid[0]), w1 = (int64_t)read_var(t, &worker_tid[1]);
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, bp, 1), 0);
+    struct rsp_stop st = cont(t);
+    ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+    ck_assert_int_eq(st.signal, SIGTRAP);
+    ck_assert_int_eq(st.reason, RSP_REASON_SWBREAK);
+    ck_assert(st.tid == w0 || st.tid == w1);
+    ck_assert_int_eq(t->current_tid, st.tid);
+    uint64_t pc;
+    ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+    ck_assert_uint_eq(pc, bp);
+    /* the breakpoint is hidden from memory reads */
+    uint8_t code[1], real[1];
+    ck_assert_int_eq(tgt_read_mem(t, bp, code, 1), 0);
+    ck_assert_uint_ne(code[0], 0xcc);
+    memcpy(real, (const void *)(uintptr_t)bp, 1);
+    ck_assert_uint_eq(code[0], real[0]);
+
+    /* step the thread that is on the breakpoint: it leaves it (stepped over), same thread */
+    int64_t tid = st.tid;
+    struct tgt_resume step = {.step_tid = tid, .others_stopped = true};
+    ck_assert_int_eq(t->ops->resume(t, &step), 0);
+    ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
+    ck_assert_int_eq(st.tid, tid);
+    ck_assert_int_eq(st.signal, SIGTRAP);
+    ck_assert_int_eq(tgt_read_pc(t, tid, &pc), 0);
+    ck_assert_uint_gt(pc, bp);
+    ck_assert_uint_lt(pc, bp + 16);
+    /* and one more step, now off the breakpoint */
+    uint64_t pc2;
+    ck_assert_int_eq(t->ops->resume(t, &step), 0);
+    ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
+    ck_assert_int_eq(st.tid, tid);
+    ck_assert_int_eq(tgt_read_pc(t, tid, &pc2), 0);
+    ck_assert_uint_ne(pc2, pc);
+
+    /* cleared: the program runs freely; a short wait times out, interrupt stops it */
+    ck_assert_int_eq(t->ops->clear_bp(t, TGT_BP_SW, bp, 1), 0);
+    ck_assert_int_eq(t->ops->clear_bp(t, TGT_BP_SW, bp, 1), -ENOENT);
+    struct tgt_resume c = {0};
+    ck_assert_int_eq(t->ops->resume(t, &c), 0);
+    ck_assert_int_eq(t->ops->wait(t, &st, 300), -ETIMEDOUT);
+    ck_assert(t->running);
+    ck_assert_int_eq(t->ops->read_mem(t, bp, code, 1, &(size_t){0}), -EBUSY);
+    ck_assert_int_eq(t->ops->interrupt(t), 0);
+    ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
+    ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+    ck_assert(st.signal == SIGINT || st.signal == SIGSTOP || st.signal == SIGTRAP || st.signal == 0);
+    ck_assert(!t->running);
+    /* the counters moved while it ran */
+    uint64_t a0 = read_var(t, &counter[0]);
+    ck_assert_uint_gt(a0, 0);
+    stop_server(&s);
+}
+END_TEST
+
+/* gdbserver in all-stop mode reports one thread's breakpoint per resume and keeps the other thread's
+ * simultaneous hit for a later resume. Every report must name the thread that really hit (its PC is the
+ * breakpoint and its own counter says this is its next call), and no hit may be lost. */
+START_TEST(test_allstop_attribution)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    uint64_t bp = (uint64_t)(uintptr_t)spin_hit;
+    int64_t w[2] = {(int64_t)read_var(t, &worker_tid[0]), (int64_t)read_var(t, &worker_tid[1])};
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, bp, 1), 0);
+    uint64_t base[2] = {0, 0}, reports[2] = {0, 0};
+    int64_t expect = 0;
+    int held = 0, stops = 0;
+    for (stops = 0; stops < 600 && held < 10; stops++) {
+        struct rsp_stop st = cont(t);
+        ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+        ck_assert_int_eq(st.signal, SIGTRAP);
+        int i = st.tid == w[0] ? 0 : st.tid == w[1] ? 1 : -1;
+        ck_assert_msg(i >= 0, "stop %d names thread %lld, not a worker", stops, (long long)st.tid);
+        uint64_t pc;
+        ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+        ck_assert_uint_eq(pc, bp);
+        uint64_t c = read_var(t, &counter[i]);
+        if (reports[i] == 0)
+            base[i] = c;
+        else
+            ck_assert_msg(c == base[i] + reports[i],
+                          "thread %d: counter %llu after %llu reports from %llu: a hit was lost or "
+                          "misattributed",
+                          i, (unsigned long long)c, (unsigned long long)reports[i],
+                          (unsigned long long)base[i]);
+        reports[i]++;
+        if (expect != 0 && st.tid == expect)
+            held++; /* the event the server held back came out now, for the right thread */
+        /* Is the other thread also sitting on the breakpoint (a held event, most likely)? */
+        uint64_t opc;
+        ck_assert_int_eq(tgt_read_pc(t, w[1 - i], &opc), 0);
+        expect = opc == bp ? w[1 - i] : 0;
+    }
+    ck_assert_uint_gt(reports[0], 0);
+    ck_assert_uint_gt(reports[1], 0);
+    if (is_gdbserver())
+        ck_assert_msg(held > 0, "no simultaneous hit in %d stops", stops);
+    fprintf(stderr, "allstop: %d stops, %d held-back events reported later, reports %llu/%llu\n",
+            stops, held, (unsigned long long)reports[0], (unsigned long long)reports[1]);
+    ck_assert_int_eq(t->ops->clear_bp(t, TGT_BP_SW, bp, 1), 0);
+    stop_server(&s);
+}
+END_TEST
+
+START_TEST(test_detach)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    uint64_t bp = (uint64_t)(uintptr_t)spin_hit;
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, bp, 1), 0);
+    (void)cont(t);
+    pid_t pid = s.inferior;
+    ck_assert_int_eq(t->ops->detach(t), 0);
+    ck_assert(t->exited);
+    ck_assert_int_eq(t->ops->resume(t, &(struct tgt_resume){0}), -ESRCH);
+    uint64_t c1[2], c2[2];
+    long tracer = -1;
+    for (int i = 0; i < 100 && tracer != 0; i++) {
+        usleep(10000);
+        tracer = status_field(pid, "TracerPid");
+    }
+    ck_assert_int_eq(tracer, 0);
+    proc_mem(pid, (uint64_t)(uintptr_t)counter, c1, sizeof(c1));
+    usleep(100000);
+    proc_mem(pid, (uint64_t)(uintptr_t)counter, c2, sizeof(c2));
+    ck_assert_uint_gt(c2[0], c1[0]); /* running, and not trapping on a left-over int3 */
+    ck_assert_uint_gt(c2[1], c1[1]);
+    stop_server(&s);
+}
+END_TEST
+
+START_TEST(test_kill)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    pid_t pid = s.inferior;
+    ck_assert_int_eq(t->ops->kill(t), 0);
+    ck_assert(t->exited);
+    bool gone = false;
+    for (int i = 0; i < 200 && !gone; i++) {
+        char path[64], st[512];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            gone = true;
+            break;
+        }
+        size_t n = fread(st, 1, sizeof(st) - 1, f);
+        fclose(f);
+        st[n] = '\0';
+        const char *rp = strrchr(st, ')');
+        gone = rp != NULL && (rp[2] == 'Z' || rp[2] == 'X');
+        usleep(10000);
+    }
+    ck_assert(gone);
+    s.inferior = 0;
+    stop_server(&s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ a fake server with bad replies */
+
+struct fake_case {
+    const char *name;
+    /* request prefix -> reply, first match wins; NULL reply: no answer at all */
+    const char *script[12][2];
+    int want_connect;       /* expected tgt_rsp_connect_fds result */
+    const char *why_has;    /* text the reason must contain */
+    int after;              /* 1: read the PC, expect an error; 2: read memory, expect -EIO;
+                               3: expect arch x86_64 and current tid 0x1f */
+};
+
+#define XML_OK "l<target><architecture>i386:x86-64</architecture><reg name='rip' bitsize='64'/></target>"
+
+static const struct fake_case fake_cases[] = {
+    {"qSupported error", {{"qSupported", "E01"}}, -EPROTO, "qSupported", 0},
+    {"unknown architecture",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", "l<target><architecture>vax</architecture>"
+                                         "<reg name='pc' bitsize='32'/></target>"}},
+     -ENOTSUP, "architecture", 0},
+    {"no description at all", {{"qSupported", "PacketSize=1000"}, {"qRegisterInfo", ""}}, -ENOTSUP,
+     "describes no registers", 0},
+    {"garbage stop", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                      {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""}, {"?", "Zzz"}},
+     -ESRCH, "no process", 0},
+    {"unterminated comment", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                              {"qXfer:features:read:target.xml", "l<target><!-- oops"}},
+     -EPROTO, "cut short", 0},
+    {"include loop", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                      {"qXfer:features:read:target.xml", "l<target><xi:include href='a.xml'/></target>"},
+                      {"qXfer:features:read:a.xml", "l<feature><xi:include href='a.xml'/></feature>"}},
+     -ELOOP, "too deeply", 0},
+    {"bad reg bitsize", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                         {"qXfer:features:read:target.xml", "l<target><reg name='rip' bitsize='x'/></target>"}},
+     -EPROTO, "bitsize", 0},
+    {"bad g and p replies", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                             {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
+                             {"?", "T05thread:1f;"}, {"Hg", "OK"}, {"g", "zz"}, {"p", "123"}},
+     0, NULL, 1},
+    {"memory errors", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                       {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
+                       {"?", "T05thread:1f;00:0010400000000000;"}, {"x", ""}, {"m", "E14"}},
+     0, NULL, 2},
+    {"lldb registers", {{"qSupported", "PacketSize=1000"},
+                        {"qRegisterInfo0", "name:rax;bitsize:64;offset:0;encoding:uint;dwarf:0;"},
+                        {"qRegisterInfo1", "name:rip;bitsize:64;offset:8;generic:pc;dwarf:16;"},
+                        {"qRegisterInfo2", "E45"},
+                        {"qHostInfo", "triple:7838365f36342d70632d6c696e75782d676e75;ptrsize:8;"},
+                        {"vCont?", "vCont;c;C;s;S"}, {"?", "S05"}, {"qC", "QC1f"},
+                        {"Hg", "OK"}, {"p1", "0010400000000000"}, {"g", ""}},
+     0, NULL, 3},
+};
+
+static const char *fake_reply(const struct fake_case *fc, const char *req, size_t len)
+{
+    for (int i = 0; i < 12 && fc->script[i][0] != NULL; i++) {
+        size_t n = strlen(fc->script[i][0]);
+        if (len >= n && memcmp(req, fc->script[i][0], n) == 0)
+            return fc->script[i][1];
+    }
+    return ""; /* unsupported */
+}
+
+static void fake_server(int fd, const struct fake_case *fc)
+{
+    struct rsp_decoder *d = rsp_decoder_new(1 << 20);
+    struct rsp_buf out;
+    rsp_buf_init(&out, 1 << 20);
+    uint8_t in[4096];
+    for (;;) {
+        ssize_t n = read(fd, in, sizeof(in));
+        if (n <= 0)
+            break;
+        if (rsp_decoder_push(d, in, (size_t)n) < 0)
+            break;
+        struct rsp_event ev;
+        while (rsp_decoder_next(d, &ev)) {
+            if (ev.kind != RSP_EV_PACKET)
+                continue;
+            const char *r = fake_reply(fc, (const char *)ev.payload, ev.len);
+            rsp_buf_reset(&out);
+            if (rsp_buf_addc(&out, '+') < 0 || rsp_frame(&out, '$', (const uint8_t *)r, strlen(r), false) < 0)
+                _exit(2);
+            if (write(fd, out.data, out.len) != (ssize_t)out.len)
+                _exit(3);
+        }
+    }
+    _exit(0);
+}
+
+START_TEST(test_bad_server)
+{
+    const struct fake_case *fc = &fake_cases[_i];
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(sv[0]);
+        fake_server(sv[1], fc);
+    }
+    close(sv[1]);
+    struct tgt *t = NULL;
+    const char *why = NULL;
+    int rc = tgt_rsp_connect_fds(sv[0], sv[0], 2000, &t, &why);
+    ck_assert_msg(rc == fc->want_connect, "%s: connect gave %d (%s), want %d", fc->name, rc,
+                  why ? why : "", fc->want_connect);
+    if (rc < 0) {
+        ck_assert_ptr_null(t);
+        ck_assert_ptr_nonnull(why);
+        ck_assert_msg(strstr(why, fc->why_has) != NULL, "%s: reason \"%s\"", fc->name, why);
+    } else if (fc->after == 1) {
+        uint64_t pc;
+        ck_assert_int_lt(tgt_read_pc(t, t->current_tid, &pc), 0);
+    } else if (fc->after == 2) {
+        uint8_t b[64];
+        ck_assert_int_eq(tgt_read_mem(t, 0x1000, b, sizeof(b)), -EIO);
+        uint64_t pc;
+        ck_assert_int_eq(tgt_read_pc(t, 0x1f, &pc), 0); /* expedited in the stop reply */
+        ck_assert_uint_eq(pc, 0x401000);
+    } else if (fc->after == 3) {
+        ck_assert_str_eq(t->arch->name, "x86_64");
+        ck_assert_int_eq(t->current_tid, 0x1f);
+        ck_assert_int_eq(t->arch->pc_regno, 1);
+        ck_assert_int_eq(t->arch->regs[1].dwarf_regno, 16);
+        uint64_t pc;
+        ck_assert_int_eq(tgt_read_pc(t, 0x1f, &pc), 0);
+        ck_assert_uint_eq(pc, 0x401000);
+    }
+    if (rc == 0)
+        tgt_close(t);
+    else
+        close(sv[0]);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ main */
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("target_rsp");
+    TCase *tc = tcase_create("server");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_connect);
+    tcase_add_test(tc, test_connect_tcp);
+    tcase_add_test(tc, test_registers);
+    tcase_add_test(tc, test_memory);
+    tcase_add_test(tc, test_breakpoint_step_interrupt);
+    tcase_add_test(tc, test_allstop_attribution);
+    tcase_add_test(tc, test_detach);
+    tcase_add_test(tc, test_kill);
+    suite_add_tcase(s, tc);
+    TCase *fk = tcase_create("fake");
+    tcase_add_loop_test(fk, test_bad_server, 0, (int)(sizeof(fake_cases) / sizeof(fake_cases[0])));
+    suite_add_tcase(s, fk);
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "spinner") == 0)
+        return spinner_main();
+    signal(SIGPIPE, SIG_IGN);
+    ssize_t n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+    if (n <= 0)
+        return 99;
+    self_path[n] = '\0';
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
