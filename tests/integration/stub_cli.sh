@@ -73,6 +73,16 @@ for o in '--listen HOST:PORT' --stdio --persist '--idle-timeout SECONDS' --kill-
     grep -q -e "$o" "$T/help" || fail "--help does not mention $o"
 done
 [ -s "$T/help.err" ] && fail "--help wrote to stderr"
+# The man page documents exactly the options --help lists (roff writes "-" as "\-").
+man=$top_srcdir/man/gostub.1
+grep -o -e '--[a-z][a-z-]*' "$T/help" | sort -u >"$T/help.opts"
+sed 's/\\-/-/g' "$man" | grep -o -e '--[a-z][a-z-]*' | sort -u >"$T/man.opts"
+for o in $(cat "$T/help.opts"); do
+    grep -qx -e "$o" "$T/man.opts" || fail "--help lists $o, man/gostub.1 does not"
+done
+for o in $(cat "$T/man.opts"); do
+    grep -qx -e "$o" "$T/help.opts" || fail "man/gostub.1 lists $o, --help does not"
+done
 "$GOSTUB" --version >"$T/version" || fail "--version: exit status not 0"
 grep -Eq '^gostub [0-9]+\.[0-9]+' "$T/version" || fail "--version prints '$(cat "$T/version")'"
 
