@@ -29,7 +29,13 @@ static int load_files(struct sym_image *img, struct sym_cu *cu)
     rc = cu->files ? 0 : -ENOMEM;
     for (Dwarf_Signed i = 0; i < n; i++) {
         if (rc == 0) {
-            cu->files[i] = strdup(list[i]);
+            /* libdwarf joins relative names to DW_AT_comp_dir, which Go sets to ".": a -trimpath
+             * build's "symtest/main.go" comes back as "./symtest/main.go". Go's own tools (and
+             * dlv) show the name as recorded. */
+            const char *name = list[i];
+            while (name[0] == '.' && name[1] == '/')
+                name += 2;
+            cu->files[i] = strdup(name);
             if (cu->files[i] == NULL)
                 rc = -ENOMEM;
             else

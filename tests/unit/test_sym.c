@@ -659,6 +659,36 @@ START_TEST(test_line_vs_dlv)
 }
 END_TEST
 
+/* -trimpath: file names are recorded relative ("symtest/main.go", "runtime/proc.go"), and are
+ * reported and matched as recorded. */
+START_TEST(test_line_trimpath)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%.4000s-trim", dbg_path);
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(path, &img), 0);
+    const struct sym_func *fn;
+    struct sym_line l;
+    ck_assert_int_eq(sym_func_by_name(img, "main.main", &fn), 0);
+    ck_assert_int_eq(sym_line_for_addr(img, fn->lowpc, &l), 0);
+    ck_assert_str_eq(l.file, "symtest/main.go");
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.gopark", &fn), 0);
+    ck_assert_int_eq(sym_line_for_addr(img, fn->lowpc, &l), 0);
+    ck_assert_str_eq(l.file, "runtime/proc.go");
+    uint64_t a[4], b[4];
+    size_t na, nb;
+    const char *file;
+    uint32_t line = mark_line("callM");
+    ck_assert_int_eq(sym_line_addrs(img, "main.go", line, a, 4, &na, &file), 0);
+    ck_assert_str_eq(file, "symtest/main.go");
+    ck_assert_int_eq(sym_line_addrs(img, "symtest/main.go", line, b, 4, &nb, NULL), 0);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_uint_eq(a[0], b[0]);
+    ck_assert_int_eq(sym_line_addrs(img, "/symtest/main.go", line, b, 4, &nb, NULL), -ENOENT);
+    sym_image_free(img);
+}
+END_TEST
+
 static int count_files(const char *path, void *ctx)
 {
     if (ends_with(path, "symtest/main.go"))
@@ -1401,6 +1431,7 @@ static Suite *sym_suite(void)
     tcase_add_test(tc, test_line_addrs_errors);
     tcase_add_test(tc, test_line_func_body);
     tcase_add_test(tc, test_line_files);
+    tcase_add_test(tc, test_line_trimpath);
     tcase_add_loop_test(tc, test_line_vs_dlv, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("func");

@@ -4,6 +4,7 @@
 #   symtest-opt  default flags (optimized, inlined, location lists)
 #   symbig       a program importing much of the standard library (start-up timing)
 #   symtest-plain  symtest with uncompressed DWARF (-ldflags=-compressdwarf=false)
+#   symtest-trim   symtest built with -trimpath (file names "symtest/main.go", "runtime/proc.go")
 #   symtest-arm64  symtest cross-built for linux/arm64 (-N -l): the same tables on another arch
 # GOCACHE and GOPATH live under OUTDIR so the build never touches $HOME. Rebuilds only when a source
 # is newer than the binary.
@@ -29,6 +30,9 @@ fi
 if stale "$out/symbig"; then go build -o "$out/symbig" ./big; fi
 if stale "$out/symtest-plain"; then
     go build -gcflags=all='-N -l' -ldflags=-compressdwarf=false -o "$out/symtest-plain" .
+fi
+if stale "$out/symtest-trim"; then
+    go build -trimpath -gcflags=all='-N -l' -o "$out/symtest-trim" .
 fi
 if stale "$out/symtest-arm64"; then
     GOARCH=arm64 GOOS=linux go build -gcflags=all='-N -l' -o "$out/symtest-arm64" .
