@@ -36,6 +36,7 @@ LIB_NAME=$(basename "$0" .sh)
 LIB_PIDS=
 LIB_N=0
 LIB_FAILED=0
+LIB_SERVER_LOGS=
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/$LIB_NAME.XXXXXX") || exit 1
 
@@ -59,8 +60,15 @@ skip() {
     exit 77
 }
 
-# lib_finish - the test's last line: exit 0 when nothing failed, else 1.
+# lib_finish - the test's last line: exit 0 when nothing failed, else 1. A sanitizer report (ASan,
+# UBSan, LeakSanitizer) in the log of any server the test started is a failure too.
 lib_finish() {
+    for l in $LIB_SERVER_LOGS; do
+        if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$l" 2>/dev/null; then
+            fail "sanitizer report in ${l##*/}:"
+            grep -E -A 30 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$l" | head -n 60
+        fi
+    done
     if [ "$LIB_FAILED" -eq 0 ]; then
         log PASS
         exit 0
@@ -163,6 +171,7 @@ start_server() {
     shift
     LIB_N=$((LIB_N + 1))
     SERVER_LOG=$T/$kind.$LIB_N.log
+    LIB_SERVER_LOGS="$LIB_SERVER_LOGS $SERVER_LOG"
     case $kind in
     gdbserver)
         if [ "$1" = -- ]; then

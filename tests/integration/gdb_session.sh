@@ -71,6 +71,9 @@ print req.Tags.array[1]
 step
 echo MARK in-describe\n
 bt 2
+# gdb 13 in batch mode prints no "Run till exit from" (it is printed only for commands typed at a
+# terminal), and no "Value returned": Go's DWARF describes results as parameters (~r0), so to gdb the
+# function returns void. What is left is the caller's frame line.
 finish
 echo MARK after-finish\n
 continue
