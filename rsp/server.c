@@ -35,6 +35,12 @@ struct srv_command {
     bool while_running;  /* handled even while a resume is outstanding */
 };
 
+/* Session-level handlers, defined below the table. */
+static int handle_qsupported(struct rsp_server *s, struct rsp_cursor *args);
+static int handle_start_noack(struct rsp_server *s, struct rsp_cursor *args);
+static int handle_ok(struct rsp_server *s, struct rsp_cursor *args);
+static int handle_empty(struct rsp_server *s, struct rsp_cursor *args);
+
 /*
  * The command table. Columns: the packet's name (matched EXACT, or as a PREFIX with the rest handed to
  * the handler as arguments); the feature group whose target operations serve it (a row whose group the
@@ -46,8 +52,8 @@ struct srv_command {
 // clang-format off
 static const struct srv_command commands[] = {
     /* name                        match   group        handler                       qSupported token            running */
-    { "QStartNoAckMode",           EXACT,  GRP_BASE,    NULL /* in dispatch */,       "QStartNoAckMode+",         false },
-    { "qSupported",                PREFIX, GRP_BASE,    NULL /* in dispatch */,       NULL,                       false },
+    { "QStartNoAckMode",           EXACT,  GRP_BASE,    handle_start_noack,           "QStartNoAckMode+",         false },
+    { "qSupported",                PREFIX, GRP_BASE,    handle_qsupported,            NULL,                       false },
     { "qXfer:features:read:",      PREFIX, GRP_BASE,    srv_h_xfer_features,          "qXfer:features:read+",     false },
     { "qXfer:threads:read:",       PREFIX, GRP_BASE,    srv_h_xfer_threads,           "qXfer:threads:read+",      false },
     { "qXfer:auxv:read:",          PREFIX, GRP_BASE,    srv_h_xfer_auxv,              "qXfer:auxv:read+",         false },
@@ -69,11 +75,11 @@ static const struct srv_command commands[] = {
     { "QProgramSignals:",          PREFIX, GRP_BASE,    srv_h_program_signals,        "QProgramSignals+",         false },
     { "vKill;",                    PREFIX, GRP_BASE,    srv_h_vkill,                  "multiprocess+",            false },
     { "QThreadEvents:",            PREFIX, GRP_BASE,    srv_h_thread_events,          "QThreadEvents+",           false },
-    { "vMustReplyEmpty",           EXACT,  GRP_BASE,    NULL /* empty reply */,       NULL,                       false },
+    { "vMustReplyEmpty",           EXACT,  GRP_BASE,    handle_empty,                 NULL,                       false },
     { "QThreadSuffixSupported",    EXACT,  GRP_BASE,    srv_h_thread_suffix,          "QThreadSuffixSupported+",  false },
     { "QListThreadsInStopReply",   EXACT,  GRP_BASE,    srv_h_list_threads_in_stop,   "QListThreadsInStopReply+", false },
     { "QNonStop:",                 PREFIX, GRP_BASE,    srv_h_non_stop,               NULL,                       false },
-    { "QSetDetachOnError:",        PREFIX, GRP_BASE,    NULL /* OK */,                NULL,                       false },
+    { "QSetDetachOnError:",        PREFIX, GRP_BASE,    handle_ok,                    NULL,                       false },
     { "qAttached",                 PREFIX, GRP_BASE,    srv_h_attached,               NULL,                       false },
     { "qC",                        EXACT,  GRP_BASE,    srv_h_current_thread,         NULL,                       false },
     { "qfThreadInfo",              EXACT,  GRP_BASE,    srv_h_thread_info_first,      NULL,                       false },
@@ -393,6 +399,31 @@ static int handle_qsupported(struct rsp_server *s, struct rsp_cursor *args)
     return rc;
 }
 
+/* QStartNoAckMode: the OK still goes out in ack mode; dispatch switches modes after sending it. */
+static int handle_start_noack(struct rsp_server *s, struct rsp_cursor *args)
+{
+    int rc = srv_reply_str(s, "OK");
+
+    (void)args;
+    s->noack_after_reply = rc == 0;
+    return rc;
+}
+
+/* QSetDetachOnError: accepted; gostub always gives the process back when the link is lost. */
+static int handle_ok(struct rsp_server *s, struct rsp_cursor *args)
+{
+    (void)args;
+    return srv_reply_str(s, "OK");
+}
+
+/* vMustReplyEmpty: the reply must be empty (GDB manual E.8), which is also what unknown packets get. */
+static int handle_empty(struct rsp_server *s, struct rsp_cursor *args)
+{
+    (void)s;
+    (void)args;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 static const struct srv_command *find_command(const uint8_t *p, size_t len)
@@ -461,15 +492,7 @@ static void dispatch(struct rsp_server *s, const uint8_t *p, size_t len)
         return;
     }
     rsp_cursor_init(&args, p + strlen(c->name), len - strlen(c->name));
-    if (c->handler)
-        rc = c->handler(s, &args);
-    else if (strcmp(c->name, "qSupported") == 0)
-        rc = handle_qsupported(s, &args);
-    else if (strcmp(c->name, "QStartNoAckMode") == 0) {
-        rc = srv_reply_str(s, "OK");
-        s->noack_after_reply = rc == 0;
-    } else if (strcmp(c->name, "QSetDetachOnError:") == 0)
-        rc = srv_reply_str(s, "OK"); /* gostub always gives the process back on a lost link */
+    rc = c->handler(s, &args);
 
     if (rc == RSP_FATAL) {
         srv_log(s, "fatal error in %s", c->name);
