@@ -55,6 +55,8 @@ info threads
 G
     GDB_TIMEOUT=30 run_gdb "$T/$2.core.out" "$bin" "$T/$2.core.gdb" -c "$T/$2.core" ||
         fail "$2: offline gdb exited with status $?"
+    # 50 MB each: kept only on request, even when the test fails.
+    [ "${KEEP:-0}" = 1 ] || rm -f "$T/$2.core"
     # The core holds every thread the process had (counted while it sat in the breakpoint).
     nthreads=$(cat "$T/$2.nthreads")
     ncore=$(grep -cE '^\*? +[0-9]+ +LWP ' "$T/$2.core.out")
