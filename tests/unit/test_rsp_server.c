@@ -663,6 +663,48 @@ START_TEST(test_packet_while_running_deferred)
 }
 END_TEST
 
+/* The other stop kinds pass through with the client's thread-id style: X, w (QThreadEvents), N. */
+struct stop_kind_case {
+    enum rsp_stop_kind kind;
+    int signal, exit_code;
+    const char *features, *reply;
+};
+
+static const struct stop_kind_case stop_kinds[] = {
+    { RSP_STOP_KILLED, SIGKILL, 0, GDB_FEATURES, "X09;process:64" },
+    { RSP_STOP_KILLED, SIGSEGV, 0, NULL, "X0b" },
+    { RSP_STOP_EXITED, 0, 0x101, NULL, "W01" },
+    { RSP_STOP_THREAD_EXIT, 0, 0, GDB_FEATURES, "w0;p64.65" },
+    { RSP_STOP_THREAD_EXIT, 0, 3, NULL, "w3;65" },
+    { RSP_STOP_NO_RESUMED, 0, 0, GDB_FEATURES, "N" },
+};
+
+START_TEST(test_stop_kinds)
+{
+    const struct stop_kind_case *c = &stop_kinds[_i];
+    struct session x;
+    struct rsp_stop st;
+
+    session_open(&x, &fake_target_full, c->features, true, false);
+    send_pkt(&x, "vCont;c");
+    collect(&x);
+    ck_assert_uint_eq(x.npkts, 0);
+    memset(&st, 0, sizeof(st));
+    st.kind = c->kind;
+    st.tid = 101;
+    st.signal = c->signal;
+    st.exit_code = c->exit_code;
+    st.core = -1;
+    rsp_server_report_stop(x.s, &st);
+    collect(&x);
+    ck_assert_uint_eq(x.npkts, 1);
+    ck_assert_str_eq(x.pkts[0], c->reply);
+    ck_assert_int_eq(rsp_server_state(x.s), RSP_SESSION_STOPPED);
+    ck_assert_str_eq(request(&x, "?"), c->reply);
+    session_close(&x);
+}
+END_TEST
+
 START_TEST(test_stop_not_running_is_kept)
 {
     struct session x;
@@ -1050,6 +1092,7 @@ static Suite *server_suite(void)
     tcase_add_test(tc, test_vcont_signals_and_legacy);
     tcase_add_test(tc, test_packet_while_running_deferred);
     tcase_add_test(tc, test_stop_not_running_is_kept);
+    tcase_add_loop_test(tc, test_stop_kinds, 0, sizeof(stop_kinds) / sizeof(stop_kinds[0]));
     tcase_add_test(tc, test_threads_in_stop_reply);
     tcase_add_test(tc, test_detach_kill);
     tcase_add_test(tc, test_fatal_ends_session);
