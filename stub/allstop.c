@@ -3,7 +3,8 @@
  * reported, choosing the one event to report when several threads stopped for their own reasons
  * (the others stay pending and are reported on the next resumes without running anything, as
  * gdbserver does), resuming per the client's actions with a transparent step over the breakpoint a
- * thread sits on, interrupts (reported as SIGINT, never delivered), and the trap flush before detach.
+ * thread sits on, interrupts (reported as SIGINT, never delivered), and the trap flush before
+ * detach.
  */
 #include <config.h>
 
@@ -120,14 +121,15 @@ static struct lwp *pick_pending(struct inferior *inf)
         /* A finished client step first (gdb is waiting for exactly that), then the oldest event. */
         bool step = l->client_step && l->pending.reason == RSP_REASON_SINGLESTEP;
         bool best_step = best && best->client_step && best->pending.reason == RSP_REASON_SINGLESTEP;
-        if (!best || (step && !best_step) || (step == best_step && l->pending_seq < best->pending_seq))
+        if (!best || (step && !best_step) ||
+            (step == best_step && l->pending_seq < best->pending_seq))
             best = l;
     }
     return best;
 }
 
-/* Turns l's pending event into the reported stop; every other thread's last stop becomes "stopped by
- * the stub" (signal 0), unless it keeps an event of its own. */
+/* Turns l's pending event into the reported stop; every other thread's last stop becomes "stopped
+ * by the stub" (signal 0), unless it keeps an event of its own. */
 static void take_pending(struct inferior *inf, struct lwp *l, struct rsp_stop *out)
 {
     *out = l->pending;
@@ -346,7 +348,8 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
         const struct rsp_resume_action *a = action_for(acts, n, l->tid);
-        if (l->has_pending && l->pending.reason == RSP_REASON_SINGLESTEP && (!a || a->action != 's'))
+        if (l->has_pending && l->pending.reason == RSP_REASON_SINGLESTEP &&
+            (!a || a->action != 's'))
             l->has_pending = false;
     }
     for (size_t i = 0; i < inf->nlwps; i++) {

@@ -25,7 +25,8 @@
 #define ATTACH_OPTIONS (PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT)
 #define MAX_ATTACH_ROUNDS 100
 
-static void seterr(struct inf_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void seterr(struct inf_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void seterr(struct inf_error *err, const char *fmt, ...)
 {
     if (!err)
@@ -129,20 +130,24 @@ static void permission_error(pid_t pid, struct inf_error *err)
     int scope = yama_scope();
     bool cap = has_cap_sys_ptrace();
     if (scope == 3) {
-        seterr(err, "permission denied attaching to pid %d: kernel.yama.ptrace_scope is 3 (no "
-                    "attaching at all until reboot)",
+        seterr(err,
+               "permission denied attaching to pid %d: kernel.yama.ptrace_scope is 3 (no "
+               "attaching at all until reboot)",
                (int)pid);
     } else if (!cap && scope >= 1) {
-        seterr(err, "permission denied attaching to pid %d: run as root, grant CAP_SYS_PTRACE, or "
-                    "lower kernel.yama.ptrace_scope (now %d)",
+        seterr(err,
+               "permission denied attaching to pid %d: run as root, grant CAP_SYS_PTRACE, or "
+               "lower kernel.yama.ptrace_scope (now %d)",
                (int)pid, scope);
     } else if (!cap) {
-        seterr(err, "permission denied attaching to pid %d: run as root or grant CAP_SYS_PTRACE "
-                    "(the process belongs to another user or is not dumpable)",
+        seterr(err,
+               "permission denied attaching to pid %d: run as root or grant CAP_SYS_PTRACE "
+               "(the process belongs to another user or is not dumpable)",
                (int)pid);
     } else {
-        seterr(err, "permission denied attaching to pid %d although CAP_SYS_PTRACE is held: a "
-                    "security module (SELinux, AppArmor) or another user namespace refuses it",
+        seterr(err,
+               "permission denied attaching to pid %d although CAP_SYS_PTRACE is held: a "
+               "security module (SELinux, AppArmor) or another user namespace refuses it",
                (int)pid);
     }
 }
@@ -338,8 +343,7 @@ int inf_launch(char *const argv[], struct inferior **out, struct inf_error *err)
     close(fail[1]);
 
     int rc = 0;
-    if (ptrace(PTRACE_SEIZE, child, NULL,
-               (void *)(long)(ATTACH_OPTIONS | PTRACE_O_EXITKILL)) < 0) {
+    if (ptrace(PTRACE_SEIZE, child, NULL, (void *)(long)(ATTACH_OPTIONS | PTRACE_O_EXITKILL)) < 0) {
         rc = -errno;
         seterr(err, "cannot trace the new process: %s", strerror(errno));
         kill(child, SIGKILL);
@@ -413,10 +417,7 @@ void inf_set_stop_callback(struct inferior *inf, inf_stop_fn fn, void *arg)
     inf->stop_arg = arg;
 }
 
-const struct rsp_target *inf_target(struct inferior *inf)
-{
-    return &inf->ops;
-}
+const struct rsp_target *inf_target(struct inferior *inf) { return &inf->ops; }
 
 void inf_handle_events(struct inferior *inf)
 {
@@ -455,7 +456,7 @@ int inf_release(struct inferior *inf)
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
         if (inf->hw_used)
-            INF_IGNORE(hwdebug_clear_thread(l->tid));
+            inf_ignore(hwdebug_clear_thread(l->tid));
     }
     hwdebug_init(&inf->hw);
     lwp_flush_traps(inf);
@@ -519,20 +520,11 @@ int inf_kill(struct inferior *inf)
     return 0;
 }
 
-pid_t inf_pid(const struct inferior *inf)
-{
-    return inf->pid;
-}
+pid_t inf_pid(const struct inferior *inf) { return inf->pid; }
 
-bool inf_launched(const struct inferior *inf)
-{
-    return inf->launched;
-}
+bool inf_launched(const struct inferior *inf) { return inf->launched; }
 
-bool inf_exited(const struct inferior *inf)
-{
-    return inf->exited;
-}
+bool inf_exited(const struct inferior *inf) { return inf->exited; }
 
 bool inf_running(const struct inferior *inf)
 {
@@ -542,7 +534,4 @@ bool inf_running(const struct inferior *inf)
     return false;
 }
 
-size_t inf_thread_count(const struct inferior *inf)
-{
-    return inf->nlwps;
-}
+size_t inf_thread_count(const struct inferior *inf) { return inf->nlwps; }

@@ -25,31 +25,27 @@
 
 /* Drops a result on purpose (a cleanup path that goes on regardless); (void) does not silence
  * warn_unused_result in gcc. */
-#define INF_IGNORE(x) \
-    do {              \
-        if (x) {      \
-        }             \
-    } while (0)
+static inline void inf_ignore(long result) { (void)result; }
 
 #define INF_MAX_TRAP 8 /* longest breakpoint instruction of any arch */
 
 struct lwp {
     pid_t tid;
-    bool running;        /* resumed by the stub and not seen stopping since */
-    bool stop_requested; /* the stub sent PTRACE_INTERRUPT and waits for this lwp to stop */
-    bool stepping;       /* the last resume was PTRACE_SINGLESTEP */
-    bool client_step;    /* ... and the client asked for it (not an internal step-over) */
-    bool at_signal_stop; /* in a signal-delivery-stop: a resume signal is injected by ptrace */
-    int stop_sig;        /* the signal of that signal-delivery-stop */
-    bool exiting;        /* stopped at PTRACE_EVENT_EXIT */
-    bool new_thread;     /* seen through a clone event, initial stop not yet reaped */
-    bool interrupt_stop; /* its reported stop was the stub's interrupt (SIGINT never delivered) */
+    bool running;          /* resumed by the stub and not seen stopping since */
+    bool stop_requested;   /* the stub sent PTRACE_INTERRUPT and waits for this lwp to stop */
+    bool stepping;         /* the last resume was PTRACE_SINGLESTEP */
+    bool client_step;      /* ... and the client asked for it (not an internal step-over) */
+    bool at_signal_stop;   /* in a signal-delivery-stop: a resume signal is injected by ptrace */
+    int stop_sig;          /* the signal of that signal-delivery-stop */
+    bool exiting;          /* stopped at PTRACE_EVENT_EXIT */
+    bool new_thread;       /* seen through a clone event, initial stop not yet reaped */
+    bool interrupt_stop;   /* its reported stop was the stub's interrupt (SIGINT never delivered) */
     uint64_t deliver_sigs; /* bit n: signal n to deliver (silently) on the next continue */
-    int inject_sig;      /* a signal the stub queued with tgkill: pass it when it shows up */
+    int inject_sig;        /* a signal the stub queued with tgkill: pass it when it shows up */
     unsigned swallow_trap; /* queued SIGTRAPs already classified: drop them when dequeued */
-    uint64_t stepped_gen; /* the resume that already stepped it over a breakpoint */
+    uint64_t stepped_gen;  /* the resume that already stepped it over a breakpoint */
 
-    bool has_pending;    /* an event not reported to the client yet */
+    bool has_pending; /* an event not reported to the client yet */
     uint64_t pending_seq;
     struct rsp_stop pending;
     uint64_t pending_bp; /* swbreak: the breakpoint address (PC already moved back to it) */
@@ -84,25 +80,26 @@ struct inferior {
     inf_stop_fn stop_fn;
     void *stop_arg;
 
-    bool resumed;         /* the client resumed and no stop was reported since */
-    bool stopping;        /* lwp_stop_all is waiting: new threads stay stopped */
-    bool releasing;       /* inf_release is running: threads stay stopped */
-    bool stepping_over;   /* one thread steps over a lifted breakpoint: everything else holds */
+    bool resumed;       /* the client resumed and no stop was reported since */
+    bool stopping;      /* lwp_stop_all is waiting: new threads stay stopped */
+    bool releasing;     /* inf_release is running: threads stay stopped */
+    bool stepping_over; /* one thread steps over a lifted breakpoint: everything else holds */
     uint64_t resume_gen;
-    bool interrupting;    /* the client asked for an interrupt: report SIGINT once all stopped */
-    bool report_ready;    /* a stop waits in report (delivered by inf_handle_events) */
+    bool interrupting; /* the client asked for an interrupt: report SIGINT once all stopped */
+    bool report_ready; /* a stop waits in report (delivered by inf_handle_events) */
     struct rsp_stop report;
-    uint64_t seq;         /* orders pending events */
+    uint64_t seq;          /* orders pending events */
     int64_t last_stop_tid; /* the thread of the last reported stop */
-    bool thread_events;   /* QThreadEvents */
-    bool pass_set;        /* the client sent QPassSignals */
+    bool thread_events;    /* QThreadEvents */
+    bool pass_set;         /* the client sent QPassSignals */
     bool pass[RSP_HOST_NSIG];
     bool program_set;
     bool program[RSP_HOST_NSIG];
 
     bool exit_pending; /* the process is gone and the client was not told yet */
     struct rsp_stop exit_report;
-    /* QThreadEvents: thread exits to report ('w'), oldest first; the oldest is dropped when full. */
+    /* QThreadEvents: thread exits to report ('w'), oldest first; the oldest is dropped when full.
+     */
     struct rsp_stop thread_exits[32];
     size_t nthread_exits;
     int exit_code; /* W/X once exited */
@@ -124,7 +121,8 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
 int lwp_interrupt(struct inferior *inf);
 /* Calls the stop callback if a stop is due (stopping every thread first). */
 void lwp_report_if_ready(struct inferior *inf);
-/* Asks inf_handle_events to call the stop callback with st (used when the stop is known at once). */
+/* Asks inf_handle_events to call the stop callback with st (used when the stop is known at once).
+ */
 void lwp_defer_report(struct inferior *inf, const struct rsp_stop *st);
 int lwp_get_pc(struct inferior *inf, struct lwp *l, uint64_t *pc);
 int lwp_set_pc(struct inferior *inf, struct lwp *l, uint64_t pc);

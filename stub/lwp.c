@@ -181,8 +181,8 @@ static bool program_allows(const struct inferior *inf, int sig)
 
 int lwp_detach_signal(struct inferior *inf, struct lwp *l)
 {
-    if (l->has_pending && l->pending.kind == RSP_STOP_SIGNAL && l->pending.reason == RSP_REASON_NONE &&
-        program_allows(inf, l->pending.signal))
+    if (l->has_pending && l->pending.kind == RSP_STOP_SIGNAL &&
+        l->pending.reason == RSP_REASON_NONE && program_allows(inf, l->pending.signal))
         return l->pending.signal;
     if (!l->has_pending && l->at_signal_stop && !l->interrupt_stop && l->stop_sig != SIGTRAP &&
         program_allows(inf, l->stop_sig))
@@ -288,7 +288,7 @@ static bool classify_trap(struct inferior *inf, struct lwp *l, int code, struct 
             /* x86 reports the PC past the int3: move it back so the client sees the breakpoint
              * address and the thread re-executes the original instruction. */
             if (bp_addr != pc)
-                INF_IGNORE(lwp_set_pc(inf, l, bp_addr));
+                inf_ignore(lwp_set_pc(inf, l, bp_addr));
             st->reason = RSP_REASON_SWBREAK;
             l->pending_bp = bp_addr;
             return true;
@@ -354,7 +354,7 @@ static void trap_stop(struct inferior *inf, struct lwp *l)
             if (l->stop_requested)
                 l->stop_requested = false;
             else
-                INF_IGNORE(lwp_resume_one(inf, l, false, 0));
+                inf_ignore(lwp_resume_one(inf, l, false, 0));
             return;
         }
         l->stop_requested = false;
@@ -439,7 +439,7 @@ static void new_thread_stopped(struct inferior *inf, struct lwp *l)
     if (inf->arch)
         regcache_init(&l->rc, l->tid, inf->arch);
     if (!hwdebug_empty(&inf->hw))
-        INF_IGNORE(hwdebug_apply(&inf->hw, l->tid));
+        inf_ignore(hwdebug_apply(&inf->hw, l->tid));
     if (!stub_holds_threads(inf))
         (void)lwp_resume_one(inf, l, false, 0);
 }
@@ -609,4 +609,3 @@ void lwp_handle_status(struct inferior *inf, pid_t tid, int status)
     else
         signal_stop(inf, l, sig);
 }
-

@@ -1,7 +1,7 @@
 /*
  * stub/procfs.c - the few facts the stub reads from /proc: the task list, status fields (TracerPid,
- * State), thread names, task states and /proc/PID/maps regions. Plain file reads with fixed buffers;
- * nothing here uses ptrace or keeps state.
+ * State), thread names, task states and /proc/PID/maps regions. Plain file reads with fixed
+ * buffers; nothing here uses ptrace or keeps state.
  */
 #include <config.h>
 
@@ -59,7 +59,8 @@ int procfs_status_field(pid_t pid, pid_t tid, const char *field, char *buf, size
     if (n < 0)
         return (int)n;
     size_t flen = strlen(field);
-    for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    for (char *line = text; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, field, flen) != 0 || line[flen] != ':')
             continue;
         const char *v = line + flen + 1;

@@ -1,7 +1,8 @@
 /*
- * stub/target_ops.c - the rsp_target table (rsp/target.h) served by a traced process: each operation
- * is a thin adapter onto lwp.c, breakpoints.c, memory.c, regcache.h, hwdebug.h and /proc. ctx is the
- * struct inferior. Operations never block for long and never call the stop callback themselves.
+ * stub/target_ops.c - the rsp_target table (rsp/target.h) served by a traced process: each
+ * operation is a thin adapter onto lwp.c, breakpoints.c, memory.c, regcache.h, hwdebug.h and /proc.
+ * ctx is the struct inferior. Operations never block for long and never call the stop callback
+ * themselves.
  */
 #include <config.h>
 
@@ -32,15 +33,9 @@ static struct lwp *stopped_lwp(struct inferior *inf, int64_t tid, int *rc)
     return l;
 }
 
-static int64_t op_pid(void *ctx)
-{
-    return ((struct inferior *)ctx)->pid;
-}
+static int64_t op_pid(void *ctx) { return ((struct inferior *)ctx)->pid; }
 
-static bool op_attached(void *ctx)
-{
-    return !((struct inferior *)ctx)->launched;
-}
+static bool op_attached(void *ctx) { return !((struct inferior *)ctx)->launched; }
 
 static size_t op_list_threads(void *ctx, int64_t *tids, size_t max)
 {
@@ -132,15 +127,9 @@ static int op_resume(void *ctx, const struct rsp_resume_action *acts, size_t n)
     return lwp_resume(ctx, acts, n);
 }
 
-static int op_interrupt(void *ctx)
-{
-    return lwp_interrupt(ctx);
-}
+static int op_interrupt(void *ctx) { return lwp_interrupt(ctx); }
 
-static int op_detach(void *ctx)
-{
-    return inf_release(ctx);
-}
+static int op_detach(void *ctx) { return inf_release(ctx); }
 
 /* k kills a launched program. An attached process - a production service - is released instead:
  * lldb sends k whenever it quits a gdb-remote session, and no client should be able to take a
@@ -293,7 +282,7 @@ static int hw_change(struct inferior *inf, bool insert, enum hwdebug_kind kind, 
     inf->hw_used = true;
     rc = hw_apply_all(inf);
     if (rc < 0 && insert) {
-        INF_IGNORE(hwdebug_remove(&inf->hw, kind, addr, len));
+        inf_ignore(hwdebug_remove(&inf->hw, kind, addr, len));
         (void)hw_apply_all(inf);
     }
     return rc;
@@ -334,7 +323,8 @@ static int op_watch_insert(void *ctx, enum rsp_watch_type type, uint64_t addr, u
     enum hwdebug_kind k = watch_kind(type);
     if (k == 0)
         return -EINVAL;
-    /* x86 has no read-only watchpoints: gdb falls back to an access watchpoint on the empty reply. */
+    /* x86 has no read-only watchpoints: gdb falls back to an access watchpoint on the empty reply.
+     */
     if (k == HWDEBUG_READ)
         return -ENOTSUP;
     return hw_change(ctx, true, k, addr, len);
@@ -379,7 +369,8 @@ static int monitor_threads(struct inferior *inf, struct rsp_buf *out)
         const char *state = l->running ? "running" : l->exiting ? "exiting" : "stopped";
         uint64_t pc;
         if (!l->running && !l->new_thread && lwp_get_pc(inf, l, &pc) == 0)
-            rc = rsp_buf_addf(out, "%-8d %-16s %-10s 0x%" PRIx64 "\n", (int)l->tid, name, state, pc);
+            rc =
+                rsp_buf_addf(out, "%-8d %-16s %-10s 0x%" PRIx64 "\n", (int)l->tid, name, state, pc);
         else
             rc = rsp_buf_addf(out, "%-8d %-16s %-10s -\n", (int)l->tid, name, state);
     }

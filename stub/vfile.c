@@ -1,10 +1,11 @@
 /*
  * stub/vfile.c - host I/O (vFile, GDB manual E.13) confined to what a debugger needs from the
  * target's machine: the target's executable, the files the target has mapped (its shared libraries,
- * so gdb with sysroot "target:" finds their symbols), and the target's own /proc/PID/ files (so gcore
- * can read the mappings). Read-only: every other path, and every open for writing, is EACCES.
+ * so gdb with sysroot "target:" finds their symbols), and the target's own /proc/PID/ files (so
+ * gcore can read the mappings). Read-only: every other path, and every open for writing, is EACCES.
  * Paths are opened through /proc/PID/root so a target in another mount namespace (a container) is
- * served its own files; a file qualifies by device and inode, whatever name it is asked by. Not the place for the full confinement rules of the safety issue.
+ * served its own files; a file qualifies by device and inode, whatever name it is asked by. Not the
+ * place for the full confinement rules of the safety issue.
  */
 #include <config.h>
 
@@ -66,8 +67,8 @@ static bool is_target_file(const struct inferior *inf, int fd)
         if (*end != ' ')
             continue;
         ino = strtoull(end + 1, &end, 10);
-        found = ino != 0 && ino == (unsigned long long)want.st_ino &&
-                maj == major(want.st_dev) && min == minor(want.st_dev);
+        found = ino != 0 && ino == (unsigned long long)want.st_ino && maj == major(want.st_dev) &&
+                min == minor(want.st_dev);
     }
     fclose(f);
     return found;

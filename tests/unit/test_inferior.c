@@ -1,8 +1,9 @@
 /*
- * tests/unit/test_inferior.c - the stub's ptrace core against real processes, driving the rsp_target
- * table directly (no sockets). The C target is this same binary run as "test_inferior target": four
- * threads calling target_func() in a loop, one of them pelting the others with SIGURG. The Go target
- * is built from a tiny main.go when go is installed (the test is skipped otherwise).
+ * tests/unit/test_inferior.c - the stub's ptrace core against real processes, driving the
+ * rsp_target table directly (no sockets). The C target is this same binary run as "test_inferior
+ * target": four threads calling target_func() in a loop, one of them pelting the others with
+ * SIGURG. The Go target is built from a tiny main.go when go is installed (the test is skipped
+ * otherwise).
  *
  * Each test checks what a production user cares about: every thread stopped, memory reads hide the
  * traps, breakpoints hit and are stepped over, interrupts report SIGINT without delivering it, and
@@ -13,13 +14,13 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <grp.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -163,10 +164,7 @@ static void start_target_mode(struct target *t, const char *mode)
     }
 }
 
-static void start_target(struct target *t)
-{
-    start_target_mode(t, "target");
-}
+static void start_target(struct target *t) { start_target_mode(t, "target"); }
 
 static void stop_target(struct target *t)
 {
@@ -767,7 +765,8 @@ START_TEST(killed_while_running)
             rsp_buf_init(&out, 1 << 16);
             ck_assert_int_eq(ops->monitor->command(inf, "threads", &out), 0);
             char cmd[128];
-            snprintf(cmd, sizeof cmd, "grep . /proc/%d/task/*/stat /proc/%d/task/*/wchan >&2", t.pid, t.pid);
+            snprintf(cmd, sizeof cmd, "grep . /proc/%d/task/*/stat /proc/%d/task/*/wchan >&2",
+                     t.pid, t.pid);
             if (system(cmd)) {
             }
             ck_assert_msg(rc == 0, "resume after a racing stop: %d\n%s", rc, (char *)out.data);
@@ -1184,7 +1183,8 @@ START_TEST(go_program)
         ck_assert_mem_eq(seen, orig, sizeof seen);
     }
     uint64_t c1 = read_u64(inf, counter_addr);
-    /* Launch mode on a static Go binary: the first instruction is the ELF entry (_rt0_amd64_linux). */
+    /* Launch mode on a static Go binary: the first instruction is the ELF entry (_rt0_amd64_linux).
+     */
     {
         char *argv[] = {bin, NULL};
         struct inferior *li = NULL;
