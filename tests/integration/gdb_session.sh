@@ -51,6 +51,10 @@ shell curl -s -m 30 -o $r.1 http://127.0.0.1:$TARGET_PORT/ping &
 continue
 echo MARK stopped-in-handle\n
 bt
+# Registers: rip is the breakpoint's address (the symbol shows it: masking keeps <main.handle+N>);
+# fs_base is served (a Go-aware client finds the current g through it).
+info registers rip
+print \$fs_base != 0
 next
 next
 next
@@ -119,21 +123,23 @@ Breakpoint 1 at 0xADDR: file .*service.go, line [0-9]+\.
 Breakpoint 2 at 0xADDR: file .*service.go, line '"$l_reply"'\.
 hit Breakpoint 1, main.handle \(w=\.\.\., r=0xADDR\) at .*service.go:[0-9]+
 ^#1  0xADDR in net/http.HandlerFunc.ServeHTTP
-^\$1 = 1$
+^rip +0xADDR +0xADDR <main\.handle\+[0-9]+>$
+^\$1 = true$
 ^\$2 = 1$
-^\$3 = \{Path = 0xADDR "/ping", Count = 1, Tags = .*len = 2, cap = 2.*\}$
-^\$4 = 0xADDR "/ping"$
-^\$5 = 1$
-^\$7 = 0xADDR "stub"$
+^\$3 = 1$
+^\$4 = \{Path = 0xADDR "/ping", Count = 1, Tags = .*len = 2, cap = 2.*\}$
+^\$5 = 0xADDR "/ping"$
+^\$6 = 1$
+^\$8 = 0xADDR "stub"$
 ^main.describe \(req=\.\.\., ~r0=\.\.\.\) at .*service.go:[0-9]+
 ^0xADDR in main.handle \(w=\.\.\., r=0xADDR\) at .*service.go:[0-9]+$
 hit Breakpoint 2, main.handle .*service.go:'"$l_reply"'
-^\$8 = 0xADDR "/ping#1"$
-^\$9 = 1$
+^\$9 = 0xADDR "/ping#1"$
+^\$10 = 1$
 ^0xADDR <main.hits>:	0x01	0x00	0x00	0x00	0x00	0x00	0x00	0x00$
 hit Breakpoint 3, main.describe
-^\$10 = 3$
 ^\$11 = 3$
+^\$12 = 3$
 stop only if req.Count == 3
 breakpoint already hit 1 time
 \[Inferior 1 \(process PID\) detached\]
