@@ -253,6 +253,15 @@ int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len)
     int rc = 0;
     while (i < len) {
         uint8_t c = payload[i];
+        if (c == '}' && i + 1 < len) {
+            /* An escape pair is atomic: lldb undoes escapes and runs in one pass, so a run may not
+             * start on the escaped byte. */
+            rc = rsp_buf_add(b, &payload[i], 2);
+            i += 2;
+            if (rc < 0)
+                goto fail;
+            continue;
+        }
         size_t run = 1;
         while (i + run < len && payload[i + run] == c && run <= RLE_MAX_N)
             run++;
@@ -267,14 +276,15 @@ int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len)
             rc = rsp_buf_add(b, enc, sizeof(enc));
             i += n + 1;
         }
-        if (rc < 0) {
-            b->len = start_len;
-            if (b->cap > 0)
-                b->data[b->len] = 0;
-            return rc;
-        }
+        if (rc < 0)
+            goto fail;
     }
     return 0;
+fail:
+    b->len = start_len;
+    if (b->cap > 0)
+        b->data[b->len] = 0;
+    return rc;
 }
 
 int rsp_rle_decode(struct rsp_buf *b, const uint8_t *in, size_t inlen)

@@ -148,6 +148,9 @@ static const struct {
     {"00000000", "0*\"00"},   /* run of 8: n=7 would be '$' */
     {"000000000", "0*%"},     /* run of 9: n=8 -> '%' */
     {"xx00000yy", "xx0*!yy"}, /* run of 5: n=4 -> '!' */
+    /* An escape pair is atomic: no run starts on the escaped byte ('}' 0x03 = escaped '#'). */
+    {"}\x03\x03\x03\x03\x03", "}\x03\x03* "},
+    {"}]}]}]}]", "}]}]}]}]"},
 };
 
 START_TEST(test_rle_table)
