@@ -22,7 +22,10 @@
 
 #include "stub/inferior_int.h"
 
-#define ATTACH_OPTIONS (PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT)
+/* TRACEFORK only to take our traps out of forked children (lwp.c); vfork children share the
+ * parent's memory and are not followed. */
+#define ATTACH_OPTIONS                                                                             \
+    (PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT)
 #define MAX_ATTACH_ROUNDS 100
 
 static void seterr(struct inf_error *err, const char *fmt, ...)

@@ -446,6 +446,56 @@ static void new_thread_stopped(struct inferior *inf, struct lwp *l)
 
 static void exec_event(struct inferior *inf, struct lwp *l);
 
+/* A forked child (PTRACE_O_TRACEFORK attached it, stopped) gets a copy of the parent's memory,
+ * traps included: it would die of SIGTRAP at the first breakpoint it runs into. Its copies of the
+ * original bytes are put back and it is let go; the stub follows only the process it serves.
+ * (Debug registers are not inherited by fork.) */
+static void fork_child_release(struct inferior *inf, pid_t child)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)child);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    for (size_t i = 0; fd >= 0 && i < inf->nbps; i++) {
+        const struct swbreak *bp = &inf->bps[i];
+        uint8_t cur[INF_MAX_TRAP];
+        if (bp->addr > (uint64_t)INT64_MAX ||
+            pread(fd, cur, bp->len, (off_t)bp->addr) != (ssize_t)bp->len ||
+            memcmp(cur, inf->arch->trap, bp->len) != 0)
+            continue;
+        inf_ignore(pwrite(fd, bp->saved, bp->len, (off_t)bp->addr));
+    }
+    if (fd >= 0)
+        close(fd);
+    (void)ptrace(PTRACE_DETACH, child, NULL, NULL);
+}
+
+/* Whether an unknown tid that stopped is a forked child (its own thread group), not our thread. */
+static bool is_fork_child(const struct inferior *inf, pid_t tid)
+{
+    char v[32];
+    if (procfs_status_field(tid, 0, "Tgid", v, sizeof v) < 0)
+        return false;
+    return (pid_t)atoi(v) != inf->pid;
+}
+
+/* After the parent's fork event: the child's first stop, if the loop has not reaped it yet. */
+static void fork_child_wait(struct inferior *inf, pid_t child)
+{
+    uint64_t deadline = lwp_now_ms() + 1000;
+    for (;;) {
+        int status;
+        pid_t t = waitpid(child, &status, __WALL | WNOHANG);
+        if (t == child) {
+            if (WIFSTOPPED(status))
+                fork_child_release(inf, child);
+            return;
+        }
+        if ((t < 0 && errno != EINTR) || lwp_now_ms() >= deadline)
+            return; /* already released (its stop came first), or gone */
+        lwp_nap();
+    }
+}
+
 static void event_stop(struct inferior *inf, struct lwp *l, int event, int sig)
 {
     unsigned long msg = 0;
@@ -480,6 +530,14 @@ static void event_stop(struct inferior *inf, struct lwp *l, int event, int sig)
             resume_again(inf, l, 0);
         return;
     }
+    case PTRACE_EVENT_FORK:
+        if (ptrace(PTRACE_GETEVENTMSG, l->tid, NULL, &msg) == 0 && msg > 0)
+            fork_child_wait(inf, (pid_t)msg);
+        if (l->stop_requested)
+            l->stop_requested = false;
+        else
+            resume_again(inf, l, 0);
+        return;
     case PTRACE_EVENT_EXEC:
         exec_event(inf, l);
         return;
@@ -577,6 +635,10 @@ void lwp_handle_status(struct inferior *inf, pid_t tid, int status)
     if (!WIFSTOPPED(status) || inf->exited)
         return;
     if (!l) {
+        if (is_fork_child(inf, tid)) {
+            fork_child_release(inf, tid);
+            return;
+        }
         /* A clone's first stop can be reaped before its parent's clone event. */
         l = lwp_add(inf, tid);
         if (!l) {

@@ -36,6 +36,7 @@
 volatile uint64_t counter;
 volatile uint64_t urg_count;
 volatile uint64_t usr1_count;
+volatile uint64_t forks, bad_children;
 volatile uint8_t scratch[16] = "0123456789abcdef";
 const char magic[] = "GOSTUB-MAGIC-1234";
 
@@ -91,20 +92,47 @@ static void *churner(void *arg)
     return NULL;
 }
 
-static int target_main(bool churn)
+/* Forks children that run target_func and exit; counts those that die of a signal. */
+static void *forker(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pid_t c = fork();
+        if (c == 0) {
+            target_func();
+            _exit(0);
+        }
+        if (c > 0) {
+            int st;
+            while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+                ;
+            forks++;
+            if (!WIFEXITED(st))
+                bad_children++;
+        }
+        usleep(2000);
+    }
+    return NULL;
+}
+
+static int target_main(bool churn, bool fork_children)
 {
     signal(SIGURG, on_urg);
     signal(SIGUSR1, on_usr1);
     main_tid = (pid_t)syscall(SYS_gettid);
-    printf("%" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR "\n",
+    printf("%" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR " %" PRIxPTR
+           " %" PRIxPTR "\n",
            (uintptr_t)target_func, (uintptr_t)&counter, (uintptr_t)scratch, (uintptr_t)magic,
-           (uintptr_t)&urg_count, (uintptr_t)&usr1_count);
+           (uintptr_t)&urg_count, (uintptr_t)&usr1_count, (uintptr_t)&forks,
+           (uintptr_t)&bad_children);
     fflush(stdout);
     pthread_t t;
     for (int i = 0; i < 3; i++)
         pthread_create(&t, NULL, worker, i == 0 ? (void *)1 : NULL);
     if (churn)
         pthread_create(&t, NULL, churner, NULL);
+    if (fork_children)
+        pthread_create(&t, NULL, forker, NULL);
     for (;;) {
         target_func();
         usleep(500);
@@ -116,7 +144,7 @@ static int target_main(bool churn)
 
 struct target {
     pid_t pid;
-    uint64_t func, counter, scratch, magic, urg, usr1;
+    uint64_t func, counter, scratch, magic, urg, usr1, forks, bad;
 };
 
 static char self_exe[4096];
@@ -141,9 +169,11 @@ static void start_target_mode(struct target *t, const char *mode)
     fclose(f);
     t->pid = pid;
     ck_assert_int_eq(sscanf(line,
-                            "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
-                            &t->func, &t->counter, &t->scratch, &t->magic, &t->urg, &t->usr1),
-                     6);
+                            "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64
+                            " %" SCNx64 " %" SCNx64,
+                            &t->func, &t->counter, &t->scratch, &t->magic, &t->urg, &t->usr1,
+                            &t->forks, &t->bad),
+                     8);
     /* Let the threads start. */
     for (int i = 0; i < 200; i++) {
         char path[64];
@@ -782,6 +812,41 @@ START_TEST(killed_while_running)
 }
 END_TEST
 
+/* Forked children get the parent's memory with the traps in it: the stub takes them out of each
+ * child, which must never die of SIGTRAP, while the parent keeps hitting the breakpoint. */
+START_TEST(fork_children_without_traps)
+{
+    struct target t;
+    start_target_mode(&t, "forker");
+    struct inferior *inf = attach(t.pid);
+    const struct rsp_target *ops = inf_target(inf);
+    uint64_t forks0 = read_u64(inf, t.forks);
+    /* As gdb sends it: SIGCHLD and SIGURG pass without stopping. */
+    bool pass[RSP_HOST_NSIG] = {false};
+    pass[SIGCHLD] = pass[SIGURG] = true;
+    ops->set_pass_signals(inf, pass);
+    ck_assert_int_eq(ops->breakpoints->insert(inf, t.func, ops->arch->bp_kind), 0);
+    for (int round = 0; round < 40; round++) {
+        nstops = 0;
+        ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
+        ck_assert(wait_stop(inf, 5000));
+        ck_assert_msg(last.reason == RSP_REASON_SWBREAK, "round %d: kind %d sig %d reason %d tid %d",
+                      round, (int)last.kind, last.signal, (int)last.reason, (int)last.tid);
+        ck_assert_int_eq(last.pid, t.pid);
+        ck_assert(ops->thread_alive(inf, last.tid));
+    }
+    ck_assert_uint_gt(read_u64(inf, t.forks), forks0);
+    ck_assert_uint_eq(read_u64(inf, t.bad), 0);
+    ck_assert_int_eq(inf_release(inf), 0);
+    inf_free(inf);
+    check_released(&t);
+    uint64_t bad = 1;
+    raw_read(t.pid, t.bad, (uint8_t *)&bad, 8);
+    ck_assert_uint_eq(bad, 0);
+    stop_target(&t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ hardware watchpoints */
 
 START_TEST(watchpoint_write)
@@ -1237,6 +1302,7 @@ static Suite *inferior_suite(void)
     tcase_add_test(tc, launch_run_to_breakpoint);
     tcase_add_loop_test(tc, launch_exit_status, 0, sizeof exits / sizeof exits[0]);
     tcase_add_test(tc, thread_churn);
+    tcase_add_test(tc, fork_children_without_traps);
     tcase_add_test(tc, launch_missing_program);
     tcase_add_test(tc, vfile_confined);
     tcase_add_test(tc, go_program);
@@ -1251,9 +1317,11 @@ static Suite *inferior_suite(void)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "target") == 0)
-        return target_main(false);
+        return target_main(false, false);
     if (argc > 1 && strcmp(argv[1], "churn") == 0)
-        return target_main(true);
+        return target_main(true, false);
+    if (argc > 1 && strcmp(argv[1], "forker") == 0)
+        return target_main(false, true);
     ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
     if (n <= 0)
         return 99;
