@@ -334,6 +334,9 @@ int inf_launch(char *const argv[], struct inferior **out, struct inf_error *err)
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL);
+        /* Its own process group, as gdbserver does: a Ctrl-C meant for gostub's terminal must not
+         * reach the program too. */
+        setpgid(0, 0);
         while (read(go[0], &c, 1) < 0 && errno == EINTR)
             ;
         execvp(argv[0], argv);
