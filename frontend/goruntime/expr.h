@@ -1,20 +1,21 @@
 /*
- * goruntime/expr.h - the Go expression language as dlv accepts it (`print`, `whatis`, `set`, breakpoint
- * conditions): a lexer and a recursive-descent parser that turn one expression into an AST. Go's
- * grammar and precedence, Go's literal rules (0x/0o/0b, `_` separators, hex floats, imaginary, rune and
- * string escapes, raw strings), and Go's error messages and positions ("1:3: expected ')', found
- * newline"), because dlv hands the text to go/parser and users see those messages.
+ * goruntime/expr.h - the Go expression language as dlv accepts it (`print`, `whatis`, `set`,
+ * breakpoint conditions): a lexer and a recursive-descent parser that turn one expression into an
+ * AST. Go's grammar and precedence, Go's literal rules (0x/0o/0b, `_` separators, hex floats,
+ * imaginary, rune and string escapes, raw strings), and Go's error messages and positions ("1:3:
+ * expected ')', found newline"), because dlv hands the text to go/parser and users see those
+ * messages.
  *
  * Pure: no I/O, no DWARF, no target memory. What a name means (local, argument, package variable,
  * package name, type, register, builtin) is the evaluator's business: it walks this AST. Type
  * expressions are parsed where Go allows them in an expression (conversions `[]byte(s)`,
- * `(*main.T)(0xc000010000)`, `map[string]int(x)`, type assertions `x.(*main.T)`). Following dlv, `nil`,
- * `true` and `false` are literals that cannot be shadowed. Delve's `"pkg/path".Var` form is a
- * selector on a string literal. Not parsed (a clear error instead): composite literals, function
+ * `(*main.T)(0xc000010000)`, `map[string]int(x)`, type assertions `x.(*main.T)`). Following dlv,
+ * `nil`, `true` and `false` are literals that cannot be shadowed. Delve's `"pkg/path".Var` form is
+ * a selector on a string literal. Not parsed (a clear error instead): composite literals, function
  * literals and types, struct and interface types with members, `x.(type)`, generic instantiation.
  *
- * Input is hostile: bounded length (GORT_EXPR_MAX_LEN), bounded nesting (GORT_EXPR_MAX_DEPTH), every
- * error is reported with a position, never a crash. See doc/internals/expr.md.
+ * Input is hostile: bounded length (GORT_EXPR_MAX_LEN), nesting (GORT_EXPR_MAX_DEPTH) and tree
+ * height (GORT_EXPR_MAX_HEIGHT); every error is reported with a position, never a crash. See doc/internals/expr.md.
  */
 #ifndef GOSTUB_GORUNTIME_EXPR_H
 #define GOSTUB_GORUNTIME_EXPR_H
@@ -28,6 +29,9 @@
 
 #define GORT_EXPR_MAX_LEN 65536 /* bytes of source */
 #define GORT_EXPR_MAX_DEPTH 200 /* nested operands: (x), -x, *x, f(x), a[x], types in types */
+/* The tree's height, chains included (a+b+c..., a.b.c..., f()()...): recursive walkers of the AST
+ * (the printer, evaluators) can rely on it. */
+#define GORT_EXPR_MAX_HEIGHT 1000
 
 /* Node kinds. kid[] use per kind (unused kids are NULL):
  *   IDENT           name                          a, main, runtime, RAX
@@ -112,10 +116,11 @@ enum gort_chan_dir {
 
 struct gort_expr_node {
     enum gort_expr_kind kind;
-    enum gort_expr_op op;     /* UNARY, BINARY */
-    enum gort_chan_dir dir;   /* CHAN_TYPE */
-    bool slice3;              /* SLICE: a[lo:hi:max] */
-    uint32_t pos, end;        /* source span: bytes [pos, end) of the parsed text */
+    enum gort_expr_op op;   /* UNARY, BINARY */
+    enum gort_chan_dir dir; /* CHAN_TYPE */
+    bool slice3;            /* SLICE: a[lo:hi:max] */
+    uint32_t pos, end;      /* source span: bytes [pos, end) of the parsed text */
+    unsigned height;        /* 1 for a leaf, else 1 + the highest child; <= GORT_EXPR_MAX_HEIGHT */
     struct gort_expr_node *kid[4];
     struct gort_expr_node **args; /* CALL */
     size_t nargs;
@@ -139,11 +144,11 @@ struct gort_expr_error {
 
 struct gort_expr; /* a parsed expression: the tree and the memory it lives in */
 
-/* Parses src[0..len) (need not be NUL-terminated) as one expression. Returns 0 and *out (free it with
- * gort_expr_free), -EINVAL with *err filled for a syntax error, -E2BIG (err filled) when src is
- * longer than GORT_EXPR_MAX_LEN, or -ENOMEM. err may be NULL. Does not block. */
-int gort_expr_parse(const char *src, size_t len, struct gort_expr **out, struct gort_expr_error *err)
-    GORT_MUST_CHECK;
+/* Parses src[0..len) (need not be NUL-terminated) as one expression. Returns 0 and *out (free it
+ * with gort_expr_free), -EINVAL with *err filled for a syntax error, -E2BIG (err filled) when src
+ * is longer than GORT_EXPR_MAX_LEN, or -ENOMEM. err may be NULL. Does not block. */
+int gort_expr_parse(const char *src, size_t len, struct gort_expr **out,
+                    struct gort_expr_error *err) GORT_MUST_CHECK;
 void gort_expr_free(struct gort_expr *e);
 
 /* The root node; valid until gort_expr_free. */
@@ -154,7 +159,8 @@ const char *gort_expr_source(const struct gort_expr *e, size_t *len);
 /* Writes the tree as an S-expression, for tests and debugging: identifiers and names as is, INT and
  * RUNE as `42` and `rune:97`, FLOAT/IMAG as `float:1.5`/`imag:2` (%.17g), STRING Go-quoted, and the
  * rest as (KIND-or-OP kids...): `(+ a (* b c))`, `(. main hits)`, `(index m "k")`, `(slice s 1 _)`,
- * `(slice3 s _ 2 3)`, `(call len s)`, `(* p)` (STAR), `(& x)`, `(- x)`, `(paren x)`, `(assert x T)`,
+ * `(slice3 s _ 2 3)`, `(call len s)`, `(* p)` (STAR), `(& x)`, `(- x)`, `(paren x)`, `(assert x
+ * T)`,
  * `([] byte)`, `([4] int)`, `(map string int)`, `(chan int)`, `(chan<- int)`, `(<-chan int)`, nil,
  * true, false, interface{}, struct{}. Returns 0 or -E2BIG. */
 int gort_expr_print(struct rsp_buf *b, const struct gort_expr_node *n) GORT_MUST_CHECK;

@@ -1,14 +1,14 @@
 /*
- * goruntime/gofmt.c - Go's text forms of primitive values (see gofmt.h). The rules are those of Go's
- * strconv package (quote.go, ftoa.go) as of Go 1.19, re-derived here; the printable-rune table is
- * generated from Go itself (gofmt_unicode.h) and the test expectations too (tests/unit/gen/).
+ * goruntime/gofmt.c - Go's text forms of primitive values (see gofmt.h). The rules are those of
+ * Go's strconv package (quote.go, ftoa.go) as of Go 1.19, re-derived here; the printable-rune table
+ * is generated from Go itself (gofmt_unicode.h) and the test expectations too (tests/unit/gen/).
  *
- * Shortest floats: for each digit count p from 1 up, the correctly rounded p-digit decimal of v (from
- * the C library's printf) and its two p-digit neighbours are read back with strtod/strtof; the first
- * that reads back as v is the answer. The neighbours matter at powers of two, where the interval of
- * decimals that round to v is lopsided and the nearest p-digit decimal can fall outside it while the
- * next one up is inside. The C library (glibc) rounds correctly in both directions. Only digits and
- * an exponent are parsed or built, so the result does not depend on LC_NUMERIC.
+ * Shortest floats: for each digit count p from 1 up, the correctly rounded p-digit decimal of v
+ * (from the C library's printf) and its two p-digit neighbours are read back with strtod/strtof;
+ * the first that reads back as v is the answer. The neighbours matter at powers of two, where the
+ * interval of decimals that round to v is lopsided and the nearest p-digit decimal can fall outside
+ * it while the next one up is inside. The C library (glibc) rounds correctly in both directions.
+ * Only digits and an exponent are parsed or built, so the result does not depend on LC_NUMERIC.
  */
 #include "config.h"
 
@@ -52,8 +52,8 @@ int32_t gort_utf8_decode(const uint8_t *s, size_t len, unsigned *width)
     uint8_t c0 = s[0];
     if (c0 < 0x80)
         return c0;
-    /* The accepted second-byte range depends on the first byte: it rules out overlong forms (E0, F0),
-     * UTF-16 surrogates (ED) and code points past U+10FFFF (F4). Unicode 3.9, table 3-7. */
+    /* The accepted second-byte range depends on the first byte: it rules out overlong forms (E0,
+     * F0), UTF-16 surrogates (ED) and code points past U+10FFFF (F4). Unicode 3.9, table 3-7. */
     unsigned n;
     uint8_t lo = 0x80, hi = 0xbf;
     int32_t r;
@@ -248,7 +248,8 @@ int gort_float_shortest(double v, int bits, char *digits, int *ndigits, int *dec
     for (int p = 1; p <= maxp; p++) {
         char s[64], d[GORT_FLOAT_DIGITS + 1];
         snprintf(s, sizeof(s), "%.*e", p - 1, v);
-        /* "D.DDDe+XX": collect the digits (skipping the locale's radix point), then the exponent. */
+        /* "D.DDDe+XX": collect the digits (skipping the locale's radix point), then the exponent.
+         */
         int n = 0;
         const char *q = s;
         for (; *q && *q != 'e'; q++)
@@ -361,20 +362,11 @@ int gort_fmt_complex(struct rsp_buf *b, double re, double im, int bits)
 
 /* ------------------------------------------------------------------ integers, bools, pointers */
 
-int gort_fmt_int(struct rsp_buf *b, int64_t v)
-{
-    return rsp_buf_addf(b, "%" PRId64, v);
-}
+int gort_fmt_int(struct rsp_buf *b, int64_t v) { return rsp_buf_addf(b, "%" PRId64, v); }
 
-int gort_fmt_uint(struct rsp_buf *b, uint64_t v)
-{
-    return rsp_buf_addf(b, "%" PRIu64, v);
-}
+int gort_fmt_uint(struct rsp_buf *b, uint64_t v) { return rsp_buf_addf(b, "%" PRIu64, v); }
 
-int gort_fmt_bool(struct rsp_buf *b, bool v)
-{
-    return rsp_buf_adds(b, v ? "true" : "false");
-}
+int gort_fmt_bool(struct rsp_buf *b, bool v) { return rsp_buf_adds(b, v ? "true" : "false"); }
 
 int gort_fmt_pointer(struct rsp_buf *b, const char *type_name, uint64_t addr)
 {

@@ -1,8 +1,8 @@
 /*
- * goruntime/gofmt.h - Go's text forms of primitive values, byte for byte as Go's strconv writes them
- * and as dlv prints them: quoted strings (strconv.Quote) with dlv's "...+N more" truncation, quoted
- * runes (strconv.QuoteRune), shortest round-trip floats (strconv.FormatFloat with precision -1, for
- * float64 and float32), complex numbers, integers, bools and typed pointers.
+ * goruntime/gofmt.h - Go's text forms of primitive values, byte for byte as Go's strconv writes
+ * them and as dlv prints them: quoted strings (strconv.Quote) with dlv's "...+N more" truncation,
+ * quoted runes (strconv.QuoteRune), shortest round-trip floats (strconv.FormatFloat with precision
+ * -1, for float64 and float32), complex numbers, integers, bools and typed pointers.
  *
  * Pure: no I/O, no DWARF, no target access. Every function appends to a caller's struct rsp_buf
  * (rsp/codec.h) and returns 0 or -E2BIG when the buffer's maximum would be passed; on -E2BIG the
@@ -34,16 +34,18 @@ bool gort_is_print(int64_t r);
 int32_t gort_utf8_decode(const uint8_t *s, size_t len, unsigned *width);
 
 /* strconv.Quote(s): double-quoted, printable runes kept as UTF-8, \a \b \f \n \r \t \v \\ \", other
- * runes below U+0080 as \xNN, others as \uNNNN or \UNNNNNNNN, and each byte of invalid UTF-8 as \xNN. */
+ * runes below U+0080 as \xNN, others as \uNNNN or \UNNNNNNNN, and each byte of invalid UTF-8 as
+ * \xNN. */
 int gort_fmt_quote(struct rsp_buf *b, const void *s, size_t len) GORT_MUST_CHECK;
 
-/* A string as dlv shows it when it read only len of total_len bytes: strconv.Quote of the bytes with
+/* A string as dlv shows it when it read only len of total_len bytes: strconv.Quote of the bytes
+ * with
  * "...+N more" (N = total_len - len) before the closing quote when total_len > len. */
-int gort_fmt_quote_trunc(struct rsp_buf *b, const void *s, size_t len, uint64_t total_len)
-    GORT_MUST_CHECK;
+int gort_fmt_quote_trunc(struct rsp_buf *b, const void *s, size_t len,
+                         uint64_t total_len) GORT_MUST_CHECK;
 
-/* strconv.QuoteRune(r): single-quoted; r that is not a valid code point (negative, a surrogate, past
- * U+10FFFF) is shown as U+FFFD, as Go does. */
+/* strconv.QuoteRune(r): single-quoted; r that is not a valid code point (negative, a surrogate,
+ * past U+10FFFF) is shown as U+FFFD, as Go does. */
 int gort_fmt_quote_rune(struct rsp_buf *b, int64_t r) GORT_MUST_CHECK;
 
 /* strconv.FormatFloat(v, fmt, -1, bits): the shortest decimal that reads back as the same float64
@@ -56,11 +58,10 @@ int gort_fmt_float(struct rsp_buf *b, double v, int bits, char fmt) GORT_MUST_CH
  * trailing zeros, value 0.d1d2d3... x 10^*decpt. Zero gives *ndigits = 0 and *decpt = 0. digits
  * needs room for GORT_FLOAT_DIGITS bytes plus a NUL. Returns -EINVAL for NaN, Inf or bad bits. */
 #define GORT_FLOAT_DIGITS 17
-int gort_float_shortest(double v, int bits, char *digits, int *ndigits, int *decpt)
-    GORT_MUST_CHECK;
+int gort_float_shortest(double v, int bits, char *digits, int *ndigits, int *decpt) GORT_MUST_CHECK;
 
-/* A complex number as dlv prints it: "(RE + IMi)" with each part as gort_fmt_float(part, bits, 'f'),
- * bits 64 for complex128 and 32 for complex64, e.g. "(1 + 2i)", "(-1.5 + -0.25i)". */
+/* A complex number as dlv prints it: "(RE + IMi)" with each part as gort_fmt_float(part, bits,
+ * 'f'), bits 64 for complex128 and 32 for complex64, e.g. "(1 + 2i)", "(-1.5 + -0.25i)". */
 int gort_fmt_complex(struct rsp_buf *b, double re, double im, int bits) GORT_MUST_CHECK;
 
 /* Decimal integers as Go and dlv print them (uintptr too: dlv prints it in decimal). */

@@ -65,7 +65,8 @@ START_TEST(test_go_parser_agrees)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ forms Go parses, refused here */
+/* ------------------------------------------------------------------ forms Go parses, refused here
+ */
 
 static const struct expr_case refused[] = {
     {"a.(type)", 8, "ERR 1:4: use of .(type) outside type switch"},
@@ -335,9 +336,9 @@ START_TEST(test_depth_limit)
     static const struct {
         const char *head, *mid, *tail;
     } shapes[] = {
-        {"(", "x", ")"}, {"- ", "x", ""}, {"*", "p", ""}, {"f(", "x", ")"},
-        {"a[", "0", "]"}, {"[]", "T", ""},     {"map[k]", "v", ""}, {"chan ", "T", ""},
-        {"!", "b", ""},
+        {"(", "x", ")"},     {"- ", "x", ""},    {"*", "p", ""},
+        {"f(", "x", ")"},    {"a[", "0", "]"},   {"[]", "T", ""},
+        {"map[k]", "v", ""}, {"chan ", "T", ""}, {"!", "b", ""},
     };
     for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
         struct gort_expr *e;
@@ -355,16 +356,30 @@ START_TEST(test_depth_limit)
         ck_assert_ptr_null(e);
         free(deep);
     }
-    /* Long flat expressions are not nesting: 5000 operands are fine. */
-    char *flat = repeat("a+", "a", "", 5000);
-    struct gort_expr *e;
-    ck_assert_int_eq(gort_expr_parse(flat, strlen(flat), &e, NULL), 0);
-    gort_expr_free(e);
-    free(flat);
-    flat = repeat("", "a", ".b", 5000);
-    ck_assert_int_eq(gort_expr_parse(flat, strlen(flat), &e, NULL), 0);
-    gort_expr_free(e);
-    free(flat);
+    /* Long chains are not nesting, but they make the tree as high: bounded by GORT_EXPR_MAX_HEIGHT. */
+    static const struct {
+        const char *head, *mid, *tail;
+    } chains[] = {
+        {"a+", "a", ""}, {"", "a", ".b"}, {"", "f", "()"}, {"", "a", "[0]"}, {"", "x", ".(T)"},
+        {"a||", "a", ""},
+    };
+    for (size_t i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
+        struct gort_expr *e;
+        struct gort_expr_error err;
+        char *s = repeat(chains[i].head, chains[i].mid, chains[i].tail, GORT_EXPR_MAX_HEIGHT - 1);
+        ck_assert_msg(gort_expr_parse(s, strlen(s), &e, &err) == 0, "chain %zu: %s", i, err.msg);
+        ck_assert_uint_eq(gort_expr_root(e)->height, GORT_EXPR_MAX_HEIGHT);
+        struct rsp_buf b;
+        rsp_buf_init(&b, 1 << 20);
+        ck_assert_int_eq(gort_expr_print(&b, gort_expr_root(e)), 0);
+        rsp_buf_fini(&b);
+        gort_expr_free(e);
+        free(s);
+        s = repeat(chains[i].head, chains[i].mid, chains[i].tail, GORT_EXPR_MAX_HEIGHT);
+        ck_assert_int_eq(gort_expr_parse(s, strlen(s), &e, &err), -EINVAL);
+        ck_assert_msg(strstr(err.msg, "expression too complex") != NULL, "%s", err.msg);
+        free(s);
+    }
 }
 END_TEST
 
@@ -390,9 +405,10 @@ END_TEST
 START_TEST(test_random_inputs)
 {
     static const char *const atoms[] = {
-        "a", "main", ".", "(", ")", "[", "]", ":", ",", "*", "&", "-", "+", "!", "^", "<-", "<<",
-        "&&", "||", "==", "1", "0x", "1.5e", "'a'", "\"s\"", "`r`", "chan", "map", "interface",
-        "{", "}", "struct", "nil", "true", "\n", " ", "/*", "*/", "//", "_", "'\\", "\"\\u", "=",
+        "a",    "main", ".",     "(",   ")",    "[",   "]",         ":",   ",",     "*",      "&",
+        "-",    "+",    "!",     "^",   "<-",   "<<",  "&&",        "||",  "==",    "1",      "0x",
+        "1.5e", "'a'",  "\"s\"", "`r`", "chan", "map", "interface", "{",   "}",     "struct", "nil",
+        "true", "\n",   " ",     "/*",  "*/",   "//",  "_",         "'\\", "\"\\u", "=",
     };
     unsigned seed = 12345;
     char buf[256];
@@ -474,7 +490,8 @@ static Suite *expr_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("api");
     tcase_add_test(tc, test_api_nodes);
-    tcase_add_loop_test(tc, test_literal_values, 0, (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
+    tcase_add_loop_test(tc, test_literal_values, 0,
+                        (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
     tcase_add_test(tc, test_string_values);
     tcase_add_test(tc, test_error_fields);
     tcase_add_test(tc, test_names);
