@@ -1,6 +1,6 @@
 /*
- * stub/log.h - gostub's diagnostics: one line each, "gostub: " first, always on stderr (stdout may be
- * the protocol stream with --stdio). The packet log (-v) goes through stub_log_packet.
+ * stub/log.h - gostub's diagnostics: one line each, "gostub: " first, always on stderr (stdout may
+ * be the protocol stream with --stdio). The packet log (-v) goes through stub_log_packet.
  */
 #ifndef STUB_LOG_H
 #define STUB_LOG_H
@@ -14,7 +14,8 @@ extern bool stub_log_verbose; /* -v: log packets and protocol events */
 void stub_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v. */
 void stub_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Only with -v: dir is "<-" (from the client) or "->"; bytes shown printable, long ones cut short. */
+/* Only with -v: dir is "<-" (from the client) or "->"; bytes shown printable, long ones cut short.
+ */
 void stub_log_packet(const char *dir, const uint8_t *data, size_t len);
 
 #endif

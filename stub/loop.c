@@ -1,21 +1,22 @@
 /*
- * stub/loop.c - gostub's libev loop (see loop.h): listeners, the client connection, refusals of extra
- * clients, signals through a signalfd, and the idle timer.
+ * stub/loop.c - gostub's libev loop (see loop.h): listeners, the client connection, refusals of
+ * extra clients, signals through a signalfd, and the idle timer.
  *
- * The loop is a private ev_loop_new(EVFLAG_NOENV | EVFLAG_NOSIGMASK), never libev's default loop: the
- * default loop installs a SIGCHLD handler that reaps children without __WALL and would steal the
- * tracees' stop statuses. Children are reaped only by inf_handle_events (or, while no process is
- * attached, by reap_orphans), when the signalfd reports SIGCHLD.
+ * The loop is a private ev_loop_new(EVFLAG_NOENV | EVFLAG_NOSIGMASK), never libev's default loop:
+ * the default loop installs a SIGCHLD handler that reaps children without __WALL and would steal
+ * the tracees' stop statuses. Children are reaped only by inf_handle_events (or, while no process
+ * is attached, by reap_orphans), when the signalfd reports SIGCHLD.
  *
  * Watchers live inside the structs that own them and are turned back into their owner with
- * container_of. The write watcher runs only while the server has output pending, and the client is not
- * read while more than RSP_SERVER_OUTPUT_MAX bytes wait to be written, so a client that never reads
- * cannot make the stub grow.
+ * container_of. The write watcher runs only while the server has output pending, and the client is
+ * not read while more than OUTPUT_HIGH bytes wait to be written (input is fed in small pieces, so
+ * the queue stays below RSP_SERVER_OUTPUT_MAX): a client that never reads cannot make the stub
+ * grow.
  *
  * Re-entrancy: the inferior calls the stop callback from inside inf_handle_events and possibly from
- * inside a target operation (inside rsp_server_feed). The callback only queues the stop; the queue is
- * handed to the server (deliver_stops), and anything that may free the connection or the inferior
- * happens, only after those calls return.
+ * inside a target operation (inside rsp_server_feed). The callback only queues the stop; the queue
+ * is handed to the server (deliver_stops), and anything that may free the connection or the
+ * inferior happens, only after those calls return.
  */
 #include "config.h"
 
@@ -25,8 +26,8 @@
 #include <ev.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -39,11 +40,11 @@
 
 #define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
-#define READ_CHUNK 65536        /* bytes read from the client at a time */
-#define DRAIN_TIMEOUT 5.0       /* seconds to deliver the last reply (OK to D or k) before closing */
-#define REFUSE_LINGER 2.0       /* seconds a refused client gets to read its error before the close */
-#define MAX_REFUSALS 4          /* refused sockets lingering at once; more are closed at once */
-#define MAX_QUEUED_STOPS 16     /* all-stop: the server takes one stop per resume; this is slack */
+#define READ_CHUNK 65536    /* bytes read from the client at a time */
+#define DRAIN_TIMEOUT 5.0   /* seconds to deliver the last reply (OK to D or k) before closing */
+#define REFUSE_LINGER 2.0   /* seconds a refused client gets to read its error before the close */
+#define MAX_REFUSALS 4      /* refused sockets lingering at once; more are closed at once */
+#define MAX_QUEUED_STOPS 16 /* all-stop: the server takes one stop per resume; this is slack */
 /* Input is fed to the server FEED_PIECE bytes at a time, and not at all while more than OUTPUT_HIGH
  * bytes wait to be written. The smallest request with the largest reply ("$m0,20000#xx", 12 bytes
  * for about 256 KiB) makes one piece worth at most ~5.5 MiB, so the queue stays below the server's
@@ -58,15 +59,15 @@ struct listener {
     struct stub *stub;
 };
 
-/* A refused client. gdb waits for the ack of its first packet (qSupported) and ignores anything else
- * until then, so the refusal waits for the end of that packet, then sends "+" and an error packet,
- * then reads until EOF (so that closing sends a FIN, not a reset that could destroy the reply in
- * flight). REFUSE_LINGER bounds the whole exchange. */
+/* A refused client. gdb waits for the ack of its first packet (qSupported) and ignores anything
+ * else until then, so the refusal waits for the end of that packet, then sends "+" and an error
+ * packet, then reads until EOF (so that closing sends a FIN, not a reset that could destroy the
+ * reply in flight). REFUSE_LINGER bounds the whole exchange. */
 struct refusal {
     ev_io io;
     ev_timer timer;
     struct stub *stub;
-    int fd;       /* -1: free slot */
+    int fd;        /* -1: free slot */
     int csum_left; /* checksum characters still to come after '#'; -1 outside "#xx" */
     bool sent;
     size_t len;
@@ -78,9 +79,9 @@ struct conn {
     ev_timer drain_timer;
     struct stub *stub;
     struct rsp_server *srv;
-    int in_fd, out_fd;   /* the same socket for TCP; stdin and stdout with --stdio */
+    int in_fd, out_fd; /* the same socket for TCP; stdin and stdout with --stdio */
     bool socket;
-    bool ending;         /* the session ended (D, k, fatal): only draining the last reply */
+    bool ending; /* the session ended (D, k, fatal): only draining the last reply */
     char peer[NET_ADDR_STR_MAX];
     size_t in_off, in_len; /* buf[in_off..in_len) is read but not yet fed to the server */
     uint8_t buf[READ_CHUNK];
@@ -103,8 +104,8 @@ struct stub {
     ev_tstamp last_activity; /* last byte from the client, or the last stop, or the attach */
     struct rsp_stop stops[MAX_QUEUED_STOPS];
     size_t nstops;
-    bool process_gone;       /* the process exited or was killed: nothing left to serve */
-    int status;              /* exit status returned by stub_loop_run */
+    bool process_gone; /* the process exited or was killed: nothing left to serve */
+    int status;        /* exit status returned by stub_loop_run */
 };
 
 static void conn_close(struct conn *c);
@@ -130,6 +131,7 @@ static int give_back(struct stub *s, const char *why)
     if (!s->inf)
         return 0;
     if (inf_exited(s->inf)) {
+        stub_log("%s; pid %d is gone", why, (int)s->pid);
         s->process_gone = true;
     } else if (s->launched && s->opt->kill_on_exit) {
         if (inf_kill(s->inf) < 0) {
@@ -216,7 +218,7 @@ static int flush_stops(struct stub *s)
         return -1;
     if (s->process_gone && !s->conn) {
         /* No client yet, or between clients: nothing left to serve. */
-        give_back(s, "process gone");
+        give_back(s, "no client connected");
         finish(s, 0);
         return -1;
     }
@@ -243,8 +245,8 @@ static void idle_rearm(struct stub *s)
     ev_timer_start(s->loop, &s->idle_timer);
 }
 
-/* libev's "lazy" timeout: the timer is not moved on every byte; when it fires it checks how long the
- * silence really lasted and sleeps again for the rest. Silence counts only while the process is
+/* libev's "lazy" timeout: the timer is not moved on every byte; when it fires it checks how long
+ * the silence really lasted and sleeps again for the rest. Silence counts only while the process is
  * stopped: a client waiting for a running process to stop is not idle. */
 static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -340,8 +342,9 @@ static void conn_feed(struct conn *c)
         size_t n = c->in_len - c->in_off;
         if (n > FEED_PIECE)
             n = FEED_PIECE;
+        /* -ENOMEM: a reply did not fit the queue; cannot happen below OUTPUT_HIGH (see above). */
         if (rsp_server_feed(c->srv, c->buf + c->in_off, n) < 0)
-            stub_log("reply dropped: the output queue is full"); /* cannot happen, see OUTPUT_HIGH */
+            stub_log("reply dropped: the output queue is full");
         c->in_off += n;
         deliver_stops(s);
         if (rsp_server_state(c->srv) == RSP_SESSION_ENDED)
@@ -703,9 +706,10 @@ static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
     if (term) {
         char why[64];
         s->nstops = 0;
-        snprintf(why, sizeof(why), "caught %s", term == SIGTERM  ? "SIGTERM"
-                                                : term == SIGINT ? "SIGINT"
-                                                                 : "SIGHUP");
+        snprintf(why, sizeof(why), "caught %s",
+                 term == SIGTERM  ? "SIGTERM"
+                 : term == SIGINT ? "SIGINT"
+                                  : "SIGHUP");
         terminate(s, why);
         return;
     }

@@ -1,9 +1,9 @@
 /*
  * stub/loop.h - gostub's event loop: the listening sockets (or stdin/stdout with --stdio), the one
  * client connection feeding the rsp server, SIGCHLD and the termination signals through a signalfd,
- * and the idle timer. It owns the inferior from the moment it runs, and on every way out (client gone,
- * detach, kill, timeout, SIGTERM) gives the process back before returning. It never exits the program:
- * it returns the exit status to main.c.
+ * and the idle timer. It owns the inferior from the moment it runs, and on every way out (client
+ * gone, detach, kill, timeout, SIGTERM) gives the process back before returning. It never exits the
+ * program: it returns the exit status to main.c.
  */
 #ifndef STUB_LOOP_H
 #define STUB_LOOP_H
@@ -23,7 +23,8 @@ struct stub_loop_params {
 };
 
 /* The signals the loop takes through its signalfd (SIGCHLD, SIGTERM, SIGINT, SIGHUP). main.c blocks
- * them (sigprocmask) before attaching so none is lost or acted on by default before the loop runs. */
+ * them (sigprocmask) before attaching so none is lost or acted on by default before the loop runs.
+ */
 void stub_loop_signals(sigset_t *set);
 
 /* Runs until gostub should end; returns the exit status (0, or 1 after a failure). The inferior is

@@ -1,13 +1,13 @@
 /*
- * stub/main.c - gostub's entry point: parse the command line, set up the transport (listening sockets,
- * or stdin/stdout with --stdio), attach to the process or launch the program, then hand everything to
- * the event loop (loop.c). The only file that exits; exit status 0 for a normal end, 1 for any error
- * (bad arguments, no such process, permission, port in use).
+ * stub/main.c - gostub's entry point: parse the command line, set up the transport (listening
+ * sockets, or stdin/stdout with --stdio), attach to the process or launch the program, then hand
+ * everything to the event loop (loop.c). The only file that exits; exit status 0 for a normal end,
+ * 1 for any error (bad arguments, no such process, permission, port in use).
  *
  * Order matters: the port is bound before the process is touched (a port in use must not stop a
  * production process for nothing), the process is attached before "Listening on port N" (so attach
- * errors show first and the line means "ready"), and the loop's signals are blocked before the attach
- * so that a SIGTERM can never leave the process attached without a release.
+ * errors show first and the line means "ready"), and the loop's signals are blocked before the
+ * attach so that a SIGTERM can never leave the process attached without a release.
  */
 #include "config.h"
 
@@ -134,7 +134,8 @@ int main(int argc, char **argv)
             net_close_listeners(&listeners);
         return 1;
     }
-    /* A client that vanishes must show up as a write error, not kill the stub before the release. */
+    /* A client that vanishes must show up as a write error, not kill the stub before the release.
+     */
     signal(SIGPIPE, SIG_IGN);
 
     if (opt.argv)
@@ -143,7 +144,8 @@ int main(int argc, char **argv)
         stub_log("attached to pid %d (%zu threads)", (int)inf_pid(inf), inf_thread_count(inf));
     if (!opt.stdio) {
         warn_exposed(&listeners);
-        /* The exact words gdbserver prints: scripts wait for this line and read the port from it. */
+        /* The exact words gdbserver prints: scripts wait for this line and read the port from it.
+         */
         fprintf(stderr, "Listening on port %u\n", listeners.port);
         fflush(stderr);
     }

@@ -1,7 +1,7 @@
 /*
- * stub/net.c - listening sockets and accepted clients for gostub (see net.h). Unlike gdbserver, which
- * binds INADDR_ANY whatever host it is given, a host here means exactly that host's addresses: only an
- * empty host (":9000") or a wildcard literal binds every interface.
+ * stub/net.c - listening sockets and accepted clients for gostub (see net.h). Unlike gdbserver,
+ * which binds INADDR_ANY whatever host it is given, a host here means exactly that host's
+ * addresses: only an empty host (":9000") or a wildcard literal binds every interface.
  */
 #include "config.h"
 
@@ -105,8 +105,8 @@ static int bind_error(int rc, const char *addr, uint16_t port, char *err, size_t
     }
 }
 
-/* Binds one socket to ss (its port replaced by out->port once a first socket has picked one) and adds
- * it to out. v6only matters for IPv6 only: 0 lets the wildcard [::] accept IPv4 too. */
+/* Binds one socket to ss (its port replaced by out->port once a first socket has picked one) and
+ * adds it to out. v6only matters for IPv6 only: 0 lets the wildcard [::] accept IPv4 too. */
 static int add_listener(struct net_listeners *out, struct sockaddr_storage *ss, socklen_t len,
                         uint16_t port, int v6only)
 {
@@ -203,6 +203,31 @@ static int listen_localhost(struct net_listeners *out, uint16_t port, char *err,
     return 0;
 }
 
+/* A numeric address without a zone: no resolver involved (a static gostub has no NSS modules). */
+static int listen_literal(struct net_listeners *out, const struct stub_hostport *hp, char *err,
+                          size_t errlen)
+{
+    struct sockaddr_storage ss;
+    struct in6_addr a6;
+    struct in_addr a4;
+    char what[NET_ADDR_STR_MAX];
+    socklen_t len;
+    int rc;
+
+    if (inet_pton(AF_INET, hp->host, &a4) == 1)
+        len = make_addr(&ss, AF_INET, &a4);
+    else if (inet_pton(AF_INET6, hp->host, &a6) == 1)
+        len = make_addr(&ss, AF_INET6, &a6);
+    else
+        return 1;
+    rc = add_listener(out, &ss, len, hp->port, 1);
+    if (rc < 0) {
+        net_format_addr((struct sockaddr *)&ss, len, what, sizeof(what));
+        return bind_error(rc, what, hp->port, err, errlen);
+    }
+    return 0;
+}
+
 static int listen_named(struct net_listeners *out, const struct stub_hostport *hp, char *err,
                         size_t errlen)
 {
@@ -211,11 +236,16 @@ static int listen_named(struct net_listeners *out, const struct stub_hostport *h
     char what[NET_ADDR_STR_MAX + STUB_HOST_MAX + 8];
     int rc;
 
+    rc = listen_literal(out, hp, err, errlen);
+    if (rc <= 0)
+        return rc;
+
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     /* A literal is taken as is; AI_ADDRCONFIG (skip families the host has no address for) only for
-     * names, because glibc does not count loopback and would refuse 127.0.0.1 on an offline host. */
+     * names, because glibc does not count loopback and would refuse 127.0.0.1 on an offline host.
+     */
     hints.ai_flags = AI_NUMERICHOST;
     rc = getaddrinfo(hp->host, NULL, &hints, &res);
     if (rc == EAI_NONAME) {
@@ -235,7 +265,8 @@ static int listen_named(struct net_listeners *out, const struct stub_hostport *h
         /* getaddrinfo may list an address twice; a second bind of it fails with EADDRINUSE. */
         bool dup = false;
         for (struct addrinfo *p = res; p != ai; p = p->ai_next)
-            if (p->ai_addrlen == ai->ai_addrlen && memcmp(p->ai_addr, ai->ai_addr, p->ai_addrlen) == 0)
+            if (p->ai_addrlen == ai->ai_addrlen &&
+                memcmp(p->ai_addr, ai->ai_addr, p->ai_addrlen) == 0)
                 dup = true;
         if (dup)
             continue;

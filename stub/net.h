@@ -1,8 +1,8 @@
 /*
  * stub/net.h - the stub's TCP plumbing: turning a parsed HOST:PORT into listening sockets (one per
  * address: "localhost" is 127.0.0.1 and [::1], never every interface), accepting a client with the
- * socket options the protocol wants, and printing addresses. No event loop here (loop.c watches these
- * descriptors) and no printing: callers get error text to show.
+ * socket options the protocol wants, and printing addresses. No event loop here (loop.c watches
+ * these descriptors) and no printing: callers get error text to show.
  */
 #ifndef STUB_NET_H
 #define STUB_NET_H
@@ -18,11 +18,11 @@
 #define NET_ADDR_STR_MAX 80 /* "[ipv6%zone]:port" */
 
 struct net_listeners {
-    int fds[NET_MAX_LISTENERS];       /* non-blocking, close-on-exec, listening */
+    int fds[NET_MAX_LISTENERS]; /* non-blocking, close-on-exec, listening */
     size_t n;
-    uint16_t port;                    /* the bound port (the kernel's pick when 0 was asked) */
-    bool every_interface;             /* bound to the wildcard address (":PORT", 0.0.0.0, [::]) */
-    bool exposed;                     /* some bound address is not loopback */
+    uint16_t port;        /* the bound port (the kernel's pick when 0 was asked) */
+    bool every_interface; /* bound to the wildcard address (":PORT", 0.0.0.0, [::]) */
+    bool exposed;         /* some bound address is not loopback */
     char addrs[NET_ADDR_STR_MAX * NET_MAX_LISTENERS]; /* "127.0.0.1:9000 [::1]:9000" for messages */
 };
 
@@ -31,8 +31,8 @@ struct net_listeners {
  *   "localhost"   127.0.0.1, and [::1] where the host has IPv6 (whatever /etc/hosts says)
  *   a literal     exactly that address
  *   another name  every address it resolves to (at most NET_MAX_LISTENERS)
- * With port 0 the first socket gets a free port and the others the same one. On failure nothing stays
- * open and err says why, e.g. "port 9000 is in use". Returns 0 or -errno. */
+ * With port 0 the first socket gets a free port and the others the same one. On failure nothing
+ * stays open and err says why, e.g. "port 9000 is in use". Returns 0 or -errno. */
 int net_listen(const struct stub_hostport *hp, struct net_listeners *out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 void net_close_listeners(struct net_listeners *l);

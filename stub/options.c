@@ -80,7 +80,8 @@ static const struct option long_options[] = {
  * argument as ':' rather than '?'. */
 static const char short_options[] = "+:l:vhV";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -207,7 +208,8 @@ static int check_combinations(const struct stub_options *o, char *err, size_t er
     if (o->stdio && o->listen_given)
         return fail(err, errlen, "--stdio and --listen cannot be used together");
     if (o->stdio && o->persist)
-        return fail(err, errlen, "--stdio serves a single client: --persist cannot be used with it");
+        return fail(err, errlen,
+                    "--stdio serves a single client: --persist cannot be used with it");
     if (o->kill_on_exit && !o->argv)
         return fail(err, errlen,
                     "--kill-on-exit applies only to a launched program (-- PROGRAM ARGS...)");

@@ -1,7 +1,7 @@
 /*
  * stub/options.h - gostub's command line: the option table, HOST:PORT parsing and the --help text.
- * Pure parsing: no sockets, no name resolution (net.c does that), no printing and no exiting (main.c
- * prints the error text this module fills in and picks the exit code).
+ * Pure parsing: no sockets, no name resolution (net.c does that), no printing and no exiting
+ * (main.c prints the error text this module fills in and picks the exit code).
  */
 #ifndef STUB_OPTIONS_H
 #define STUB_OPTIONS_H
@@ -43,9 +43,9 @@ struct stub_options {
 int stub_parse_hostport(const char *s, struct stub_hostport *out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
-/* Parses the whole command line (argv[0] is the program name). Returns 0, or -EINVAL with a one-line
- * reason in err; with --help or --version it returns 0 at once with help or version set. Uses getopt,
- * so it is not reentrant; it may be called again (it resets getopt's state). */
+/* Parses the whole command line (argv[0] is the program name). Returns 0, or -EINVAL with a
+ * one-line reason in err; with --help or --version it returns 0 at once with help or version set.
+ * Uses getopt, so it is not reentrant; it may be called again (it resets getopt's state). */
 int stub_options_parse(int argc, char **argv, struct stub_options *out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 

@@ -118,7 +118,11 @@ struct good_cmd {
 
 static const struct good_cmd good_cmds[] = {
     {.args = {"1234"}, .host = "127.0.0.1", .port = 9000, .pid = 1234, .idle = 300},
-    {.args = {"--listen", "localhost:0", "1"}, .host = "localhost", .port = 0, .pid = 1, .idle = 300},
+    {.args = {"--listen", "localhost:0", "1"},
+     .host = "localhost",
+     .port = 0,
+     .pid = 1,
+     .idle = 300},
     {.args = {"--listen=127.0.0.1:1", "5"}, .host = "127.0.0.1", .port = 1, .pid = 5, .idle = 300},
     {.args = {"-l", ":9001", "--persist", "--idle-timeout", "0", "-v", "77"},
      .host = "",
@@ -127,7 +131,12 @@ static const struct good_cmd good_cmds[] = {
      .persist = true,
      .verbose = true,
      .idle = 0},
-    {.args = {"--stdio", "42"}, .host = "127.0.0.1", .port = 9000, .pid = 42, .stdio = true, .idle = 300},
+    {.args = {"--stdio", "42"},
+     .host = "127.0.0.1",
+     .port = 9000,
+     .pid = 42,
+     .stdio = true,
+     .idle = 300},
     {.args = {"--idle-timeout=31536000", "2147483647"},
      .host = "127.0.0.1",
      .port = 9000,
@@ -208,7 +217,8 @@ START_TEST(test_cmd_good)
     struct stub_options o;
     int argc = make_argv(t->args, argv);
 
-    ck_assert_msg(stub_options_parse(argc, argv, &o, err, sizeof(err)) == 0, "case %d: %s", _i, err);
+    ck_assert_msg(stub_options_parse(argc, argv, &o, err, sizeof(err)) == 0, "case %d: %s", _i,
+                  err);
     ck_assert(o.help == t->help);
     ck_assert(o.version == t->version);
     if (t->help || t->version)
@@ -250,9 +260,9 @@ END_TEST
 /* The help text names every long option, and each option it shows is one the parser accepts. */
 START_TEST(test_help_lists_options)
 {
-    static const char *const opts[] = {"--listen HOST:PORT", "--stdio", "--persist",
-                                       "--idle-timeout SECONDS", "--kill-on-exit", "--verbose",
-                                       "--help", "--version"};
+    static const char *const opts[] = {
+        "--listen HOST:PORT", "--stdio",   "--persist", "--idle-timeout SECONDS",
+        "--kill-on-exit",     "--verbose", "--help",    "--version"};
     const char *help = stub_options_help();
 
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
@@ -303,7 +313,8 @@ START_TEST(test_listen_localhost_is_loopback_only)
     for (size_t i = 0; i < l.n; i++) {
         struct sockaddr_storage ss = bound_addr(l.fds[i]);
         ck_assert(net_is_loopback((struct sockaddr *)&ss));
-        ck_assert_uint_eq(ntohs(((struct sockaddr_in *)&ss)->sin_port), l.port); /* same offset in v6 */
+        ck_assert_uint_eq(ntohs(((struct sockaddr_in *)&ss)->sin_port),
+                          l.port); /* same offset in v6 */
     }
     ck_assert_ptr_nonnull(strstr(l.addrs, "127.0.0.1:"));
     net_close_listeners(&l);
@@ -420,7 +431,8 @@ static Suite *options_suite(void)
     Suite *s = suite_create("options");
     TCase *tc = tcase_create("parse");
 
-    tcase_add_loop_test(tc, test_hostport_good, 0, (int)(sizeof(good_addrs) / sizeof(good_addrs[0])));
+    tcase_add_loop_test(tc, test_hostport_good, 0,
+                        (int)(sizeof(good_addrs) / sizeof(good_addrs[0])));
     tcase_add_loop_test(tc, test_hostport_bad, 0, (int)(sizeof(bad_addrs) / sizeof(bad_addrs[0])));
     tcase_add_test(tc, test_hostport_long_host);
     tcase_add_loop_test(tc, test_cmd_good, 0, (int)(sizeof(good_cmds) / sizeof(good_cmds[0])));
