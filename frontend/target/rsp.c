@@ -693,8 +693,10 @@ static int on_stop(struct tgt_rsp *r, struct rsp_stop *st)
     t->last_stop = *st;
     t->current_tid = st->tid;
     r->stop_regs_valid = true;
-    /* All-stop servers make the reporting thread the general one (gdb's remote.c relies on it too). */
-    r->hg_tid = st->tid;
+    /* Which thread the server now takes as the general one is its own business (gdbserver moves it to
+     * the reporting thread, not every stub does): select explicitly before the next 'g'. One round trip
+     * per stop is cheap next to reading the wrong thread's registers. */
+    r->hg_tid = 0;
     uint64_t pc;
     if (st->signal == SIGTRAP && st->tid > 0 && tgt_read_pc(t, st->tid, &pc) == 0) {
         struct tgt_rsp_bp *b = exec_bp_at(r, pc);
