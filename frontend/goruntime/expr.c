@@ -585,21 +585,28 @@ static struct gort_expr_node *recv_chan_type(struct parser *p, struct gort_expr_
                                              uint32_t arrow)
 {
     struct gort_expr_node *top = t;
+    uint32_t pos = arrow;
     enum gort_chan_dir dir = GORT_CHAN_SEND;
-    top->pos = arrow;
     while (t && t->kind == GORT_EXPR_CHAN_TYPE && dir == GORT_CHAN_SEND) {
         if (t->dir == GORT_CHAN_RECV) {
-            fail_at(p, t->pos, "expected 'chan', found '<-'");
+            fail_at(p, t->pos, "expected 'chan'"); /* go/parser: no "found" here */
             return NULL;
         }
+        if (t->dir == GORT_CHAN_SEND) /* go/parser blames the arrow of the last chan<- */
+            for (uint32_t i = t->pos; i + 1 < t->kid[0]->pos; i++)
+                if (p->lx.src[i] == '<' && p->lx.src[i + 1] == '-') {
+                    arrow = i;
+                    break;
+                }
         dir = t->dir;
         t->dir = GORT_CHAN_RECV;
         t = t->kid[0];
     }
     if (dir == GORT_CHAN_SEND) {
-        fail_at(p, top->pos, "expected channel type");
+        fail_at(p, arrow, "expected channel type");
         return NULL;
     }
+    top->pos = pos;
     return top;
 }
 

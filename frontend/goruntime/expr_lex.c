@@ -72,8 +72,8 @@ void gort_lex_fail_nomem(struct gort_lexer *p)
         snprintf(p->err->msg, sizeof(p->err->msg), "out of memory");
 }
 
-/* go/parser's description of the current token after "found": newline, a literal's text (cut short
- * when long), 'EOF' or the quoted operator or keyword. */
+/* go/parser's description of the current token after "found": newline, a literal's text, 'EOF' or
+ * the quoted operator or keyword. */
 static void describe_tok(const struct gort_lexer *p, char *out, size_t size)
 {
     const struct token *t = &p->tok;
@@ -91,11 +91,8 @@ static void describe_tok(const struct gort_lexer *p, char *out, size_t size)
         snprintf(out, size, "'%.*s'", (int)(t->end - t->pos), p->src + t->pos);
         return;
     default: {
-        int n = (int)(t->end - t->pos);
-        if (n > 40)
-            snprintf(out, size, "%.37s...", p->src + t->pos);
-        else
-            snprintf(out, size, "%.*s", n, p->src + t->pos);
+        /* the whole literal, as go/parser prints it; a very long one is cut by the buffer */
+        snprintf(out, size, "%.*s", (int)(t->end - t->pos), p->src + t->pos);
     }
     }
 }
@@ -103,7 +100,7 @@ static void describe_tok(const struct gort_lexer *p, char *out, size_t size)
 /* "expected WHAT, found X" at the current token. */
 void gort_lex_fail_expected(struct gort_lexer *p, const char *what)
 {
-    char found[64];
+    char found[sizeof(p->err->msg)];
     describe_tok(p, found, sizeof(found));
     gort_lex_fail_at(p, p->tok.pos, "expected %s, found %s", what, found);
 }
@@ -653,7 +650,7 @@ bool gort_lex_number(struct gort_lexer *p, uint64_t *u, double *f)
     *u = 0;
     *f = 0;
     /* The literal without '_' and without the imaginary 'i'. */
-    char buf[128];
+    char buf[1024]; /* digits past what a double holds still decide its rounding */
     size_t m = 0;
     uint32_t end = t->kind == TK_IMAG ? t->end - 1 : t->end;
     for (uint32_t i = t->pos; i < end; i++) {

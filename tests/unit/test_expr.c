@@ -88,7 +88,6 @@ static const struct expr_case refused[] = {
     {"x.(a.b.c)", 9, "ERR 1:7: expected ')', found '.'"},
     {"x.(a.)", 6, "ERR 1:6: expected name, found ')'"},
     {"x.(<-int)", 9, "ERR 1:6: expected 'chan', found int"},
-    {"<-chan<- int", 12, "ERR 1:1: expected channel type"},
     {"<-(<-chan int)", 14, "(<- (paren (<-chan int)))"},
     {"a +\n", 4, "ERR 2:1: expected operand, found 'EOF'"},
     {"a\n", 2, "a"},
@@ -292,6 +291,30 @@ START_TEST(test_string_values)
 }
 END_TEST
 
+START_TEST(test_long_number)
+{
+    /* Up to 1023 characters of a number are read, and every digit can decide a float's rounding:
+     * 1 + 2^-53 is a tie that rounds to 1; a 1 a thousand digits later makes it round up. */
+    char s[1100] = "1.00000000000000011102230246251565404236316680908203125";
+    size_t n = strlen(s);
+    memset(s + n, '0', 1022 - n);
+    s[1022] = '1';
+    s[1023] = 0;
+    struct gort_expr *e;
+    struct gort_expr_error err;
+    ck_assert_int_eq(gort_expr_parse(s, 1023, &e, &err), 0);
+    ck_assert(gort_expr_root(e)->lit.f == 1.0000000000000002);
+    gort_expr_free(e);
+    s[1022] = '0';
+    ck_assert_int_eq(gort_expr_parse(s, 1023, &e, &err), 0);
+    ck_assert(gort_expr_root(e)->lit.f == 1.0);
+    gort_expr_free(e);
+    strcpy(s + 1022, "01");
+    ck_assert_int_eq(gort_expr_parse(s, 1024, &e, &err), -EINVAL);
+    ck_assert_str_eq(err.msg, "1:1: number literal too long");
+}
+END_TEST
+
 START_TEST(test_error_fields)
 {
     struct gort_expr *e = (struct gort_expr *)&e; /* must be set to NULL on failure */
@@ -302,6 +325,14 @@ START_TEST(test_error_fields)
     ck_assert_uint_eq(err.col, 5);
     ck_assert_uint_eq(err.offset, 8);
     ck_assert_str_eq(err.msg, "2:5: expected ')', found newline");
+    /* a message is cut at the size of err.msg, never overflowing it (a long literal is named whole)
+     */
+    char lit[300] = "a 0x";
+    memset(lit + 4, '7', 250);
+    lit[254] = 0;
+    ck_assert_int_eq(gort_expr_parse(lit, 254, &e, &err), -EINVAL);
+    ck_assert_uint_eq(strlen(err.msg), sizeof(err.msg) - 1);
+    ck_assert_int_eq(strncmp(err.msg, "1:3: expected 'EOF', found 0x777", 32), 0);
     /* err may be NULL */
     ck_assert_int_eq(gort_expr_parse("(", 1, &e, NULL), -EINVAL);
     ck_assert_ptr_null(e);
@@ -356,12 +387,13 @@ START_TEST(test_depth_limit)
         ck_assert_ptr_null(e);
         free(deep);
     }
-    /* Long chains are not nesting, but they make the tree as high: bounded by GORT_EXPR_MAX_HEIGHT. */
+    /* Long chains are not nesting, but they make the tree as high: bounded by GORT_EXPR_MAX_HEIGHT.
+     */
     static const struct {
         const char *head, *mid, *tail;
     } chains[] = {
-        {"a+", "a", ""}, {"", "a", ".b"}, {"", "f", "()"}, {"", "a", "[0]"}, {"", "x", ".(T)"},
-        {"a||", "a", ""},
+        {"a+", "a", ""},  {"", "a", ".b"},   {"", "f", "()"},
+        {"", "a", "[0]"}, {"", "x", ".(T)"}, {"a||", "a", ""},
     };
     for (size_t i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
         struct gort_expr *e;
@@ -494,6 +526,7 @@ static Suite *expr_suite(void)
                         (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
     tcase_add_test(tc, test_string_values);
     tcase_add_test(tc, test_error_fields);
+    tcase_add_test(tc, test_long_number);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_print_bounded);
     suite_add_tcase(s, tc);
