@@ -6,6 +6,11 @@
 
 #include "frontend/sym/image.h"
 
+/* Highest DWARF register number a rule can be asked for: the general registers, stack pointer and
+ * return address of x86-64 (0-16, xmm 17-32) and arm64 (x0-x30, sp 31). libdwarf clears a table of
+ * this many columns on every query, so it is kept small. */
+#define SYM_CFI_MAX_REGNO 33
+
 enum sym_cfi_rule_kind {
     SYM_CFI_UNDEFINED,  /* not recoverable (for the return address: outermost frame) */
     SYM_CFI_SAME,       /* unchanged in the caller */
@@ -34,7 +39,9 @@ struct sym_cfi_row {
     struct sym_cfi_rule ra;
 };
 
-/* The CFA and return-address rules at PC. 0, -ENOENT (no FDE covers PC), -EINVAL (malformed). */
+/* The CFA and return-address rules at PC. 0, -ENOENT (no FDE covers PC), -EINVAL (malformed).
+ * Answers are cached by pc (parked goroutines share their return addresses): a repeated pc costs a
+ * table lookup, not a run of the FDE's instructions. */
 SYM_MUST_CHECK int sym_cfi_at(struct sym_image *img, uint64_t pc, struct sym_cfi_row *out);
 /* The rule for DWARF register REGNO at PC. */
 SYM_MUST_CHECK int sym_cfi_reg_rule(struct sym_image *img, uint64_t pc, unsigned regno,

@@ -195,6 +195,7 @@ void sym_image_free(struct sym_image *img)
     free(img->funcs_by_die);
     free(img->inl);
     free(img->rt);
+    free(img->cfi_cache);
     for (size_t i = 0; i < img->tcache_cap; i++) {
         struct sym_type *t = img->tcache[i].type;
         if (t != NULL) {

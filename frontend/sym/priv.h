@@ -86,6 +86,13 @@ struct sym_rt_entry {
     bool typedef_;
 };
 
+#define SYM_CFI_CACHE 1024
+struct sym_cfi_slot {
+    uint64_t pc;
+    bool valid;
+    struct sym_cfi_row row;
+};
+
 struct sym_tcache_slot {
     uint64_t off;
     struct sym_type *type;
@@ -157,6 +164,7 @@ struct sym_image {
     Dwarf_Signed ncies;
     Dwarf_Fde *fdes;
     Dwarf_Signed nfdes;
+    struct sym_cfi_slot *cfi_cache; /* SYM_CFI_CACHE entries, direct-mapped by pc */
 };
 
 /* dwarf.c */

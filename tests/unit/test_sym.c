@@ -1378,6 +1378,29 @@ START_TEST(test_cfi_every_function)
         ck_assert_msg(row.ra.kind == SYM_CFI_OFFSET && row.ra.offset == -8, "%s", fn->name);
     }
     ck_assert_uint_ge(with * 10, n * 9); /* nearly every function has an FDE */
+    /* Answers come from a per-pc cache the second time (more functions than slots, so slots are
+     * shared): they must not change, at the entry nor past the frame set-up. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i += 3) {
+            const struct sym_func *fn;
+            struct sym_cfi_row a, b;
+            ck_assert_int_eq(sym_func_at(dbg, i, &fn), 0);
+            uint64_t pc = fn->lowpc + (fn->highpc - fn->lowpc) / 2;
+            int ra = sym_cfi_at(dbg, pc, &a);
+            int rb = sym_cfi_at(dbg, pc, &b);
+            ck_assert_int_eq(ra, rb);
+            if (ra == 0) {
+                ck_assert_int_eq(a.cfa.offset, b.cfa.offset);
+                ck_assert_uint_eq(a.lo, b.lo);
+                ck_assert_uint_eq(a.hi, b.hi);
+                ck_assert(a.lo <= pc && pc < a.hi);
+                ck_assert_uint_eq(a.fde_lo, fn->lowpc);
+            }
+        }
+    struct sym_cfi_rule rule;
+    const struct sym_func *mainfn;
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.main", &mainfn), 0);
+    ck_assert_int_eq(sym_cfi_reg_rule(dbg, mainfn->lowpc, SYM_CFI_MAX_REGNO + 1, &rule), -EINVAL);
     struct sym_cfi_row row;
     ck_assert_int_eq(sym_cfi_at(dbg, 0x10, &row), -ENOENT);
 }
