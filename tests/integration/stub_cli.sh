@@ -22,6 +22,7 @@ start_sleeper() {
 start_stub() {
     sout=$1
     shift
+    : >"$sout"
     "$GOSTUB" "$@" >"$sout.stdout" 2>"$sout" &
     STUB_PID=$!
     track "$STUB_PID"
@@ -202,6 +203,18 @@ expect_free "$SLEEPER" "after kill -9 of gdb"
 grep -q 'runs on' "$T/k.err" || fail "release not logged: $(cat "$T/k.err")"
 log "client killed: ok"
 
+# ---------------------------------------------------------------- SIGHUP while a client is connected
+start_stub "$T/hup.err" --listen 127.0.0.1:0 "$SLEEPER"
+gdb_script "$T/hup.gdb" "target remote 127.0.0.1:$STUB_PORT" 'echo MARK-CONNECTED\n' 'shell sleep 100'
+GDB_BG=1 run_gdb "$T/hup.out" /bin/sleep "$T/hup.gdb"
+wait_for_line "$T/hup.out" MARK-CONNECTED 20 || fail "gdb did not connect: $(cat "$T/hup.out")"
+kill -HUP "$STUB_PID"
+stub_exited "$STUB_PID" || fail "SIGHUP: gostub did not exit 0"
+grep -q 'caught SIGHUP: released pid' "$T/hup.err" || fail "SIGHUP: $(cat "$T/hup.err")"
+expect_free "$SLEEPER" "after SIGHUP with a client connected"
+kill -9 "-$GDB_PID"
+log "SIGHUP with a client: ok"
+
 # ---------------------------------------------------------------- --stdio
 gdb_script "$T/stdio.gdb" "target remote | $GOSTUB --stdio $SLEEPER" 'info threads' 'echo MARK-STDIO\n' \
     detach
@@ -242,6 +255,10 @@ stub_exited "$STUB_PID" || fail "--idle-timeout 1: gostub still there or failed"
 grep -q 'idle for 1s' "$T/idle.err" || fail "idle timeout not logged: $(cat "$T/idle.err")"
 expect_free "$SLEEPER" "after the idle timeout"
 kill -9 "-$GDB_PID"
+# Nobody connects at all: the process is not left stopped either.
+start_stub "$T/idle0.err" --idle-timeout 1 --listen 127.0.0.1:0 "$SLEEPER"
+stub_exited "$STUB_PID" || fail "--idle-timeout 1 without a client: gostub still there or failed"
+expect_free "$SLEEPER" "after the idle timeout without a client"
 log "--persist and --idle-timeout: ok"
 
 lib_finish
