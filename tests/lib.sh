@@ -304,6 +304,19 @@ count_info_threads() {
     awk '/^  Id +Target Id/ { t = 1; next } t && /^\*? +[0-9]+ +(Thread|LWP) / { n++; next } t { exit } END { print n + 0 }' "$1"
 }
 
+# mask_timing < IN > OUT - every timing mask at once, after mask_gdb: mask_runtime_frames,
+# drop_idle_threads, mask_sched.
+mask_timing() {
+    mask_runtime_frames | drop_idle_threads | mask_sched
+}
+
+# kill_wait PID - kill -9 a process this shell started and reap it (quietly: no "Killed" notice).
+kill_wait() {
+    kill -9 "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    return 0
+}
+
 # request PORT [PATH] - one HTTP GET to the service, the body on stdout (10 s limit).
 request() {
     curl -s -m 10 "http://127.0.0.1:$1${2:-/ping}"

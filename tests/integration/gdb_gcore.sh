@@ -39,7 +39,7 @@ G
     wait_exit "$SERVER_PID" 10 || fail "$2: $1 still runs after the detach"
     wait_for_line "$T/$2.req" '^pong 1 /ping#1$' 10 || fail "$2: the request got '$(cat "$T/$2.req" 2>/dev/null)'"
     check_alive_and_free "$TARGET_PID" "$TARGET_PORT" "$2 after detach"
-    kill -9 "$TARGET_PID"
+    kill_wait "$TARGET_PID"
     if [ ! -s "$T/$2.core" ]; then
         fail "$2: gcore wrote no core file"
         return
@@ -74,7 +74,8 @@ expect='hit Breakpoint 1, main\.handle .*service\.go:'"$l_reply"'$
 ^Saved corefile .*\.core$
 ^MARK gcore-done$
 \[Inferior 1 \(process PID\) detached\]'
-check_runs mask_sched "$expect"
+# mask_timing (lib.sh): where idle threads sat when the server attached, which thread hit.
+check_runs mask_timing "$expect"
 
 # The core readings: how many idle threads the Go runtime had started by the time of the request is
 # timing (4 or 5 for this service), so the "[New LWP N]" lines and the "info threads" lines of threads

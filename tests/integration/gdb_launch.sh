@@ -45,9 +45,9 @@ G
 }
 
 # How many threads the Go runtime has started by each stop, and in which order gdb learns of them, is
-# timing: a run of "[New Thread P.T]" lines collapses to one (uniq). Which thread hits: mask_sched.
+# timing: a run of "[New Thread P.T]" lines collapses to one (uniq). Which thread hits: mask_timing.
 mask_launch() {
-    mask_sched | uniq
+    mask_timing | uniq
 }
 
 n=0

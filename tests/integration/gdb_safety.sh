@@ -38,7 +38,7 @@ after() {
     *) fail "$1: a further request got '$reply'" ;;
     esac
     kill -0 "$TARGET_PID" 2>/dev/null || fail "$1: the service died ($(tail -n 3 "$TARGET_OUT"))"
-    kill -9 "$TARGET_PID" 2>/dev/null
+    kill_wait "$TARGET_PID"
 }
 
 # 1. detach
@@ -82,6 +82,7 @@ else
     fail "kill: gdb never stopped at the breakpoint: $(cat "$T/kill.out")"
 fi
 kill -9 "-$GDB_PID"
+wait "$GDB_PID" 2>/dev/null
 after kill "$T/kill.req"
 
 # 3. kill -9 of gdb while the process runs with breakpoints and a watchpoint inserted
@@ -110,6 +111,7 @@ else
     log "running: breakpoints are in memory ($(grep -c address "$T/running.text") bytes differ); kill -9 of gdb"
 fi
 kill -9 "-$GDB_PID"
+wait "$GDB_PID" 2>/dev/null
 after running
 
 lib_finish

@@ -29,7 +29,7 @@ l_reply=$(src_line service.go reply)
 # conditions to gdb and does not advertise the feature, so gdb prints no tag. The condition working
 # (stopping on the third request only) is checked in both runs.
 mask_threads() {
-    mask_runtime_frames | drop_idle_threads | mask_sched | sed -e 's/^\(\tstop only if .*\) (host evals)$/\1/'
+    mask_timing | sed -e 's/^\(\tstop only if .*\) (host evals)$/\1/'
 }
 
 # session SERVER LABEL - writes $T/LABEL.out (the gdb output) and checks the service afterwards.
@@ -107,7 +107,7 @@ G
         wait_for_line "$r.$i" "^pong $i /ping#$i\$" 10 || fail "$2: request $i got '$(cat "$r.$i" 2>/dev/null)'"
     done
     check_alive_and_free "$TARGET_PID" "$TARGET_PORT" "$2 after detach"
-    kill -9 "$TARGET_PID"
+    kill_wait "$TARGET_PID"
 }
 
 n=0

@@ -47,7 +47,7 @@ G
         wait_for_line "$r.$i" "^pong $i /ping#$i\$" 10 || fail "$2: request $i got '$(cat "$r.$i" 2>/dev/null)'"
     done
     check_alive_and_free "$TARGET_PID" "$TARGET_PORT" "$2 after detach"
-    kill -9 "$TARGET_PID"
+    kill_wait "$TARGET_PID"
 }
 
 n=0
@@ -72,5 +72,6 @@ main.handle \(.*\) at .*service.go:('"$l_hits"'|'"$((l_hits + 1))"'|'"$((l_hits 
 breakpoint already hit 2 times
 \[Inferior 1 \(process PID\) detached\]
 MARK detached'
-check_runs mask_sched "$expect"
+# mask_timing (lib.sh): where idle threads sat when the server attached, which thread hit.
+check_runs mask_timing "$expect"
 lib_finish
