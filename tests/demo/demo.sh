@@ -33,14 +33,12 @@ sh "$top_srcdir/tests/targets/build.sh" "$TARGET_BIN" || demo_fail "building the
 echo "    built $TARGET_BIN/service"
 
 step "2. Start it: it listens on 127.0.0.1 and answers /ping"
-start_target service 0 >/dev/null
-echo "    service pid $TARGET_PID, port $TARGET_PORT"
+start_target service 0
 echo "    \$ curl http://127.0.0.1:$TARGET_PORT/ping"
 echo "    $(request "$TARGET_PORT")"
 
 step "3. Attach gostub to the running service: gostub --listen 127.0.0.1:0 $TARGET_PID"
-start_server gostub "$TARGET_PID" >/dev/null
-echo "    gostub pid $SERVER_PID is listening on 127.0.0.1:$SERVER_PORT"
+start_server gostub "$TARGET_PID"
 echo "    TracerPid of the service: $(tracer_pid "$TARGET_PID") (traced by gostub)"
 
 step "4. Drive gostub with stock gdb ($(gdb --version | head -n 1)) in batch mode"
