@@ -40,6 +40,13 @@ static void read_notes(struct sym_image *img, Elf_Scn *scn)
     }
 }
 
+/* zlib cannot expand by more than about 1032:1: a header announcing more is lying, and believing
+ * it would make us allocate that much before inflate fails. */
+static uint64_t max_inflated(uint64_t compressed_len)
+{
+    return compressed_len * 1100 + 4096;
+}
+
 /* Section headers: names, sizes (compressed ones report the inflated size from their header,
  * bounded), and the .zdebug aliases. Offsets of sections with file bytes must lie inside the file.
  */
@@ -77,7 +84,7 @@ static int read_sections(struct sym_image *img)
         if (sh.sh_flags & SHF_COMPRESSED) {
             GElf_Chdr ch;
             if (gelf_getchdr(s->scn, &ch) == NULL || ch.ch_type != ELFCOMPRESS_ZLIB ||
-                ch.ch_size > SYM_MAX_SECTION_LEN) {
+                ch.ch_size > SYM_MAX_SECTION_LEN || ch.ch_size > max_inflated(sh.sh_size)) {
                 s->pub.size = 0;
                 s->pub.type = SHT_NULL;
                 continue;
@@ -91,7 +98,7 @@ static int read_sections(struct sym_image *img)
                 continue;
             for (int k = 4; k < 12; k++)
                 len = len << 8 | p[k];
-            if (len > SYM_MAX_SECTION_LEN)
+            if (len > SYM_MAX_SECTION_LEN || len > max_inflated(sh.sh_size))
                 continue;
             if (asprintf(&s->alias, ".%s", s->pub.name + 2) < 0)
                 return -ENOMEM;

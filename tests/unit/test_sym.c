@@ -356,6 +356,36 @@ START_TEST(test_image_hostile)
 }
 END_TEST
 
+/* A compressed section whose header lies about its inflated size: far too big is refused before
+ * any allocation; a little too small makes the inflate fail. Either way DWARF queries fail cleanly.
+ */
+START_TEST(test_image_lying_chdr)
+{
+    const struct sym_section *info = sym_image_section_by_name(dbg, ".debug_info");
+    ck_assert_ptr_nonnull(info);
+    size_t len;
+    char *orig = slurp(dbg_path, &len);
+    char path[4200];
+    snprintf(path, sizeof(path), "%.4000s/chdr", tmp_dir);
+    static const uint64_t sizes[] = {(uint64_t)900 << 20, 64, 0};
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t v = sizes[i] ? sizes[i] : info->size - 1;
+        /* Elf64_Chdr: ch_type (4), ch_reserved (4), ch_size (8) */
+        memcpy(orig + info->file_offset + 8, &v, 8);
+        spit(path, orig, len);
+        struct sym_image *img;
+        ck_assert_int_eq(sym_image_open(path, &img), 0);
+        const struct sym_func *fn;
+        int rc = sym_func_by_name(img, "main.main", &fn);
+        ck_assert_msg(rc != 0, "ch_size %llu: %d", (unsigned long long)v, rc);
+        poke_everything(img);
+        sym_image_free(img);
+    }
+    free(orig);
+    unlink(path);
+}
+END_TEST
+
 /* Uncompressed DWARF (-compressdwarf=false): bytes flipped inside each DWARF section, so that the
  * parsers (ours and libdwarf's) see malformed DWARF rather than a failed inflate. */
 START_TEST(test_image_hostile_dwarf)
@@ -1445,6 +1475,7 @@ static Suite *sym_suite(void)
     tcase_add_test(tc, test_image_hostile);
     tcase_add_test(tc, test_image_hostile_dwarf);
     tcase_add_test(tc, test_image_zdebug);
+    tcase_add_test(tc, test_image_lying_chdr);
     suite_add_tcase(s, tc);
     tc = tcase_create("line");
     tcase_set_timeout(tc, 30);
