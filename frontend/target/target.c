@@ -19,8 +19,11 @@
 
 /* A bound on cached memory: past it the cache starts over (one stop rarely reads this much). */
 #define CACHE_MAX_LINES (64u * 1024u) /* 256 MiB */
-/* Runs handed to read_blocks in one call. */
+/* Runs handed to read_blocks in one call: at most this many, and at most BATCH_BYTES of them. */
 #define BATCH_RUNS 4096u
+#define BATCH_BYTES (16u << 20)
+/* Reads longer than this bypass the cache (a core dump of a heap, not a struct). */
+#define UNCACHED_READ (1u << 20)
 /* A single read fetches ahead to the next boundary of this many bytes (Go's stacks and heap spans are
  * read sequentially more often than not). */
 #define READ_AHEAD 16384u
@@ -155,6 +158,7 @@ static int store(struct tgt_cache *c, uint64_t line_addr, const uint8_t *data, u
 struct run {
     uint64_t addr; /* line aligned */
     size_t len;    /* whole lines */
+    size_t cum;    /* bytes of this run and the ones before it in the batch */
     uint8_t *buf;
     size_t nread;
 };
@@ -200,19 +204,27 @@ static int fetch_runs(struct tgt *t, struct run *runs, size_t n)
         }
     }
     if (t->ops->read_blocks != NULL && n > 1) {
-        uint64_t addr[BATCH_RUNS];
-        size_t len[BATCH_RUNS], nread[BATCH_RUNS];
-        uint8_t *bufs[BATCH_RUNS];
-        for (size_t i = 0; i < n; i++) {
-            addr[i] = runs[i].addr;
-            len[i] = runs[i].len;
-            bufs[i] = runs[i].buf;
+        uint64_t *addr = malloc(n * sizeof(*addr));
+        size_t *len = malloc(n * sizeof(*len)), *nread = malloc(n * sizeof(*nread));
+        uint8_t **bufs = malloc(n * sizeof(*bufs));
+        if (addr != NULL && len != NULL && nread != NULL && bufs != NULL) {
+            for (size_t i = 0; i < n; i++) {
+                addr[i] = runs[i].addr;
+                len[i] = runs[i].len;
+                bufs[i] = runs[i].buf;
+            }
+            rc = t->ops->read_blocks(t, addr, len, bufs, n, nread);
+            for (size_t i = 0; i < n && rc == 0; i++)
+                runs[i].nread = nread[i] <= runs[i].len ? nread[i] : 0;
+        } else {
+            rc = -ENOMEM;
         }
-        rc = t->ops->read_blocks(t, addr, len, bufs, n, nread);
+        free(addr);
+        free(len);
+        free(nread);
+        free(bufs);
         if (rc < 0)
             goto out;
-        for (size_t i = 0; i < n; i++)
-            runs[i].nread = nread[i] <= runs[i].len ? nread[i] : 0;
     } else {
         for (size_t i = 0; i < n; i++) {
             rc = t->ops->read_mem(t, runs[i].addr, runs[i].buf, runs[i].len, &runs[i].nread);
@@ -259,15 +271,17 @@ static int plan(struct tgt *t, uint64_t addr, size_t len, uint64_t ahead_to, str
         t->cache->misses++;
         if (prev != NULL && prev->addr + prev->len == la && prev->len < TGT_CACHE_RUN) {
             prev->len += TGT_CACHE_LINE;
+            prev->cum += TGT_CACHE_LINE;
             continue;
         }
-        if (*n == BATCH_RUNS) {
+        if (*n == BATCH_RUNS || (*n > 0 && runs[*n - 1].cum >= BATCH_BYTES)) {
             int rc = fetch_runs(t, runs, *n);
             *n = 0;
             if (rc < 0)
                 return rc;
         }
-        runs[(*n)++] = (struct run){.addr = la, .len = TGT_CACHE_LINE};
+        size_t cum = *n > 0 ? runs[*n - 1].cum : 0;
+        runs[(*n)++] = (struct run){.addr = la, .len = TGT_CACHE_LINE, .cum = cum + TGT_CACHE_LINE};
     }
     return 0;
 }
@@ -306,6 +320,10 @@ int tgt_read_mem_partial(struct tgt *t, uint64_t addr, void *buf, size_t len, si
     *nread = 0;
     if (len == 0)
         return 0;
+    if (len > UNCACHED_READ) {
+        int rc = t->ops->read_mem(t, addr, buf, len, nread);
+        return rc == -EIO && *nread > 0 ? 0 : rc;
+    }
     /* Each fetch stores at least the line the copy stopped at, so every round makes progress. */
     size_t rounds = len / TGT_CACHE_LINE + 4;
     for (size_t round = 0; round < rounds; round++) {
