@@ -70,14 +70,26 @@ gdb_close() {
 }
 
 # expect_server_exit WHAT [SECONDS] - gostub without --persist exits once its client has gone and the
-# process is released; a stub that lingers (still tracing, or just still there) is a failure.
+# process is released; a stub that lingers (still tracing, or just still there) is a failure, and so is
+# one that died of a signal (SIGPIPE on a reset socket, SIGSEGV) or whose log holds a sanitizer report.
 expect_server_exit() {
     if wait_exit "$SERVER_PID" "${2:-10}"; then
         wait "$SERVER_PID" 2>/dev/null
-        log "$1: server pid $SERVER_PID exited"
+        sstatus=$?
+        log "$1: server pid $SERVER_PID exited with status $sstatus"
+        [ "$sstatus" -lt 128 ] || fail "$1: the server died of signal $((sstatus - 128))"
     else
         fail "$1: server pid $SERVER_PID still running ${2:-10} s after its client went away"
         sed 's/^/  | /' "$SERVER_LOG" | tail -n 40
+    fi
+    check_server_log "$1"
+}
+
+# check_server_log WHAT - fails when the server's log holds an AddressSanitizer or UBSan report.
+check_server_log() {
+    if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$SERVER_LOG" 2>/dev/null; then
+        fail "$1: sanitizer report in the server's log:"
+        grep -E -A 12 'AddressSanitizer|LeakSanitizer|runtime error:' "$SERVER_LOG" | head -n 40
     fi
 }
 

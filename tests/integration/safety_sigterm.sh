@@ -18,10 +18,11 @@ kill -TERM "$SERVER_PID"
 log "sent SIGTERM to $SAFETY_SERVER (pid $SERVER_PID)"
 if wait_exit "$SERVER_PID" 10; then
     wait "$SERVER_PID" 2>/dev/null
-    log "the server exited after SIGTERM"
+    log "the server exited after SIGTERM with status $?"
 else
     fail "the server is still running 10 s after SIGTERM"
 fi
+check_server_log "SIGTERM"
 check_held_request "SIGTERM at a breakpoint"
 check_released "$TARGET_PID" "$TARGET_PORT" "SIGTERM at a breakpoint"
 # The client learns that the connection is gone the next time it talks to the stub.
