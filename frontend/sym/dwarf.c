@@ -434,6 +434,30 @@ bool sym_die_has_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t 
     return hit;
 }
 
+int sym_die_range_at(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc, uint64_t *lo,
+                     uint64_t *hi)
+{
+    uint64_t off;
+    if (sym_die_pc_range(img, die, lo, hi) == 0)
+        return 0;
+    if (cu >= img->ncus || sym_die_udata(img, die, DW_AT_ranges, &off) != 0)
+        return -ENOENT;
+    struct sym_range *r;
+    size_t n;
+    if (read_ranges(img, img->cus[cu].base, off, &r, &n) != 0 || n == 0)
+        return -ENOENT;
+    size_t pick = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pc >= r[i].lo && pc < r[i].hi) {
+            pick = i;
+            break;
+        }
+    *lo = r[pick].lo;
+    *hi = r[pick].hi;
+    free(r);
+    return 0;
+}
+
 int sym_die_low_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t *lo)
 {
     uint64_t hi, off;

@@ -105,7 +105,7 @@ static int walk_inlines(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint6
                     Dwarf_Off off = 0;
                     (void)dwarf_dieoffset(child, &off, &err);
                     e->die = off;
-                    if (sym_die_pc_range(img, child, &e->lowpc, &e->highpc) != 0)
+                    if (sym_die_range_at(img, cu, child, pc, &e->lowpc, &e->highpc) != 0)
                         e->lowpc = e->highpc = 0;
                     uint64_t file = 0, line = 0;
                     if (sym_die_udata(img, child, DW_AT_call_line, &line) == 0)

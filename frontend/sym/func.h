@@ -38,8 +38,9 @@ SYM_MUST_CHECK int sym_func_at(struct sym_image *img, size_t index, const struct
  * function). */
 struct sym_inline {
     const char *name;
-    uint64_t lowpc, highpc; /* the inlined body's range containing the address ([0,0) for ranges) */
-    const char *call_file;  /* NULL when the DWARF gives none */
+    uint64_t lowpc,
+        highpc; /* the inlined body's range (of its DW_AT_ranges) containing the address */
+    const char *call_file; /* NULL when the DWARF gives none */
     uint32_t call_line;
     uint64_t die;
 };

@@ -197,6 +197,9 @@ SYM_MUST_CHECK int sym_die_pc_range(struct sym_image *img, Dwarf_Die die, uint64
 /* Whether DIE's pc ranges (low/high or DW_AT_ranges) contain PC; *none = no pc attributes at all.
  */
 bool sym_die_has_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc, bool *none);
+/* The range of DIE containing PC (low/high, or the DW_AT_ranges entry with PC, else the first). */
+SYM_MUST_CHECK int sym_die_range_at(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc,
+                                    uint64_t *lo, uint64_t *hi);
 /* The lowest pc of DIE (low_pc, or the lowest start of its DW_AT_ranges). 0 or -ENOENT. */
 SYM_MUST_CHECK int sym_die_low_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t *lo);
 SYM_MUST_CHECK int sym_die_at(struct sym_image *img, Dwarf_Off off, Dwarf_Die *die);

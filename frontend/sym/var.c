@@ -189,10 +189,12 @@ static int add_var(struct sym_image *img, struct var_walk *w, Dwarf_Die die, Dwa
     return 0;
 }
 
-/* The pc range of a block for sym_var.scope_*: low/high, else the first range containing pc. */
-static void block_range(struct sym_image *img, Dwarf_Die die, uint64_t *lo, uint64_t *hi)
+/* The pc range of a block for sym_var.scope_*: low/high, else the DW_AT_ranges entry containing pc
+ * (the first one when pc is 0). */
+static void block_range(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc,
+                        uint64_t *lo, uint64_t *hi)
 {
-    if (sym_die_pc_range(img, die, lo, hi) != 0)
+    if (sym_die_range_at(img, cu, die, pc, lo, hi) != 0)
         *lo = *hi = 0;
 }
 
@@ -217,7 +219,7 @@ static int walk_scope(struct sym_image *img, struct var_walk *w, Dwarf_Die die, 
             bool none;
             if (w->pc == 0 || sym_die_has_pc(img, w->cu, child, w->pc, &none)) {
                 uint64_t blo, bhi;
-                block_range(img, child, &blo, &bhi);
+                block_range(img, w->cu, child, w->pc, &blo, &bhi);
                 rc = walk_scope(img, w, child, depth + 1, blo, bhi);
             }
         }

@@ -800,6 +800,7 @@ START_TEST(test_func_inline)
         ck_assert_int_eq(sym_inline_chain(opt, addrs[i], chain, 4, &depth), 0);
         ck_assert_uint_ge(depth, 1);
         ck_assert_str_eq(chain[0].name, "main.add");
+        ck_assert(chain[0].lowpc <= addrs[i] && addrs[i] < chain[0].highpc);
         ck_assert_uint_eq(chain[0].call_line, call_line);
         ck_assert_ptr_nonnull(chain[0].call_file);
         ck_assert(ends_with(chain[0].call_file, "symtest/main.go"));
@@ -827,6 +828,30 @@ START_TEST(test_func_inline)
     ck_assert_int_eq(sym_inline_chain(dbg, fn->lowpc + 16, chain, 4, &depth), 0);
     ck_assert_uint_eq(depth, 0);
     ck_assert_int_eq(sym_inline_chain(dbg, 0x10, chain, 4, &depth), -ENOENT);
+}
+END_TEST
+
+/* Every inlined call in the optimized main.main (some have DW_AT_ranges, not low/high): at each
+ * address of main.main, each level of the chain has a name, a call line and a range containing the
+ * address. */
+START_TEST(test_func_inline_ranges)
+{
+    const struct sym_func *fn;
+    ck_assert_int_eq(sym_func_by_name(opt, "main.main", &fn), 0);
+    size_t with = 0;
+    for (uint64_t pc = fn->lowpc; pc < fn->highpc; pc++) {
+        struct sym_inline chain[8];
+        size_t depth;
+        ck_assert_int_eq(sym_inline_chain(opt, pc, chain, 8, &depth), 0);
+        for (size_t k = 0; k < depth && k < 8; k++) {
+            ck_assert_msg(chain[k].lowpc <= pc && pc < chain[k].highpc, "%#llx level %zu",
+                          (unsigned long long)pc, k);
+            ck_assert_ptr_nonnull(chain[k].name);
+            ck_assert_uint_gt(chain[k].call_line, 0);
+        }
+        with += depth > 0;
+    }
+    ck_assert_uint_gt(with, 0);
 }
 END_TEST
 
@@ -1494,6 +1519,7 @@ static Suite *sym_suite(void)
                         (int)(sizeof(func_names) / sizeof(func_names[0])));
     tcase_add_test(tc, test_func_misc);
     tcase_add_test(tc, test_func_inline);
+    tcase_add_test(tc, test_func_inline_ranges);
     suite_add_tcase(s, tc);
     tc = tcase_create("type");
     tcase_set_timeout(tc, 30);
