@@ -746,6 +746,33 @@ int gort_expr_parse(const char *src, size_t len, struct gort_expr **out,
     return 0;
 }
 
+/* ------------------------------------------------------------------ helpers for evaluators */
+
+const char *gort_expr_text(const struct gort_expr *e, const struct gort_expr_node *n, size_t *len)
+{
+    *len = n->end - n->pos;
+    return e->src + n->pos;
+}
+
+bool gort_expr_pkg_selector(const struct gort_expr_node *n, const char **pkg, size_t *pkg_len,
+                            const char **name)
+{
+    if (n->kind != GORT_EXPR_SELECTOR)
+        return false;
+    const struct gort_expr_node *x = n->kid[0];
+    if (x->kind == GORT_EXPR_IDENT) {
+        *pkg = x->name;
+        *pkg_len = strlen(x->name);
+    } else if (x->kind == GORT_EXPR_STRING) {
+        *pkg = x->str;
+        *pkg_len = x->str_len;
+    } else {
+        return false;
+    }
+    *name = n->name;
+    return true;
+}
+
 /* ------------------------------------------------------------------ names and printing */
 
 const char *gort_expr_kind_name(enum gort_expr_kind k)

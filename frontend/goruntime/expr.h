@@ -15,7 +15,8 @@
  * literals and types, struct and interface types with members, `x.(type)`, generic instantiation.
  *
  * Input is hostile: bounded length (GORT_EXPR_MAX_LEN), nesting (GORT_EXPR_MAX_DEPTH) and tree
- * height (GORT_EXPR_MAX_HEIGHT); every error is reported with a position, never a crash. See doc/internals/expr.md.
+ * height (GORT_EXPR_MAX_HEIGHT); every error is reported with a position, never a crash. See
+ * doc/internals/expr.md.
  */
 #ifndef GOSTUB_GORUNTIME_EXPR_H
 #define GOSTUB_GORUNTIME_EXPR_H
@@ -155,6 +156,18 @@ void gort_expr_free(struct gort_expr *e);
 const struct gort_expr_node *gort_expr_root(const struct gort_expr *e);
 /* The parsed text (a NUL-terminated copy) and its length: node spans index into it. */
 const char *gort_expr_source(const struct gort_expr *e, size_t *len);
+
+/* The source text of node n of e: a pointer into gort_expr_source and its length (for messages that
+ * quote a subexpression, as dlv's "f64a (type float64) is not a struct"). */
+const char *gort_expr_text(const struct gort_expr *e, const struct gort_expr_node *n, size_t *len);
+
+/* For a SELECTOR whose left side may name a package, as dlv allows it: IDENT.name (`main.hits`,
+ * `runtime.curg`) or STRING.name (`"net/http".DefaultClient`): sets *pkg and *pkg_len to the
+ * package name or path, *name to the selected name, and returns true. Otherwise false. Whether an
+ * IDENT is a package or a variable of that name is the caller's decision (dlv: a local variable
+ * wins). */
+bool gort_expr_pkg_selector(const struct gort_expr_node *n, const char **pkg, size_t *pkg_len,
+                            const char **name);
 
 /* Writes the tree as an S-expression, for tests and debugging: identifiers and names as is, INT and
  * RUNE as `42` and `rune:97`, FLOAT/IMAG as `float:1.5`/`imag:2` (%.17g), STRING Go-quoted, and the

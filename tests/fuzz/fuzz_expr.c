@@ -8,7 +8,10 @@
  *    child counts are consistent; the tree prints;
  *  - literals round-trip through the formatter and back through the parser: a STRING node's bytes
  *    quoted by gort_fmt_quote parse to the same bytes, a RUNE by gort_fmt_quote_rune to the same
- *    rune, and a finite FLOAT by gort_fmt_float(..., 'g') to the same double.
+ *    rune, and a finite FLOAT by gort_fmt_float(..., 'g') to the same double;
+ *  - the input itself, as bytes, quoted by gort_fmt_quote parses back to the same bytes, and (for
+ *    inputs of 4 to 16 bytes) its first 8 (4) bytes as a float64 (float32), formatted 'g' and 'e',
+ *    parse back to the same value.
  * Run: tests/fuzz/fuzz_expr -max_total_time=30 (a seed corpus helps: any list of Go expressions).
  */
 #include <errno.h>
@@ -146,8 +149,52 @@ static void check_tree(const struct gort_expr_node *n, uint32_t lo, uint32_t hi,
     round_trip(n);
 }
 
+/* gofmt as the producer, the parser as the checker, on the raw input bytes. */
+static void format_input(const uint8_t *data, size_t size)
+{
+    struct rsp_buf b;
+    struct gort_expr *e;
+    const struct gort_expr_node *m;
+    rsp_buf_init(&b, 1 << 20);
+    if (size <= GORT_EXPR_MAX_LEN / 10) { /* \U0010ffff is 10 bytes for 4 */
+        CHECK(gort_fmt_quote(&b, data, size) == 0);
+        m = parse_one((const char *)b.data, b.len, &e);
+        CHECK(m->kind == GORT_EXPR_STRING && m->str_len == size);
+        CHECK(size == 0 || memcmp(m->str, data, size) == 0);
+        gort_expr_free(e);
+    }
+    for (int bits = 64; bits >= 32; bits -= 32) {
+        if (size < (size_t)bits / 8 ||
+            size > 16) /* short inputs only: it is slow, the parser is not */
+            break;
+        double v;
+        if (bits == 64) {
+            memcpy(&v, data, 8);
+        } else {
+            float f;
+            memcpy(&f, data, 4);
+            v = f;
+        }
+        v = fabs(v); /* a minus sign would parse as a unary operator */
+        if (!isfinite(v))
+            continue;
+        for (const char *fmt = "ge"; *fmt; fmt++) {
+            rsp_buf_reset(&b);
+            CHECK(gort_fmt_float(&b, v, bits, *fmt) == 0);
+            m = parse_one((const char *)b.data, b.len, &e);
+            CHECK(m->kind == GORT_EXPR_FLOAT || m->kind == GORT_EXPR_INT);
+            double w = m->kind == GORT_EXPR_FLOAT ? m->lit.f : (double)m->lit.u;
+            CHECK(bits == 64 ? w == v : (float)w == (float)v);
+            gort_expr_free(e);
+        }
+    }
+    rsp_buf_fini(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    format_input(data, size);
+
     struct gort_expr *e = (struct gort_expr *)&e;
     struct gort_expr_error err;
     int rc = gort_expr_parse((const char *)data, size, &e, &err);

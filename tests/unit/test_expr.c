@@ -482,6 +482,39 @@ START_TEST(test_random_inputs)
 }
 END_TEST
 
+START_TEST(test_helpers)
+{
+    const char *src = "\"net/http\".DefaultClient.Timeout + main.hits * f(x).y";
+    struct gort_expr *e;
+    ck_assert_int_eq(gort_expr_parse(src, strlen(src), &e, NULL), 0);
+    const struct gort_expr_node *add = gort_expr_root(e);
+    const struct gort_expr_node *timeout = add->kid[0], *client = timeout->kid[0];
+    const struct gort_expr_node *hits = add->kid[1]->kid[0], *fy = add->kid[1]->kid[1];
+    const char *pkg, *name;
+    size_t n;
+
+    ck_assert(gort_expr_pkg_selector(client, &pkg, &n, &name));
+    ck_assert_uint_eq(n, 8);
+    ck_assert_int_eq(memcmp(pkg, "net/http", 8), 0);
+    ck_assert_str_eq(name, "DefaultClient");
+    ck_assert(!gort_expr_pkg_selector(timeout, &pkg, &n, &name)); /* left side is a selector */
+    ck_assert(gort_expr_pkg_selector(hits, &pkg, &n, &name));
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(pkg, "main");
+    ck_assert_str_eq(name, "hits");
+    ck_assert(!gort_expr_pkg_selector(fy, &pkg, &n, &name)); /* left side is a call */
+    ck_assert(!gort_expr_pkg_selector(add, &pkg, &n, &name));
+
+    const char *t = gort_expr_text(e, timeout, &n);
+    ck_assert_int_eq((int)n, 32);
+    ck_assert_int_eq(strncmp(t, "\"net/http\".DefaultClient.Timeout", n), 0);
+    t = gort_expr_text(e, fy, &n);
+    ck_assert_int_eq(strncmp(t, "f(x).y", n), 0);
+    ck_assert_uint_eq(n, 6);
+    gort_expr_free(e);
+}
+END_TEST
+
 START_TEST(test_names)
 {
     ck_assert_str_eq(gort_expr_kind_name(GORT_EXPR_SELECTOR), "SELECTOR");
@@ -528,6 +561,7 @@ static Suite *expr_suite(void)
     tcase_add_test(tc, test_error_fields);
     tcase_add_test(tc, test_long_number);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_helpers);
     tcase_add_test(tc, test_print_bounded);
     suite_add_tcase(s, tc);
     tc = tcase_create("bounds");
