@@ -8,7 +8,10 @@
  *
  * Laziness: sym_image_open reads only the ELF header, the section headers and the notes. The symbol
  * table, the DWARF and every index are built on first use. Every returned pointer (names, sections,
- * symbols, types, functions) stays valid until sym_image_free. An image is not thread-safe. */
+ * symbols, types, functions) stays valid until sym_image_free. An image is not thread-safe.
+ *
+ * Addresses are the file's (link-time) addresses everywhere in sym/: a position-independent
+ * executable's must be shifted by its load bias by the caller. */
 #ifndef GOSTUB_SYM_IMAGE_H
 #define GOSTUB_SYM_IMAGE_H
 

@@ -17,7 +17,8 @@ struct sym_var {
     uint32_t decl_line;          /* 0 when absent */
     uint32_t depth;              /* lexical block depth: 0 for the function's own scope */
     uint64_t scope_lo, scope_hi; /* innermost block's range containing the pc ([0,0) at depth 0) */
-    bool has_loclist;            /* location is a list (optimized code) */
+    bool has_loclist;    /* the location is a list: optimized code, and with Go's register ABI even
+                          * -N -l parameters (in a register at entry, spilled after) */
     const uint8_t *expr; /* location expression valid at the pc; NULL: none (optimized away) */
     size_t expr_len;
     uint64_t die;
