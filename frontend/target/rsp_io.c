@@ -117,4 +117,12 @@ static ssize_t io_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
     }
 }
 
-const struct rsp_client_io tgt_rsp_io_ops = {.write = io_write, .read = io_read, .console = NULL};
+static void io_console(void *ctx, const char *text, size_t len)
+{
+    struct tgt_rsp_io *io = ctx;
+    if (io->console != NULL)
+        io->console(io->console_ctx, text, len);
+}
+
+const struct rsp_client_io tgt_rsp_io_ops = {
+    .write = io_write, .read = io_read, .console = io_console};

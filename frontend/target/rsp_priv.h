@@ -15,6 +15,8 @@
 struct tgt_rsp_io {
     int read_fd, write_fd;
     bool socket;
+    tgt_console_fn *console; /* 'O' text goes here; NULL: dropped */
+    void *console_ctx;
 };
 
 /* One thread's registers as the 'g' reply gave them, for the current stop. */

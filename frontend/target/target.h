@@ -112,6 +112,18 @@ int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **
 int tgt_rsp_pass_signals(struct tgt *t, const int *sigs, size_t n) TGT_MUST_CHECK;
 /* Whether the server speaks vCont (else c/s with Hc are used). */
 bool tgt_rsp_has_vcont(const struct tgt *t);
+/* Console text the server sends ('O' packets: a program's output under some servers, replies to monitor
+ * commands). Called from inside any request or wait; fn NULL drops the text (the default). */
+typedef void tgt_console_fn(void *ctx, const char *text, size_t len);
+void tgt_rsp_set_console(struct tgt *t, tgt_console_fn *fn, void *ctx);
+/* The program's path on the server's machine (qXfer:exec-file:read), NUL-terminated into out[max].
+ * -EOPNOTSUPP when the server cannot say, -ENAMETOOLONG when it does not fit. */
+int tgt_rsp_exec_file(struct tgt *t, char *out, size_t max) TGT_MUST_CHECK;
+/* Copies a file of the server's machine into out_fd (vFile:open, pread, close), at most max_len bytes
+ * (-EFBIG past that). *len gets the size copied. -EOPNOTSUPP without vFile, -errno from the server's
+ * open/pread (GDB File-I/O errno values mapped to the host's) or from writing out_fd. */
+int tgt_rsp_fetch_file(struct tgt *t, const char *remote_path, int out_fd, uint64_t max_len,
+                       uint64_t *len) TGT_MUST_CHECK;
 
 /* ------------------------------------------------------------------ generic helpers (target.c) */
 

@@ -336,6 +336,35 @@ START_TEST(test_connect)
     run_to_ready(t);
     ck_assert_int_eq(t->ops->threads(t, th, 16, &n), 0);
     ck_assert_uint_eq(n, 4); /* main, watchdog, two workers */
+
+    /* the program's path and a copy of it, from the server */
+    char exe[4096];
+    ck_assert_int_eq(tgt_rsp_exec_file(t, exe, sizeof(exe)), 0);
+    ck_assert_str_eq(exe, self_path);
+    char tmpl[] = "/tmp/test_target_rsp.XXXXXX";
+    int fd = mkstemp(tmpl);
+    ck_assert_int_ge(fd, 0);
+    unlink(tmpl);
+    uint64_t flen = 0;
+    ck_assert_int_eq(tgt_rsp_fetch_file(t, exe, fd, 1ull << 30, &flen), 0);
+    FILE *f = fopen(self_path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    ck_assert_int_eq((long)flen, size);
+    uint8_t *mine = malloc((size_t)size), *theirs = malloc((size_t)size);
+    ck_assert(mine && theirs);
+    rewind(f);
+    ck_assert_uint_eq(fread(mine, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    ck_assert_int_eq(pread(fd, theirs, (size_t)size, 0), size);
+    ck_assert(memcmp(mine, theirs, (size_t)size) == 0);
+    free(mine);
+    free(theirs);
+    int frc = tgt_rsp_fetch_file(t, "/nonexistent/file", fd, 100, &flen);
+    ck_assert(frc == -ENOENT || frc == -EACCES); /* gostub refuses paths it does not serve */
+    ck_assert_int_eq(tgt_rsp_fetch_file(t, exe, fd, 100, &flen), -EFBIG);
+    close(fd);
     stop_server(&s);
 }
 END_TEST
@@ -754,7 +783,7 @@ struct fake_case {
     int want_connect;       /* expected tgt_rsp_connect_fds result */
     const char *why_has;    /* text the reason must contain */
     int after;              /* 1: read the PC, expect an error; 2: read memory, expect -EIO;
-                               3: expect arch x86_64 and current tid 0x1f */
+                               3: expect arch x86_64 and current tid 0x1f; 4: console text "Hi" */
 };
 
 #define XML_OK "l<target><architecture>i386:x86-64</architecture><reg name='rip' bitsize='64'/></target>"
@@ -797,7 +826,21 @@ static const struct fake_case fake_cases[] = {
                         {"vCont?", "vCont;c;C;s;S"}, {"?", "S05"}, {"qC", "QC1f"},
                         {"Hg", "OK"}, {"p1", "0010400000000000"}, {"g", ""}},
      0, NULL, 3},
+    {"console and bad thread list", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                       {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
+                       {"?", "T05thread:1f;00:0010400000000000;"}, {"qfThreadInfo", "O4869|mzz"}},
+     0, NULL, 4},
 };
+
+static char console_text[64];
+
+static void on_console(void *ctx, const char *text, size_t len)
+{
+    (void)ctx;
+    size_t have = strlen(console_text);
+    if (have + len < sizeof(console_text))
+        memcpy(console_text + have, text, len);
+}
 
 static const char *fake_reply(const struct fake_case *fc, const char *req, size_t len)
 {
@@ -827,8 +870,17 @@ static void fake_server(int fd, const struct fake_case *fc)
                 continue;
             const char *r = fake_reply(fc, (const char *)ev.payload, ev.len);
             rsp_buf_reset(&out);
-            if (rsp_buf_addc(&out, '+') < 0 || rsp_frame(&out, '$', (const uint8_t *)r, strlen(r), false) < 0)
+            if (rsp_buf_addc(&out, '+') < 0)
                 _exit(2);
+            for (;;) { /* '|' separates packets sent for one request */
+                const char *bar = strchr(r, '|');
+                size_t plen = bar != NULL ? (size_t)(bar - r) : strlen(r);
+                if (rsp_frame(&out, '$', (const uint8_t *)r, plen, false) < 0)
+                    _exit(2);
+                if (bar == NULL)
+                    break;
+                r = bar + 1;
+            }
             if (write(fd, out.data, out.len) != (ssize_t)out.len)
                 _exit(3);
         }
@@ -866,6 +918,12 @@ START_TEST(test_bad_server)
         uint64_t pc;
         ck_assert_int_eq(tgt_read_pc(t, 0x1f, &pc), 0); /* expedited in the stop reply */
         ck_assert_uint_eq(pc, 0x401000);
+    } else if (fc->after == 4) {
+        tgt_rsp_set_console(t, on_console, NULL);
+        struct tgt_thread th[4];
+        size_t n;
+        ck_assert_int_eq(t->ops->threads(t, th, 4, &n), -EPROTO);
+        ck_assert_str_eq(console_text, "Hi");
     } else if (fc->after == 3) {
         ck_assert_str_eq(t->arch->name, "x86_64");
         ck_assert_int_eq(t->current_tid, 0x1f);
