@@ -318,10 +318,11 @@ static void conn_ended(struct conn *c)
         after_client(s, give_back(s, text) < 0 ? 1 : 0);
         break;
     case RSP_END_KILLED:
-        stub_log("client %s killed pid %d", peer, (int)s->pid);
+        /* target->kill already ran: the process is gone (give_back only frees, or logs). */
+        snprintf(text, sizeof(text), "client %s killed the process", peer);
+        rc = give_back(s, text);
         s->process_gone = true;
-        give_back(s, "killed");
-        finish(s, 0);
+        finish(s, rc < 0 ? 1 : 0);
         break;
     default:
         snprintf(text, sizeof(text), "client %s: session ended by an error", peer);
@@ -773,8 +774,9 @@ int stub_loop_run(const struct stub_loop_params *p)
         goto out;
     }
     s.last_activity = ev_now(s.loop);
-    /* A SIGCHLD that arrived before the signalfd existed was discarded (blocked or not, SIGCHLD's
-     * default is to ignore it), so look for pending statuses once now. */
+    /* A SIGCHLD raised while it was blocked waits for the signalfd, but main.c blocks signals only
+     * after a launch (the program would inherit the mask), and a SIGCHLD before that was discarded
+     * (its default action is to ignore it): look for pending statuses once now. */
     inf_handle_events(s.inf);
     if (flush_stops(&s) < 0)
         goto out;
