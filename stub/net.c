@@ -323,15 +323,21 @@ int net_accept(int listen_fd, char *peer, size_t peerlen)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
-    int one = 1, fd;
+    int one = 1, keep_idle = NET_KEEPALIVE_IDLE, keep_intvl = NET_KEEPALIVE_INTERVAL;
+    int keep_cnt = NET_KEEPALIVE_COUNT, fd;
 
     fd = accept4(listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return -errno;
     /* Small packets, each awaited by the other side: Nagle plus delayed ACKs would add ~40 ms to
-     * every round trip. Keepalive notices a client whose host vanished without a FIN or RST. */
+     * every round trip. Keepalive notices a client whose host vanished without a FIN or RST, and
+     * the kernel's default (two hours of silence before the first probe) would keep a production
+     * process traced that long: probe after NET_KEEPALIVE_IDLE seconds instead. */
     if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) < 0) {
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keep_idle, sizeof(keep_idle)) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keep_intvl, sizeof(keep_intvl)) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &keep_cnt, sizeof(keep_cnt)) < 0) {
         int rc = -errno;
         close(fd);
         return rc;

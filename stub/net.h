@@ -37,6 +37,12 @@ int net_listen(const struct stub_hostport *hp, struct net_listeners *out, char *
     __attribute__((warn_unused_result));
 void net_close_listeners(struct net_listeners *l);
 
+/* TCP keepalive on the client socket: a peer that vanished (no FIN, no RST) is declared gone after
+ * IDLE + INTERVAL * COUNT seconds of silence, about two minutes. */
+#define NET_KEEPALIVE_IDLE 60
+#define NET_KEEPALIVE_INTERVAL 10
+#define NET_KEEPALIVE_COUNT 6
+
 /* Accepts one pending connection: non-blocking, close-on-exec, TCP_NODELAY and SO_KEEPALIVE set.
  * peer gets its address as text. Returns the descriptor, or -errno (-EAGAIN: nothing pending). */
 int net_accept(int listen_fd, char *peer, size_t peerlen);

@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,11 +416,15 @@ START_TEST(test_accept_sets_options)
         usleep(10000);
     ck_assert_int_ge(cfd, 0);
     ck_assert_ptr_nonnull(strstr(peer, "127.0.0.1:"));
-    ck_assert_int_eq(getsockopt(cfd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, &len), 0);
+    ck_assert_int_eq(getsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, &len), 0);
     ck_assert_int_ne(one, 0);
     one = 0;
     ck_assert_int_eq(getsockopt(cfd, SOL_SOCKET, SO_KEEPALIVE, &one, &len), 0);
     ck_assert_int_ne(one, 0);
+    ck_assert_int_eq(getsockopt(cfd, IPPROTO_TCP, TCP_KEEPIDLE, &one, &len), 0);
+    ck_assert_int_eq(one, NET_KEEPALIVE_IDLE);
+    ck_assert_int_eq(getsockopt(cfd, IPPROTO_TCP, TCP_KEEPCNT, &one, &len), 0);
+    ck_assert_int_eq(one, NET_KEEPALIVE_COUNT);
     close(cfd);
     close(fd);
     net_close_listeners(&l);
