@@ -164,8 +164,8 @@ const char *gort_expr_text(const struct gort_expr *e, const struct gort_expr_nod
 /* For a SELECTOR whose left side may name a package, as dlv allows it: IDENT.name (`main.hits`,
  * `runtime.curg`) or STRING.name (`"net/http".DefaultClient`): sets *pkg and *pkg_len to the
  * package name or path, *name to the selected name, and returns true. Otherwise false. Whether an
- * IDENT is a package or a variable of that name is the caller's decision (dlv: a local variable
- * wins). */
+ * IDENT is a package or a variable of that name is the caller's decision (dlv 1.20.2: the package
+ * variable wins over a local variable of the package's name). */
 bool gort_expr_pkg_selector(const struct gort_expr_node *n, const char **pkg, size_t *pkg_len,
                             const char **name);
 
