@@ -319,28 +319,39 @@ void net_close_listeners(struct net_listeners *l)
     l->n = 0;
 }
 
+/* Small packets, each awaited by the other side: Nagle plus delayed ACKs would add ~40 ms to every
+ * round trip. Keepalive notices a client whose host vanished without a FIN or RST, and the kernel's
+ * default (two hours of silence before the first probe) would keep a production process traced that
+ * long: probe after NET_KEEPALIVE_IDLE seconds instead. Keepalive stays quiet while sent data waits
+ * for its ACK; TCP_USER_TIMEOUT (milliseconds) bounds that case the same. */
+// clang-format off
+static const struct { int level, name, value; } client_options[] = {
+    { IPPROTO_TCP, TCP_NODELAY,      1 },
+    { SOL_SOCKET,  SO_KEEPALIVE,     1 },
+    { IPPROTO_TCP, TCP_KEEPIDLE,     NET_KEEPALIVE_IDLE },
+    { IPPROTO_TCP, TCP_KEEPINTVL,    NET_KEEPALIVE_INTERVAL },
+    { IPPROTO_TCP, TCP_KEEPCNT,      NET_KEEPALIVE_COUNT },
+    { IPPROTO_TCP, TCP_USER_TIMEOUT,
+      (NET_KEEPALIVE_IDLE + NET_KEEPALIVE_INTERVAL * NET_KEEPALIVE_COUNT) * 1000 },
+};
+// clang-format on
+
 int net_accept(int listen_fd, char *peer, size_t peerlen)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
-    int one = 1, keep_idle = NET_KEEPALIVE_IDLE, keep_intvl = NET_KEEPALIVE_INTERVAL;
-    int keep_cnt = NET_KEEPALIVE_COUNT, fd;
+    int fd, rc;
 
     fd = accept4(listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return -errno;
-    /* Small packets, each awaited by the other side: Nagle plus delayed ACKs would add ~40 ms to
-     * every round trip. Keepalive notices a client whose host vanished without a FIN or RST, and
-     * the kernel's default (two hours of silence before the first probe) would keep a production
-     * process traced that long: probe after NET_KEEPALIVE_IDLE seconds instead. */
-    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) < 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keep_idle, sizeof(keep_idle)) < 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keep_intvl, sizeof(keep_intvl)) < 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &keep_cnt, sizeof(keep_cnt)) < 0) {
-        int rc = -errno;
-        close(fd);
-        return rc;
+    for (size_t i = 0; i < sizeof(client_options) / sizeof(client_options[0]); i++) {
+        if (setsockopt(fd, client_options[i].level, client_options[i].name,
+                       &client_options[i].value, sizeof(int)) < 0) {
+            rc = -errno;
+            close(fd);
+            return rc;
+        }
     }
     net_format_addr((struct sockaddr *)&ss, len, peer, peerlen);
     return fd;
