@@ -992,6 +992,36 @@ START_TEST(test_type_runtime_type)
 }
 END_TEST
 
+/* What the goroutine code will do with a wait reason, from the file alone: the constant
+ * runtime.waitReasonChanReceive indexes runtime.waitReasonStrings, a [N]string in .data whose
+ * element size and count come from DWARF. */
+START_TEST(test_type_wait_reason_strings)
+{
+    struct sym_global g;
+    const struct sym_type *arr, *elem;
+    int64_t idx;
+    ck_assert_int_eq(sym_global_by_name(dbg, "runtime.waitReasonStrings", &g), 0);
+    ck_assert_int_eq(sym_type_by_id(dbg, g.type, &arr), 0);
+    ck_assert_int_eq(sym_type_resolve(dbg, arr, &arr), 0);
+    ck_assert_int_eq(arr->kind, SYM_TYPE_ARRAY);
+    ck_assert_int_eq(sym_type_by_id(dbg, arr->target, &elem), 0);
+    ck_assert_str_eq(elem->name, "string");
+    ck_assert_int_eq(sym_const_by_name(dbg, "runtime.waitReasonChanReceive", &idx, NULL), 0);
+    ck_assert(idx > 0 && idx < arr->count);
+    ck_assert_uint_eq(arr->size, (uint64_t)arr->count * elem->size);
+    uint64_t str_off, len_off, hdr[2];
+    ck_assert_int_eq(sym_type_field(dbg, elem, "str", &str_off, NULL), 0);
+    ck_assert_int_eq(sym_type_field(dbg, elem, "len", &len_off, NULL), 0);
+    uint64_t at = g.addr + (uint64_t)idx * elem->size;
+    ck_assert_int_eq(sym_image_read(dbg, at + str_off, &hdr[0], 8), 0);
+    ck_assert_int_eq(sym_image_read(dbg, at + len_off, &hdr[1], 8), 0);
+    char text[64] = {0};
+    ck_assert_uint_lt(hdr[1], sizeof(text));
+    ck_assert_int_eq(sym_image_read(dbg, hdr[0], text, hdr[1]), 0);
+    ck_assert_str_eq(text, "chan receive");
+}
+END_TEST
+
 static const struct {
     const char *name;
     int64_t value;
@@ -1527,6 +1557,7 @@ static Suite *sym_suite(void)
                         (int)(sizeof(type_cases) / sizeof(type_cases[0])));
     tcase_add_test(tc, test_type_struct);
     tcase_add_test(tc, test_type_runtime_type);
+    tcase_add_test(tc, test_type_wait_reason_strings);
     tcase_add_loop_test(tc, test_type_consts, 0,
                         (int)(sizeof(const_cases) / sizeof(const_cases[0])));
     tcase_add_test(tc, test_type_globals);
