@@ -141,8 +141,17 @@ static const char *gostub_path(void)
     return buf;
 }
 
+static const char *go_prog; /* when set, the server runs this Go program instead of the spinner */
+
 static void exec_server(bool tcp)
 {
+    if (go_prog != NULL) {
+        if (is_gdbserver())
+            execlp("gdbserver", "gdbserver", "stdio", go_prog, "20", "4", (char *)NULL);
+        else
+            execl(gostub_path(), "gostub", "--stdio", "--", go_prog, "20", "4", (char *)NULL);
+        _exit(127);
+    }
     char parent[24];
     snprintf(parent, sizeof(parent), "%d", (int)getppid()); /* the test process (we are its child) */
     if (is_gdbserver()) {
@@ -704,6 +713,57 @@ START_TEST(test_watch_and_hw_breakpoint)
 }
 END_TEST
 
+/* The current goroutine of every thread of a real Go program (tests/targets/threads.go: 20 parked
+ * goroutines, 4 goroutines locked to their own threads), found through fs_base without running code:
+ * where a thread runs a goroutine, its stack pointer lies inside that g's stack bounds (g.stack.lo and
+ * .hi, the first two words of runtime.g in every Go release). */
+START_TEST(test_go_current_g)
+{
+    char prog[4200], cmd[8800];
+    const char *b = getenv("top_builddir");
+    const char *src = getenv("top_srcdir");
+    snprintf(prog, sizeof(prog), "%s/tests/targets/bin/threads", b != NULL ? b : ".");
+    if (access(prog, X_OK) != 0) {
+        snprintf(cmd, sizeof(cmd), "sh '%s/tests/targets/build.sh' '%s/tests/targets/bin' >&2",
+                 src != NULL ? src : "..", b != NULL ? b : ".");
+        ck_assert_msg(system(cmd) == 0, "building the Go targets failed");
+    }
+    go_prog = prog;
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    const int pass[] = {SIGURG, SIGALRM, SIGCHLD, SIGPIPE, SIGPROF, SIGWINCH};
+    ck_assert_int_eq(tgt_rsp_pass_signals(t, pass, sizeof(pass) / sizeof(pass[0])), 0);
+    ck_assert_int_eq(t->ops->resume(t, &(struct tgt_resume){0}), 0);
+    struct rsp_stop st;
+    ck_assert_int_eq(t->ops->wait(t, &st, 1500), -ETIMEDOUT);
+    ck_assert_int_eq(t->ops->interrupt(t), 0);
+    ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
+    ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+    struct tgt_thread th[64];
+    size_t n;
+    ck_assert_int_eq(t->ops->threads(t, th, 64, &n), 0);
+    ck_assert_uint_ge(n, 5);
+    int with_g = 0;
+    for (size_t i = 0; i < n && i < 64; i++) {
+        uint64_t g, sp, lo, hi;
+        ck_assert_int_eq(tgt_current_g(t, th[i].tid, -8, &g), 0);
+        if (g == 0)
+            continue;
+        ck_assert_int_eq(tgt_read_u64(t, g, &lo), 0);
+        ck_assert_int_eq(tgt_read_u64(t, g + 8, &hi), 0);
+        ck_assert_int_eq(tgt_read_reg_u64(t, th[i].tid, (unsigned)t->arch->sp_regno, &sp), 0);
+        ck_assert_msg(lo < hi && lo <= sp && sp < hi, "thread %lld: g %#llx stack [%#llx, %#llx) sp %#llx",
+                      (long long)th[i].tid, (unsigned long long)g, (unsigned long long)lo,
+                      (unsigned long long)hi, (unsigned long long)sp);
+        with_g++;
+    }
+    ck_assert_int_ge(with_g, 4); /* at least the locked threads run goroutines */
+    stop_server(&s);
+    go_prog = NULL;
+}
+END_TEST
+
 START_TEST(test_detach)
 {
     struct server s = {0};
@@ -962,6 +1022,12 @@ static Suite *suite(void)
             _tcase_add_test(tc, tests[i].test, 0, 0, 0, 1);
     }
     suite_add_tcase(s, tc);
+    if (only == NULL || strcmp(only, "go") == 0) {
+        TCase *go = tcase_create("go");
+        tcase_set_timeout(go, 600); /* the first run builds the Go targets */
+        tcase_add_test(go, test_go_current_g);
+        suite_add_tcase(s, go);
+    }
     TCase *fk = tcase_create("fake");
     tcase_add_loop_test(fk, test_bad_server, 0, (int)(sizeof(fake_cases) / sizeof(fake_cases[0])));
     suite_add_tcase(s, fk);
