@@ -168,8 +168,16 @@ static struct gort_expr_node *number_node(struct parser *p)
                                         : t->kind == TK_FLOAT ? GORT_EXPR_FLOAT
                                                               : GORT_EXPR_IMAG,
                                         t->pos, t->end);
-    if (n && !gort_lex_number(&p->lx, &n->lit.u, &n->lit.f))
+    uint64_t u;
+    double f;
+    /* Into locals first: lit is a union, and its two members must not be written through two
+     * pointers in one call. */
+    if (!n || !gort_lex_number(&p->lx, &u, &f))
         return NULL;
+    if (n->kind == GORT_EXPR_INT)
+        n->lit.u = u;
+    else
+        n->lit.f = f;
     return n;
 }
 
