@@ -2,11 +2,15 @@
 # tests/lib.sh (source this file instead of lib.sh; it sources lib.sh). POSIX sh.
 #
 # What it adds to lib.sh:
-#   - gdb_open/gdb_send/gdb_mark: a stock gdb driven one command at a time through a FIFO, so that a
-#     test can act between commands (send a request, read /proc) and kill -9 the client at any moment
-#     (batch mode runs a whole script and cannot be interrupted at a chosen point);
-#   - start_lldb_server: the reference server for lldb, on port 0;
-#   - expect_server_exit, run_lldb.
+#   - gdb_open/gdb_send/gdb_wait/gdb_mark/gdb_kill/gdb_close/gdb_attach: a stock gdb driven one command
+#     at a time through a FIFO, so that a test can act between commands (send a request, read /proc)
+#     and kill -9 the client at any moment (batch mode runs a whole script and cannot be stopped at a
+#     chosen point);
+#   - arm_and_hit, check_held_request: two breakpoints and a hardware watchpoint in the service, one
+#     request held at the first; check_released: lib.sh's checks, after making sure the process lives;
+#   - expect_server_exit, check_server_log: gostub exits, not by a signal, without sanitizer reports;
+#   - start_safety_server/need_server (SAFETY_SERVER=gdbserver for a contrast run), start_lldb_server,
+#     run_lldb, build_bench_targets (tests/bench/targets, used by the reset test and the benchmark).
 # Not for: expectations of a particular test.
 
 . "$top_srcdir/tests/lib.sh"
@@ -15,7 +19,7 @@
 # stdout and stderr). gdb reading a pipe prints its prompt without a newline, so output lines start
 # with "(gdb) " at random; match markers with gdb_mark, which allows for it. Unlike a sourced script,
 # gdb reading its input goes on after a command fails. "set sysroot /": the binary and libraries are
-# read locally, never fetched through vFile (these tests are not about file transfer).
+# read locally rather than fetched through vFile (these tests are not about file transfer).
 gdb_open() {
     LIB_N=$((LIB_N + 1))
     GDB_OUT=$T/gdb.$LIB_N.out

@@ -9,8 +9,10 @@
 # by itself). gostub must pass SIGURG straight through on its own, as the issue requires "even when the
 # client never sent QPassSignals". The contrast: the same session through gdbserver
 # (SAFETY_SERVER=gdbserver) prints "Thread N received signal SIGURG" over and over before the
-# interrupt, each one a full stop of every thread and a round trip to gdb; with "handle SIGURG stop"
-# the first one ends the continue. (With gdb's default, "nostop noprint pass", gdb lists SIGURG in
+# interrupt (3,429 of them in one run here), each one a full stop of every thread and a round trip to
+# gdb; with "handle SIGURG stop" the first one ends the continue. (gdbserver's interrupt then fails as
+# well: it sends SIGINT to the process group of the attached pid, and spin started by this script is
+# not a group leader.) (With gdb's default, "nostop noprint pass", gdb lists SIGURG in
 # QPassSignals and gdbserver then passes it silently.)
 #
 # That SIGURG really flowed is checked, not assumed: spin's loops have no preemption points, so the
