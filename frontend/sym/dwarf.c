@@ -35,8 +35,11 @@ static int inflate_section(struct sym_image *img, struct sym_sec *s)
         return -ENOMEM;
     z_stream zs;
     memset(&zs, 0, sizeof(zs));
-    if (inflateInit(&zs) != Z_OK)
+    if (inflateInit(&zs) != Z_OK) {
+        free(s->buf);
+        s->buf = NULL;
         return -ENOMEM;
+    }
     int rc = 0;
     size_t in_done = 0, out_done = 0;
     /* zlib counts in uInt: feed in bounded chunks. */
@@ -631,8 +634,14 @@ static int load_dwarf(struct sym_image *img)
             (void)sym_dw_fail(img, err);
             break;
         }
-        if (r != DW_DLV_OK || rc != 0)
+        if (r != DW_DLV_OK)
             continue;
+        if (rc != 0) {
+            /* Out of memory earlier: finish the walk (libdwarf keeps its position) without
+             * adding. */
+            dwarf_dealloc_die(cudie);
+            continue;
+        }
         rc = add_cu(img, cudie, &cap);
         dwarf_dealloc_die(cudie);
         if (rc == -E2BIG)
