@@ -35,6 +35,8 @@
 /* How long a step over a breakpoint may take before we interrupt it (a step into a blocking syscall). */
 #define STEP_OVER_TIMEOUT_MS 5000
 #define MAX_THREADS_REPLIES 100000
+/* hg_tid when we do not know which thread the server has selected (0 and -1 are real RSP ids). */
+#define HG_UNKNOWN INT64_MIN
 
 static const struct tgt_ops rsp_ops;
 
@@ -645,6 +647,9 @@ static int recv_stop(struct tgt_rsp *r, struct rsp_stop *st, int timeout_ms)
     if (rc == -ETIMEDOUT)
         return rc;
     r->base.running = false;
+    r->hg_tid = HG_UNKNOWN; /* a stop may move the server's general thread (see on_stop) */
+    if (rc == -EPIPE)
+        r->base.can_run = false; /* the server is gone */
     if (rc < 0)
         return rc;
     if (rsp_reply_error(&r->reply) != 0 || rsp_reply_unsupported(&r->reply))
@@ -696,7 +701,7 @@ static int on_stop(struct tgt_rsp *r, struct rsp_stop *st)
     /* Which thread the server now takes as the general one is its own business (gdbserver moves it to
      * the reporting thread, not every stub does): select explicitly before the next 'g'. One round trip
      * per stop is cheap next to reading the wrong thread's registers. */
-    r->hg_tid = 0;
+    r->hg_tid = HG_UNKNOWN;
     uint64_t pc;
     if (st->signal == SIGTRAP && st->tid > 0 && tgt_read_pc(t, st->tid, &pc) == 0) {
         struct tgt_rsp_bp *b = exec_bp_at(r, pc);
@@ -1062,6 +1067,7 @@ static int connect_common(struct tgt_rsp *r, int timeout_ms, struct tgt **out, c
     *why = "out of memory";
     r->base.ops = &rsp_ops;
     r->timeout_ms = timeout_ms;
+    r->hg_tid = HG_UNKNOWN;
     rsp_buf_init(&r->reply, TGT_RSP_MAX_REPLY);
     r->io = tgt_rsp_io_ops;
     int rc = tgt_init_common(&r->base);

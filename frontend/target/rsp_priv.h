@@ -49,7 +49,7 @@ struct tgt_rsp {
     struct rsp_client *cli;
     int timeout_ms;
     bool multiprocess, vcont, lldb_regs;
-    int64_t hg_tid;   /* thread selected with Hg; 0: unknown */
+    int64_t hg_tid;   /* thread selected with Hg since the last stop; HG_UNKNOWN (rsp.c) */
     uint64_t extra_round_trips;
     struct rsp_buf reply;
 

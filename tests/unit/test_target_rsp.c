@@ -843,7 +843,8 @@ struct fake_case {
     int want_connect;       /* expected tgt_rsp_connect_fds result */
     const char *why_has;    /* text the reason must contain */
     int after;              /* 1: read the PC, expect an error; 2: read memory, expect -EIO;
-                               3: expect arch x86_64 and current tid 0x1f; 4: console text "Hi" */
+                               3: expect arch x86_64 and current tid 0x1f; 4: console text "Hi";
+                               5: resume and step with c/s and Hc, kill with k */
 };
 
 #define XML_OK "l<target><architecture>i386:x86-64</architecture><reg name='rip' bitsize='64'/></target>"
@@ -890,6 +891,12 @@ static const struct fake_case fake_cases[] = {
                        {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
                        {"?", "T05thread:1f;00:0010400000000000;"}, {"qfThreadInfo", "O4869|mzz"}},
      0, NULL, 4},
+    {"no vCont, no multiprocess", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+                       {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
+                       {"?", "T05thread:1f;"}, {"Hg", "OK"}, {"g", "0010400000000000"},
+                       {"Hc1f", "OK"}, {"c", "T05thread:20;"}, {"s", "T05thread:1f;"},
+                       {"k", "X09"}},
+     0, NULL, 5},
 };
 
 static char console_text[64];
@@ -984,6 +991,18 @@ START_TEST(test_bad_server)
         size_t n;
         ck_assert_int_eq(t->ops->threads(t, th, 4, &n), -EPROTO);
         ck_assert_str_eq(console_text, "Hi");
+    } else if (fc->after == 5) {
+        struct rsp_stop st;
+        ck_assert(!tgt_rsp_has_vcont(t));
+        ck_assert_int_eq(t->ops->resume(t, &(struct tgt_resume){0}), 0);
+        ck_assert_int_eq(t->ops->wait(t, &st, 2000), 0);
+        ck_assert_int_eq(st.tid, 0x20);
+        ck_assert_int_eq(t->ops->resume(t, &(struct tgt_resume){.step_tid = 0x1f}), 0);
+        ck_assert_int_eq(t->ops->wait(t, &st, 2000), 0);
+        ck_assert_int_eq(st.tid, 0x1f);
+        ck_assert_int_eq(t->ops->wait(t, &st, 10), -ECHILD); /* nothing resumed */
+        ck_assert_int_eq(t->ops->kill(t), 0);
+        ck_assert(t->exited);
     } else if (fc->after == 3) {
         ck_assert_str_eq(t->arch->name, "x86_64");
         ck_assert_int_eq(t->current_tid, 0x1f);
