@@ -1,0 +1,3 @@
+module grtest
+
+go 1.19
