@@ -1,16 +1,18 @@
 /*
- * frontend/target/rsp.c - the target operations over the GDB Remote Serial Protocol, for gostub, stock
- * gdbserver, lldb-server and QEMU alike: connection set-up, threads, registers ('g' cached per thread per
- * stop, expedited registers from the stop reply first), raw and pipelined memory reads, breakpoints and
- * watchpoints (Z/z), resume (vCont, or Hc with c/s) and stops, interrupt, detach, kill.
+ * frontend/target/rsp.c - the target operations over the GDB Remote Serial Protocol, for gostub,
+ * stock gdbserver, lldb-server and QEMU alike: connection set-up, threads, registers ('g' cached
+ * per thread per stop, expedited registers from the stop reply first), raw and pipelined memory
+ * reads, breakpoints and watchpoints (Z/z), resume (vCont, or Hc with c/s) and stops, interrupt,
+ * detach, kill.
  *
- * All-stop servers (gdbserver) report one thread's event per resume and keep the events of threads that
- * stopped at the same moment for later resumes. This file never assumes that a stop belongs to the thread
- * it resumed: every stop is attributed to the thread the reply names, and only threads whose breakpoint
- * hit was *reported* are stepped over their breakpoint; a thread whose event the server still holds is
- * left alone, so the server reports it (doc/internals/target.md).
+ * All-stop servers (gdbserver) report one thread's event per resume and keep the events of threads
+ * that stopped at the same moment for later resumes. This file never assumes that a stop belongs to
+ * the thread it resumed: every stop is attributed to the thread the reply names, and only threads
+ * whose breakpoint hit was *reported* are stepped over their breakpoint; a thread whose event the
+ * server still holds is left alone, so the server reports it (doc/internals/target.md).
  *
- * Not here: the byte transport (rsp_io.c), register layouts (rsp_tdesc.c), the memory cache (target.c).
+ * Not here: the byte transport (rsp_io.c), register layouts (rsp_tdesc.c), the memory cache
+ * (target.c).
  */
 #include "config.h"
 
@@ -25,14 +27,14 @@
 
 #include "rsp/signals.h"
 
-/* What we tell qSupported. xmlRegisters=i386 is what makes x86 gdbserver send a full target.xml (without
- * it, it falls back to a fixed pre-XML layout). */
-#define OUR_FEATURES                                                                               \
-    "multiprocess+;swbreak+;hwbreak+;vContSupported+;no-resumed+;xmlRegisters=i386"
-/* Requests pipelined in one memory batch: ~20 bytes each, far below any pipe or socket buffer, so the
- * server can never block writing replies while we are still writing requests. */
+/* What we tell qSupported. xmlRegisters=i386 is what makes x86 gdbserver send a full target.xml
+ * (without it, it falls back to a fixed pre-XML layout). */
+#define OUR_FEATURES "multiprocess+;swbreak+;hwbreak+;vContSupported+;no-resumed+;xmlRegisters=i386"
+/* Requests pipelined in one memory batch: ~20 bytes each, far below any pipe or socket buffer, so
+ * the server can never block writing replies while we are still writing requests. */
 #define PIPELINE_WINDOW 1024
-/* How long a step over a breakpoint may take before we interrupt it (a step into a blocking syscall). */
+/* How long a step over a breakpoint may take before we interrupt it (a step into a blocking
+ * syscall). */
 #define STEP_OVER_TIMEOUT_MS 5000
 #define MAX_THREADS_REPLIES 100000
 /* hg_tid when we do not know which thread the server has selected (0 and -1 are real RSP ids). */
@@ -49,8 +51,9 @@ int tgt_rsp_format_tid(const struct tgt_rsp *r, int64_t tid, char *out, size_t m
 {
     int n;
     if (r->multiprocess && r->base.pid > 0)
-        n = tid < 0 ? snprintf(out, max, "p%" PRIx64 ".-1", (uint64_t)r->base.pid)
-                    : snprintf(out, max, "p%" PRIx64 ".%" PRIx64, (uint64_t)r->base.pid, (uint64_t)tid);
+        n = tid < 0
+                ? snprintf(out, max, "p%" PRIx64 ".-1", (uint64_t)r->base.pid)
+                : snprintf(out, max, "p%" PRIx64 ".%" PRIx64, (uint64_t)r->base.pid, (uint64_t)tid);
     else
         n = tid < 0 ? snprintf(out, max, "-1") : snprintf(out, max, "%" PRIx64, (uint64_t)tid);
     return n > 0 && (size_t)n < max ? 0 : -E2BIG;
@@ -168,7 +171,8 @@ static struct tgt_rsp_regcache *find_regcache(struct tgt_rsp *r, int64_t tid)
     return NULL;
 }
 
-/* 'g' for one thread into a new cache entry. Pairs of 'x' mark bytes the server has no value for. */
+/* 'g' for one thread into a new cache entry. Pairs of 'x' mark bytes the server has no value for.
+ */
 static int fetch_g(struct tgt_rsp *r, int64_t tid, struct tgt_rsp_regcache **out)
 {
     int rc = select_thread(r, tid);
@@ -190,8 +194,8 @@ static int fetch_g(struct tgt_rsp *r, int64_t tid, struct tgt_rsp_regcache **out
         r->rc = n;
         r->caprc = ncap;
     }
-    struct tgt_rsp_regcache e = {.tid = tid, .g = calloc(1, glen + 1),
-                                 .avail = calloc(1, glen + 1), .g_len = got};
+    struct tgt_rsp_regcache e = {
+        .tid = tid, .g = calloc(1, glen + 1), .avail = calloc(1, glen + 1), .g_len = got};
     if (e.g == NULL || e.avail == NULL) {
         free(e.g);
         free(e.avail);
@@ -271,8 +275,10 @@ static int rsp_read_reg(struct tgt *t, int64_t tid, unsigned regno, uint8_t *buf
     return fetch_p(r, tid, regno, buf, len);
 }
 
-/* Writes one register through 'G': the thread's whole 'g' block, fresh, with the register changed. */
-static int write_reg_g(struct tgt_rsp *r, int64_t tid, unsigned regno, const uint8_t *buf, size_t len)
+/* Writes one register through 'G': the thread's whole 'g' block, fresh, with the register changed.
+ */
+static int write_reg_g(struct tgt_rsp *r, int64_t tid, unsigned regno, const uint8_t *buf,
+                       size_t len)
 {
     drop_regcaches(r);
     struct tgt_rsp_regcache *e;
@@ -337,8 +343,8 @@ static int rsp_read_mem(struct tgt *t, uint64_t addr, uint8_t *buf, size_t len, 
     return rc;
 }
 
-/* Bytes per 'm' request: what the server's buffer holds as hex, in whole cache lines when it can, so a
- * failed request costs whole lines only. */
+/* Bytes per 'm' request: what the server's buffer holds as hex, in whole cache lines when it can,
+ * so a failed request costs whole lines only. */
 static size_t m_chunk(const struct tgt_rsp *r)
 {
     size_t n = (rsp_client_packet_size(r->cli) - 8) / 2;
@@ -372,7 +378,8 @@ static int read_window(struct tgt_rsp *r, const struct piece *pc, size_t n, cons
             continue;
         size_t got = r->reply.len / 2;
         if (rsp_reply_error(&r->reply) != 0 || r->reply.len % 2 != 0 || got > pc[i].len ||
-            rsp_hex_decode(buf[b] + pc[i].off, got, (const char *)r->reply.data, r->reply.len) < 0) {
+            rsp_hex_decode(buf[b] + pc[i].off, got, (const char *)r->reply.data, r->reply.len) <
+                0) {
             broken[b] = true;
             continue;
         }
@@ -412,8 +419,8 @@ static int rsp_read_blocks(struct tgt *t, const uint64_t *addr, const size_t *le
     for (size_t b = 0; b < n && rc == 0; b++) {
         nread[b] = 0;
         for (size_t off = 0; off < len[b]; off += chunk) {
-            pc[np++] = (struct piece){.block = b, .off = off,
-                                      .len = len[b] - off < chunk ? len[b] - off : chunk};
+            pc[np++] = (struct piece){
+                .block = b, .off = off, .len = len[b] - off < chunk ? len[b] - off : chunk};
             if (np == PIPELINE_WINDOW) {
                 rc = read_window(r, pc, np, addr, buf, nread, broken);
                 np = 0;
@@ -468,7 +475,8 @@ static struct tgt_rsp_bp *exec_bp_at(struct tgt_rsp *r, uint64_t addr)
     return b != NULL ? b : find_bp(r, TGT_BP_HW, addr);
 }
 
-static int send_z(struct tgt_rsp *r, bool insert, enum tgt_bp_type type, uint64_t addr, uint64_t len)
+static int send_z(struct tgt_rsp *r, bool insert, enum tgt_bp_type type, uint64_t addr,
+                  uint64_t len)
 {
     /* Z0/Z1: kind is the breakpoint's instruction size (x86: 1); Z2-Z4: the watched length. */
     uint64_t kind = type == TGT_BP_SW || type == TGT_BP_HW ? r->desc.bp_kind : len;
@@ -508,7 +516,8 @@ static int rsp_set_bp(struct tgt *t, enum tgt_bp_type type, uint64_t addr, uint6
     return 0;
 }
 
-/* Remembers a removed execution breakpoint: a hit on it the server held back can still be reported. */
+/* Remembers a removed execution breakpoint: a hit on it the server held back can still be reported.
+ */
 static void add_moribund(struct tgt_rsp *r, uint64_t addr)
 {
     size_t slot = r->nmoribund;
@@ -603,7 +612,8 @@ static int send_resume(struct tgt_rsp *r, int64_t step_tid, bool others_stopped,
             else
                 n += (size_t)snprintf(pkt + n, sizeof(pkt) - n, ";s:%s", id);
         }
-        if (gsig != 0 && sig_tid != 0 && sig_tid != step_tid && !(step_tid != 0 && others_stopped)) {
+        if (gsig != 0 && sig_tid != 0 && sig_tid != step_tid &&
+            !(step_tid != 0 && others_stopped)) {
             if ((rc = tgt_rsp_format_tid(r, sig_tid, id, sizeof(id))) < 0)
                 return rc;
             n += (size_t)snprintf(pkt + n, sizeof(pkt) - n, ";C%02x:%s", gsig, id);
@@ -698,9 +708,9 @@ static int on_stop(struct tgt_rsp *r, struct rsp_stop *st)
     t->last_stop = *st;
     t->current_tid = st->tid;
     r->stop_regs_valid = true;
-    /* Which thread the server now takes as the general one is its own business (gdbserver moves it to
-     * the reporting thread, not every stub does): select explicitly before the next 'g'. One round trip
-     * per stop is cheap next to reading the wrong thread's registers. */
+    /* Which thread the server now takes as the general one is its own business (gdbserver moves it
+     * to the reporting thread, not every stub does): select explicitly before the next 'g'. One
+     * round trip per stop is cheap next to reading the wrong thread's registers. */
     r->hg_tid = HG_UNKNOWN;
     uint64_t pc;
     if (st->signal == SIGTRAP && st->tid > 0 && tgt_read_pc(t, st->tid, &pc) == 0) {
@@ -735,10 +745,10 @@ static int recv_stop_soon(struct tgt_rsp *r, struct rsp_stop *st)
     return recv_stop(r, st, r->timeout_ms);
 }
 
-/* Steps tid, which was reported at one of our execution breakpoints, over it: remove it, step tid alone,
- * insert it again. Returns 1 when the step produced a stop to report (it is queued in *step_stop's
- * place: a stop of another kind, or of the process), 0 when the step finished normally (*step_stop has
- * its stop), -errno. */
+/* Steps tid, which was reported at one of our execution breakpoints, over it: remove it, step tid
+ * alone, insert it again. Returns 1 when the step produced a stop to report (it is queued in
+ * *step_stop's place: a stop of another kind, or of the process), 0 when the step finished normally
+ * (*step_stop has its stop), -errno. */
 static int step_over(struct tgt_rsp *r, int64_t tid, struct rsp_stop *step_stop)
 {
     struct tgt *t = &r->base;
@@ -780,8 +790,8 @@ static int step_over(struct tgt_rsp *r, int64_t tid, struct rsp_stop *step_stop)
         queued = true;
         break;
     }
-    if (!t->exited && !(queued && (step_stop->kind == RSP_STOP_EXITED ||
-                                   step_stop->kind == RSP_STOP_KILLED))) {
+    if (!t->exited &&
+        !(queued && (step_stop->kind == RSP_STOP_EXITED || step_stop->kind == RSP_STOP_KILLED))) {
         rc = send_z(r, true, bp.type, bp.addr, bp.len);
         if (rc < 0)
             return rc;
@@ -840,10 +850,11 @@ static int rsp_resume(struct tgt *t, const struct tgt_resume *req)
     return 0;
 }
 
-/* A breakpoint hit the server held back (all-stop: it reports one thread per resume) for a breakpoint we
- * have removed since. The server backed the thread's PC up to the breakpoint, so the thread simply runs
- * the original instruction when resumed: the stop means nothing to the user. gdbserver reports these
- * (with SIGTRAP siginfo it does not re-check that the breakpoint is still there). */
+/* A breakpoint hit the server held back (all-stop: it reports one thread per resume) for a
+ * breakpoint we have removed since. The server backed the thread's PC up to the breakpoint, so the
+ * thread simply runs the original instruction when resumed: the stop means nothing to the user.
+ * gdbserver reports these (with SIGTRAP siginfo it does not re-check that the breakpoint is still
+ * there). */
 static bool stale_stop(struct tgt_rsp *r, const struct rsp_stop *st)
 {
     uint64_t pc;
@@ -883,7 +894,8 @@ static int rsp_wait(struct tgt *t, struct rsp_stop *out, int timeout_ms)
             return rc;
         if (swallowed >= 1000 || !stale_stop(r, &st))
             break;
-        /* Nothing moved when the server reported the held-back event: ask again for what we asked. */
+        /* Nothing moved when the server reported the held-back event: ask again for what we asked.
+         */
         r->stale_stops++;
         struct tgt_resume again = r->last_req;
         rc = rsp_resume(t, &again);
@@ -921,7 +933,8 @@ static int rsp_detach(struct tgt *t)
     if (t->exited)
         return -ESRCH;
     stop_quietly(r);
-    /* Our breakpoints come out first: a server might leave them in the program (gdb does the same). */
+    /* Our breakpoints come out first: a server might leave them in the program (gdb does the same).
+     */
     while (r->nbps > 0) {
         struct tgt_rsp_bp b = r->bps[r->nbps - 1];
         (void)send_z(r, false, b.type, b.addr, b.len);
@@ -1015,8 +1028,8 @@ static int setup(struct tgt_rsp *r, const char **why)
     }
     r->multiprocess = rsp_client_has_feature(r->cli, "multiprocess");
     /* Select "any thread" first, as gdb does: gdbserver answers qXfer:features from the selected
-     * thread's process and has none selected right after the handshake (it asserts). The reply does not
-     * matter. */
+     * thread's process and has none selected right after the handshake (it asserts). The reply does
+     * not matter. */
     rc = rsp_client_requestf(r->cli, &r->reply, r->multiprocess ? "Hgp0.0" : "Hg0");
     if (rc < 0) {
         *why = "the connection failed during set-up";
@@ -1107,7 +1120,8 @@ int tgt_rsp_connect(const char *host_port, int timeout_ms, struct tgt **out, con
     return connect_common(r, timeout_ms, out, why);
 }
 
-int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **out, const char **why)
+int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **out,
+                        const char **why)
 {
     *out = NULL;
     struct tgt_rsp *r = calloc(1, sizeof(*r));

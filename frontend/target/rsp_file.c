@@ -1,8 +1,8 @@
 /*
- * frontend/target/rsp_file.c - files of the server's machine through the RSP: which program the process
- * runs (qXfer:exec-file:read) and a copy of a file (vFile:open/pread/close, GDB manual E.16 "Host I/O
- * Packets"), for `godbg connect` without a local binary. Also the console-output hook. Not for symbols:
- * what to do with the file is sym/'s business.
+ * frontend/target/rsp_file.c - files of the server's machine through the RSP: which program the
+ * process runs (qXfer:exec-file:read) and a copy of a file (vFile:open/pread/close, GDB manual E.16
+ * "Host I/O Packets"), for `godbg connect` without a local binary. Also the console-output hook.
+ * Not for symbols: what to do with the file is sym/'s business.
  */
 #include "config.h"
 

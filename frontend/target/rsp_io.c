@@ -1,7 +1,8 @@
 /*
- * frontend/target/rsp_io.c - the byte transports under the RSP client: a TCP connection ("HOST:PORT",
- * "[v6]:PORT") or a pair of pipe descriptors (gostub --stdio, gdbserver stdio). Only moving bytes: reads
- * wait with poll() for the client's timeout; nothing here knows a packet.
+ * frontend/target/rsp_io.c - the byte transports under the RSP client: a TCP connection
+ * ("HOST:PORT",
+ * "[v6]:PORT") or a pair of pipe descriptors (gostub --stdio, gdbserver stdio). Only moving bytes:
+ * reads wait with poll() for the client's timeout; nothing here knows a packet.
  */
 #include "config.h"
 

@@ -1,6 +1,7 @@
 /*
- * frontend/target/rsp_priv.h - the state the RSP target's files share (rsp.c: operations and run control,
- * rsp_tdesc.c: target descriptions, rsp_io.c: transports). Not for the layers above: they see target.h.
+ * frontend/target/rsp_priv.h - the state the RSP target's files share (rsp.c: operations and run
+ * control, rsp_tdesc.c: target descriptions, rsp_io.c: transports). Not for the layers above: they
+ * see target.h.
  */
 #ifndef FRONTEND_TARGET_RSP_PRIV_H
 #define FRONTEND_TARGET_RSP_PRIV_H
@@ -49,7 +50,7 @@ struct tgt_rsp {
     struct rsp_client *cli;
     int timeout_ms;
     bool multiprocess, vcont, lldb_regs;
-    int64_t hg_tid;   /* thread selected with Hg since the last stop; HG_UNKNOWN (rsp.c) */
+    int64_t hg_tid; /* thread selected with Hg since the last stop; HG_UNKNOWN (rsp.c) */
     uint64_t extra_round_trips;
     struct rsp_buf reply;
 
@@ -71,15 +72,16 @@ struct tgt_rsp {
     size_t nat_bp, capat_bp;
     struct tgt_rsp_moribund moribund[TGT_RSP_MAX_MORIBUND];
     size_t nmoribund;
-    struct tgt_resume last_req; /* re-sent after a stale (held-back, breakpoint since removed) stop */
-    uint64_t stale_stops;       /* such stops swallowed */
+    struct tgt_resume
+        last_req;         /* re-sent after a stale (held-back, breakpoint since removed) stop */
+    uint64_t stale_stops; /* such stops swallowed */
     /* Stops that happened during a step-over, handed out by the next waits. */
     struct rsp_stop queued[TGT_RSP_MAX_QUEUED];
     size_t nqueued;
 };
 
-/* rsp_tdesc.c: fills r->desc/r->regs from qXfer:features:read:target.xml (following xi:include), else
- * from qRegisterInfo. -ENOTSUP (with *why) when the server offers neither or names an unknown
+/* rsp_tdesc.c: fills r->desc/r->regs from qXfer:features:read:target.xml (following xi:include),
+ * else from qRegisterInfo. -ENOTSUP (with *why) when the server offers neither or names an unknown
  * architecture. */
 int tgt_rsp_read_tdesc(struct tgt_rsp *r, const char **why) TGT_MUST_CHECK;
 void tgt_rsp_free_tdesc(struct tgt_rsp *r);

@@ -1,13 +1,14 @@
 /*
- * frontend/target/rsp_tdesc.c - the register layout the server actually uses, as an arch_desc: from its
- * target description (qXfer:features:read:target.xml and every xi:include in it; GDB manual G, "Target
- * Descriptions"), or from lldb's qRegisterInfo when there is no XML. The server's numbering wins over
- * arch/'s tables (gdbserver adds AVX-512 and pkeys registers when the CPU has them, lldb-server numbers
- * differently); arch/ supplies only what a description lacks: DWARF numbers, the trap instruction.
+ * frontend/target/rsp_tdesc.c - the register layout the server actually uses, as an arch_desc: from
+ * its target description (qXfer:features:read:target.xml and every xi:include in it; GDB manual G,
+ * "Target Descriptions"), or from lldb's qRegisterInfo when there is no XML. The server's numbering
+ * wins over arch/'s tables (gdbserver adds AVX-512 and pkeys registers when the CPU has them,
+ * lldb-server numbers differently); arch/ supplies only what a description lacks: DWARF numbers,
+ * the trap instruction.
  *
- * The XML is hostile input: a small scanner that understands only elements, attributes, comments and
- * processing instructions, with bounded include depth, register count and name length. Not a general
- * XML parser, and no knowledge of register *types* beyond their size.
+ * The XML is hostile input: a small scanner that understands only elements, attributes, comments
+ * and processing instructions, with bounded include depth, register count and name length. Not a
+ * general XML parser, and no knowledge of register *types* beyond their size.
  */
 #include "config.h"
 
@@ -25,8 +26,8 @@ struct xreg {
     char name[MAX_NAME];
     unsigned bits;
     long regnum;
-    int dwarf;      /* qRegisterInfo's dwarf:, -1 when absent */
-    long offset;    /* qRegisterInfo's offset:, -1 when absent */
+    int dwarf;   /* qRegisterInfo's dwarf:, -1 when absent */
+    long offset; /* qRegisterInfo's offset:, -1 when absent */
     char generic[8];
 };
 
@@ -148,8 +149,9 @@ static int on_reg(struct builder *b, const char *t, const char *tend)
     struct xreg x = {.dwarf = -1, .offset = -1};
     char num[24];
     unsigned long v;
-    if (!attr(t, tend, "name", x.name, sizeof(x.name)) || !attr(t, tend, "bitsize", num, sizeof(num)) ||
-        !parse_ulong(num, 10, 4096, &v) || v == 0 || v % 8 != 0) {
+    if (!attr(t, tend, "name", x.name, sizeof(x.name)) ||
+        !attr(t, tend, "bitsize", num, sizeof(num)) || !parse_ulong(num, 10, 4096, &v) || v == 0 ||
+        v % 8 != 0) {
         b->why = "a <reg> in the target description has no usable name or bitsize";
         return -EPROTO;
     }
@@ -383,7 +385,8 @@ static int build(struct builder *b, bool lldb)
         if (x->dwarf >= 0)
             reg->dwarf_regno = x->dwarf;
     }
-    /* 'g' carries every register in number order (GDB manual E.2, 'g'); lldb says where with offset. */
+    /* 'g' carries every register in number order (GDB manual E.2, 'g'); lldb says where with
+     * offset. */
     unsigned off = 0, g_len = 0;
     for (long i = 0; i < nregs; i++) {
         struct arch_reg *reg = &r->regs[i];

@@ -1,13 +1,14 @@
 /*
- * frontend/target/target.c - what every target shares: the per-stop memory cache and the small helpers
- * built on the operations table (u64 reads, the PC, the TLS base, the current goroutine's g).
+ * frontend/target/target.c - what every target shares: the per-stop memory cache and the small
+ * helpers built on the operations table (u64 reads, the PC, the TLS base, the current goroutine's
+ * g).
  *
- * The cache keeps aligned lines of TGT_CACHE_LINE bytes, each with the count of bytes known readable from
- * its start, so a read that runs off the end of a mapping is answered with the readable prefix. Misses are
- * fetched in runs of whole lines (up to TGT_CACHE_RUN bytes), and tgt_read_many hands every missing run of
- * a whole batch to the implementation at once, so it can pipeline them. Not for protocol details: those
- * live in the implementations (rsp.c). Any resume or write drops the whole cache: nothing is kept across
- * stops.
+ * The cache keeps aligned lines of TGT_CACHE_LINE bytes, each with the count of bytes known
+ * readable from its start, so a read that runs off the end of a mapping is answered with the
+ * readable prefix. Misses are fetched in runs of whole lines (up to TGT_CACHE_RUN bytes), and
+ * tgt_read_many hands every missing run of a whole batch to the implementation at once, so it can
+ * pipeline them. Not for protocol details: those live in the implementations (rsp.c). Any resume or
+ * write drops the whole cache: nothing is kept across stops.
  */
 #include "config.h"
 
@@ -24,8 +25,8 @@
 #define BATCH_BYTES (16u << 20)
 /* Reads longer than this bypass the cache (a core dump of a heap, not a struct). */
 #define UNCACHED_READ (1u << 20)
-/* A single read fetches ahead to the next boundary of this many bytes (Go's stacks and heap spans are
- * read sequentially more often than not). */
+/* A single read fetches ahead to the next boundary of this many bytes (Go's stacks and heap spans
+ * are read sequentially more often than not). */
 #define READ_AHEAD 16384u
 
 struct line {
@@ -174,16 +175,18 @@ static int store_run(struct tgt *t, const struct run *r)
     }
     if (off >= r->len)
         return 0;
-    /* A short read: the line where it stopped keeps the readable prefix. A server that fails a whole
-     * request when its end is unreadable (gdbserver) may have left readable bytes of this line unread:
-     * ask for the rest of the line alone (a line never spans two pages, so that is all or nothing). */
+    /* A short read: the line where it stopped keeps the readable prefix. A server that fails a
+     * whole request when its end is unreadable (gdbserver) may have left readable bytes of this
+     * line unread: ask for the rest of the line alone (a line never spans two pages, so that is all
+     * or nothing). */
     size_t have = r->nread - off;
     uint8_t tmp[TGT_CACHE_LINE];
     memcpy(tmp, r->buf + off, have);
     size_t more = 0;
     /* (A run of exactly this one line that failed outright has said all there is to say.) */
     if (have > 0 || r->len > TGT_CACHE_LINE) {
-        int rc = t->ops->read_mem(t, r->addr + off + have, tmp + have, TGT_CACHE_LINE - have, &more);
+        int rc =
+            t->ops->read_mem(t, r->addr + off + have, tmp + have, TGT_CACHE_LINE - have, &more);
         if (rc < 0 && rc != -EIO && rc != -EFAULT)
             return rc;
         if (rc < 0)
@@ -245,15 +248,15 @@ out:
     return rc;
 }
 
-/* Adds the missing lines of [addr, addr+len) (plus read-ahead up to ahead_to) to runs[*n], merging with
- * the previous run when contiguous. Flushes full batches through fetch_runs. */
+/* Adds the missing lines of [addr, addr+len) (plus read-ahead up to ahead_to) to runs[*n], merging
+ * with the previous run when contiguous. Flushes full batches through fetch_runs. */
 static int plan(struct tgt *t, uint64_t addr, size_t len, uint64_t ahead_to, struct run *runs,
                 size_t *n)
 {
     uint64_t first = addr & ~(uint64_t)(TGT_CACHE_LINE - 1);
     uint64_t end = addr + len;
     if (end < addr)
-        return -EFAULT; /* wraps around the address space */
+        return -EFAULT;  /* wraps around the address space */
     uint64_t last = end; /* exclusive */
     if (ahead_to > last)
         last = ahead_to;
@@ -286,8 +289,8 @@ static int plan(struct tgt *t, uint64_t addr, size_t len, uint64_t ahead_to, str
     return 0;
 }
 
-/* Copies what the cache holds of [addr, addr+len): *ncopied is the readable prefix. -EAGAIN when a line
- * is missing (fetch, then copy again). */
+/* Copies what the cache holds of [addr, addr+len): *ncopied is the readable prefix. -EAGAIN when a
+ * line is missing (fetch, then copy again). */
 static int copy_out(struct tgt *t, uint64_t addr, uint8_t *buf, size_t len, size_t *ncopied)
 {
     *ncopied = 0;
@@ -358,16 +361,16 @@ int tgt_read_mem(struct tgt *t, uint64_t addr, void *buf, size_t len)
     return rc;
 }
 
-int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *const *buf, size_t n,
-                  int *err)
+int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *const *buf,
+                  size_t n, int *err)
 {
     struct run *runs = malloc(BATCH_RUNS * sizeof(*runs));
     if (runs == NULL)
         return -ENOMEM;
     size_t nruns = 0;
     int rc = 0;
-    /* Plan every region first, then fetch all missing lines together. A line two neighbouring regions
-     * share is planned once (plan() checks the run it is extending). */
+    /* Plan every region first, then fetch all missing lines together. A line two neighbouring
+     * regions share is planned once (plan() checks the run it is extending). */
     for (size_t i = 0; i < n && rc == 0; i++) {
         err[i] = 0;
         uint64_t first = addr[i] & ~(uint64_t)(TGT_CACHE_LINE - 1);

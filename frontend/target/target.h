@@ -1,13 +1,14 @@
 /*
- * frontend/target/target.h - what godbg debugs, behind one operations table: a live process through any RSP
- * server (gostub, gdbserver, lldb-server, QEMU's gdbstub, rr) or a core file. The layers above (goruntime/,
- * cli/) see only this header. Run-control slots are NULL where a target cannot do them (a core file cannot
- * resume), and the caller says so to the user.
+ * frontend/target/target.h - what godbg debugs, behind one operations table: a live process through
+ * any RSP server (gostub, gdbserver, lldb-server, QEMU's gdbstub, rr) or a core file. The layers
+ * above (goruntime/, cli/) see only this header. Run-control slots are NULL where a target cannot
+ * do them (a core file cannot resume), and the caller says so to the user.
  *
- * Every fallible call returns 0 or -errno. Thread ids are the server's (kernel tids for gostub/gdbserver).
- * Registers are in the numbering of t->arch, which the RSP target builds from the server's own target
- * description (so "fs_base" or the AVX-512 registers are where that server puts them); look registers up
- * with arch_regno_by_name(t->arch, ...) or t->arch->pc_regno, never with fixed numbers.
+ * Every fallible call returns 0 or -errno. Thread ids are the server's (kernel tids for
+ * gostub/gdbserver). Registers are in the numbering of t->arch, which the RSP target builds from
+ * the server's own target description (so "fs_base" or the AVX-512 registers are where that server
+ * puts them); look registers up with arch_regno_by_name(t->arch, ...) or t->arch->pc_regno, never
+ * with fixed numbers.
  *
  * Nothing here is thread-safe: one owner. Calls block on the connection (wait has a timeout).
  * Design notes: doc/internals/target.md.
@@ -26,15 +27,21 @@
 
 struct tgt;
 
-enum tgt_bp_type { TGT_BP_SW = 0, TGT_BP_HW = 1, TGT_WATCH_WRITE = 2, TGT_WATCH_READ = 3, TGT_WATCH_ACCESS = 4 };
+enum tgt_bp_type {
+    TGT_BP_SW = 0,
+    TGT_BP_HW = 1,
+    TGT_WATCH_WRITE = 2,
+    TGT_WATCH_READ = 3,
+    TGT_WATCH_ACCESS = 4
+};
 
 struct tgt_thread {
     int64_t tid;
     char name[32]; /* empty when the server does not say */
 };
 
-/* One resume request: every thread continues, except that step_tid (if non-zero) single-steps while the
- * others stay stopped (others_stopped) or continue. */
+/* One resume request: every thread continues, except that step_tid (if non-zero) single-steps while
+ * the others stay stopped (others_stopped) or continue. */
 struct tgt_resume {
     int64_t step_tid;    /* 0: no step */
     bool others_stopped; /* with step_tid: keep the other threads stopped */
@@ -60,15 +67,16 @@ struct tgt_ops {
     /* Raw (uncached) memory. Partial reads: *nread bytes from addr on were readable; returns 0 when
      * *nread > 0, -EIO (or another -errno) when not even the first byte was. */
     int (*read_mem)(struct tgt *t, uint64_t addr, uint8_t *buf, size_t len, size_t *nread);
-    /* Optional: n raw reads sent together (pipelined). nread[i] as for read_mem, never fails for one
-     * unreadable block; -errno only when the connection failed. NULL: read_mem in a loop. */
+    /* Optional: n raw reads sent together (pipelined). nread[i] as for read_mem, never fails for
+     * one unreadable block; -errno only when the connection failed. NULL: read_mem in a loop. */
     int (*read_blocks)(struct tgt *t, const uint64_t *addr, const size_t *len, uint8_t *const *buf,
                        size_t n, size_t *nread);
     int (*write_mem)(struct tgt *t, uint64_t addr, const uint8_t *buf, size_t len);
     void (*stats)(const struct tgt *t, struct tgt_stats *out); /* protocol counters; NULL: none */
     /* ---- run control: NULL where impossible (core files) */
-    /* Starts the threads moving; the stop comes from wait. A thread that was reported stopped at one of
-     * our software or hardware breakpoints is first stepped over it (remove, step it alone, insert). */
+    /* Starts the threads moving; the stop comes from wait. A thread that was reported stopped at
+     * one of our software or hardware breakpoints is first stepped over it (remove, step it alone,
+     * insert). */
     int (*resume)(struct tgt *t, const struct tgt_resume *r);
     /* Waits for the next stop (timeout_ms -1: forever; -ETIMEDOUT then, and the target is still
      * running). Events the server reports later for threads that stopped at the same time are never
@@ -86,8 +94,8 @@ struct tgt_cache; /* target.c: the per-stop memory cache */
 struct tgt {
     const struct tgt_ops *ops;
     const struct arch_desc *arch;
-    int64_t pid;             /* 0 when the server does not say */
-    int64_t current_tid;     /* the thread of the last stop */
+    int64_t pid;         /* 0 when the server does not say */
+    int64_t current_tid; /* the thread of the last stop */
     struct rsp_stop last_stop;
     bool can_run;            /* resume/wait/breakpoints available */
     bool running;            /* resumed, no stop waited for yet */
@@ -95,53 +103,58 @@ struct tgt {
     struct tgt_cache *cache; /* owned by target.c */
 };
 
-/* ------------------------------------------------------------------ the RSP implementation (rsp.c) */
+/* ------------------------------------------------------------------ the RSP implementation (rsp.c)
+ */
 
-/* Connects to "HOST:PORT" (TCP, "[v6addr]:port" too), or talks over a pair of file descriptors (a pipe to
- * `gostub --stdio`, or to `gdbserver stdio PROG`), which the tgt then owns and closes. Does the handshake
- * (qSupported, no-ack mode where offered), reads the target description (qXfer:features:read:target.xml
- * and its includes; else lldb's qRegisterInfo; neither: -ENOTSUP with *why set), the thread list and the
- * initial stop ('?'). timeout_ms bounds each wait for a reply during set-up and memory/register
- * requests (-1: none). On failure *out is NULL and, when why is not NULL, a static English reason. */
-int tgt_rsp_connect(const char *host_port, int timeout_ms, struct tgt **out, const char **why)
-    TGT_MUST_CHECK;
-int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **out, const char **why)
-    TGT_MUST_CHECK;
-/* Tells the server to pass these host signals to the program without stopping (QPassSignals). An empty
- * list passes none. -EOPNOTSUPP when the server cannot. */
+/* Connects to "HOST:PORT" (TCP, "[v6addr]:port" too), or talks over a pair of file descriptors (a
+ * pipe to `gostub --stdio`, or to `gdbserver stdio PROG`), which the tgt then owns and closes. Does
+ * the handshake (qSupported, no-ack mode where offered), reads the target description
+ * (qXfer:features:read:target.xml and its includes; else lldb's qRegisterInfo; neither: -ENOTSUP
+ * with *why set), the thread list and the initial stop ('?'). timeout_ms bounds each wait for a
+ * reply during set-up and memory/register requests (-1: none). On failure *out is NULL and, when
+ * why is not NULL, a static English reason. */
+int tgt_rsp_connect(const char *host_port, int timeout_ms, struct tgt **out,
+                    const char **why) TGT_MUST_CHECK;
+int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **out,
+                        const char **why) TGT_MUST_CHECK;
+/* Tells the server to pass these host signals to the program without stopping (QPassSignals). An
+ * empty list passes none. -EOPNOTSUPP when the server cannot. */
 int tgt_rsp_pass_signals(struct tgt *t, const int *sigs, size_t n) TGT_MUST_CHECK;
 /* Whether the server speaks vCont (else c/s with Hc are used). */
 bool tgt_rsp_has_vcont(const struct tgt *t);
-/* Console text the server sends ('O' packets: a program's output under some servers, replies to monitor
- * commands). Called from inside any request or wait; fn NULL drops the text (the default). */
+/* Console text the server sends ('O' packets: a program's output under some servers, replies to
+ * monitor commands). Called from inside any request or wait; fn NULL drops the text (the default).
+ */
 typedef void tgt_console_fn(void *ctx, const char *text, size_t len);
 void tgt_rsp_set_console(struct tgt *t, tgt_console_fn *fn, void *ctx);
 /* The program's path on the server's machine (qXfer:exec-file:read), NUL-terminated into out[max].
  * -EOPNOTSUPP when the server cannot say, -ENAMETOOLONG when it does not fit. */
 int tgt_rsp_exec_file(struct tgt *t, char *out, size_t max) TGT_MUST_CHECK;
-/* Copies a file of the server's machine into out_fd (vFile:open, pread, close), at most max_len bytes
- * (-EFBIG past that). *len gets the size copied. -EOPNOTSUPP without vFile, -errno from the server's
- * open/pread (GDB File-I/O errno values mapped to the host's) or from writing out_fd. */
+/* Copies a file of the server's machine into out_fd (vFile:open, pread, close), at most max_len
+ * bytes
+ * (-EFBIG past that). *len gets the size copied. -EOPNOTSUPP without vFile, -errno from the
+ * server's open/pread (GDB File-I/O errno values mapped to the host's) or from writing out_fd. */
 int tgt_rsp_fetch_file(struct tgt *t, const char *remote_path, int out_fd, uint64_t max_len,
                        uint64_t *len) TGT_MUST_CHECK;
 
 /* ------------------------------------------------------------------ generic helpers (target.c) */
 
-#define TGT_CACHE_LINE 4096u  /* memory is cached in aligned lines of this size */
-#define TGT_CACHE_RUN 65536u  /* and fetched in runs of up to this many bytes */
+#define TGT_CACHE_LINE 4096u /* memory is cached in aligned lines of this size */
+#define TGT_CACHE_RUN 65536u /* and fetched in runs of up to this many bytes */
 
 /* Memory through the per-stop cache. All-or-nothing: -EIO when any byte is unreadable. Any resume,
  * register or memory write drops the cache (tgt_invalidate). */
 int tgt_read_mem(struct tgt *t, uint64_t addr, void *buf, size_t len) TGT_MUST_CHECK;
-/* As tgt_read_mem, but *nread gets the readable prefix (0 when addr itself is unreadable, then -EIO). */
-int tgt_read_mem_partial(struct tgt *t, uint64_t addr, void *buf, size_t len, size_t *nread)
-    TGT_MUST_CHECK;
+/* As tgt_read_mem, but *nread gets the readable prefix (0 when addr itself is unreadable, then
+ * -EIO). */
+int tgt_read_mem_partial(struct tgt *t, uint64_t addr, void *buf, size_t len,
+                         size_t *nread) TGT_MUST_CHECK;
 /* n reads of small, scattered regions, fetched together: the missing cache lines of all of them are
- * requested in one pipelined batch (per few thousand lines), so reading 100k goroutine structs takes
- * O(N / 1000) round trips. err[i] gets 0 or -EIO for each region; returns -errno only when the target
- * failed as a whole. */
-int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *const *buf, size_t n,
-                  int *err) TGT_MUST_CHECK;
+ * requested in one pipelined batch (per few thousand lines), so reading 100k goroutine structs
+ * takes O(N / 1000) round trips. err[i] gets 0 or -EIO for each region; returns -errno only when
+ * the target failed as a whole. */
+int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *const *buf,
+                  size_t n, int *err) TGT_MUST_CHECK;
 int tgt_read_u64(struct tgt *t, uint64_t addr, uint64_t *v) TGT_MUST_CHECK; /* target byte order */
 int tgt_write_mem(struct tgt *t, uint64_t addr, const void *buf, size_t len) TGT_MUST_CHECK;
 /* A register of up to 8 bytes, zero-extended. */
@@ -150,10 +163,10 @@ int tgt_read_pc(struct tgt *t, int64_t tid, uint64_t *pc) TGT_MUST_CHECK;
 /* The thread-local base Go keeps g relative to: fs_base on amd64 (found by name in the server's
  * description; -ENOENT when the server does not describe it). */
 int tgt_tls_base(struct tgt *t, int64_t tid, uint64_t *base) TGT_MUST_CHECK;
-/* The current goroutine's g pointer on thread tid, without running code in the target. amd64: the word
- * at fs_base + tls_g_offset (-8 for Go's own TLS slot in a statically linked, non-cgo binary; the layer
- * above computes other offsets from runtime.tlsg and PT_TLS). arm64: register x28 (tls_g_offset unused).
- * 0 in *g means the thread runs no goroutine. */
+/* The current goroutine's g pointer on thread tid, without running code in the target. amd64: the
+ * word at fs_base + tls_g_offset (-8 for Go's own TLS slot in a statically linked, non-cgo binary;
+ * the layer above computes other offsets from runtime.tlsg and PT_TLS). arm64: register x28
+ * (tls_g_offset unused). 0 in *g means the thread runs no goroutine. */
 int tgt_current_g(struct tgt *t, int64_t tid, int64_t tls_g_offset, uint64_t *g) TGT_MUST_CHECK;
 void tgt_get_stats(const struct tgt *t, struct tgt_stats *out);
 void tgt_invalidate(struct tgt *t);

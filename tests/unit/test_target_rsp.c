@@ -1,10 +1,11 @@
 /*
- * tests/unit/test_target_rsp.c - the RSP target (frontend/target/) against a real server: stock gdbserver
- * by default, gostub with TGT_TEST_SERVER=gostub (same tests). The inferior is this program itself in
- * "spinner" mode: two threads calling spin_hit() in a loop (the all-stop case: both hit its breakpoint at
- * the same moment), a main thread parked in pause(), a known memory pattern and a mapping followed by a
- * hole. Built without PIE, so the addresses of spin_hit, pattern... are the same in the inferior.
- * A scripted fake server checks that bad replies give errors, not crashes.
+ * tests/unit/test_target_rsp.c - the RSP target (frontend/target/) against a real server: stock
+ * gdbserver by default, gostub with TGT_TEST_SERVER=gostub (same tests). The inferior is this
+ * program itself in "spinner" mode: two threads calling spin_hit() in a loop (the all-stop case:
+ * both hit its breakpoint at the same moment), a main thread parked in pause(), a known memory
+ * pattern and a mapping followed by a hole. Built without PIE, so the addresses of spin_hit,
+ * pattern... are the same in the inferior. A scripted fake server checks that bad replies give
+ * errors, not crashes.
  */
 #include "config.h"
 
@@ -27,7 +28,8 @@
 #include "frontend/target/target.h"
 #include "rsp/codec.h"
 
-/* ------------------------------------------------------------------ the inferior ("spinner" mode) */
+/* ------------------------------------------------------------------ the inferior ("spinner" mode)
+ */
 
 #define PAT_LEN (3 * 4096)
 static unsigned char pattern[PAT_LEN] __attribute__((aligned(4096)));
@@ -36,7 +38,7 @@ static volatile uint64_t counter[2];
 static unsigned char big[BIG_LEN]; /* 20k "g structs" of 400 bytes for tgt_read_many */
 static volatile int64_t worker_tid[2];
 static volatile uint64_t worker_self[2];
-static volatile int64_t g_offset;    /* &fake_g - pthread_self(): where "g" sits relative to fs_base */
+static volatile int64_t g_offset; /* &fake_g - pthread_self(): where "g" sits relative to fs_base */
 static volatile uint64_t hole_start; /* two readable pages end here; the next page is unmapped */
 static volatile int ready;
 static __thread uint64_t fake_g;
@@ -66,8 +68,9 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* The inferior must never outlive the test that made it (a failed assertion skips the clean-up, and a
- * detached spinner burns two CPUs): it ends itself when that process is gone, or after two minutes. */
+/* The inferior must never outlive the test that made it (a failed assertion skips the clean-up, and
+ * a detached spinner burns two CPUs): it ends itself when that process is gone, or after two
+ * minutes. */
 static pid_t watched;
 
 static void *watchdog(void *arg)
@@ -91,7 +94,8 @@ static int spinner_main(pid_t parent)
         pattern[i] = (unsigned char)(i * 7 + 3);
     for (size_t i = 0; i < BIG_LEN; i += 8)
         memcpy(big + i, &i, 8);
-    unsigned char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *m =
+        mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return 1;
     memset(m, 0xab, 2 * 4096);
@@ -153,16 +157,19 @@ static void exec_server(bool tcp)
         _exit(127);
     }
     char parent[24];
-    snprintf(parent, sizeof(parent), "%d", (int)getppid()); /* the test process (we are its child) */
+    snprintf(parent, sizeof(parent), "%d",
+             (int)getppid()); /* the test process (we are its child) */
     if (is_gdbserver()) {
         if (tcp)
-            execlp("gdbserver", "gdbserver", "--once", "127.0.0.1:0", self_path, "spinner", parent, (char *)NULL);
+            execlp("gdbserver", "gdbserver", "--once", "127.0.0.1:0", self_path, "spinner", parent,
+                   (char *)NULL);
         else
             execlp("gdbserver", "gdbserver", "stdio", self_path, "spinner", parent, (char *)NULL);
     } else {
         const char *g = gostub_path();
         if (tcp)
-            execl(g, "gostub", "-l", "127.0.0.1:0", "--", self_path, "spinner", parent, (char *)NULL);
+            execl(g, "gostub", "-l", "127.0.0.1:0", "--", self_path, "spinner", parent,
+                  (char *)NULL);
         else
             execl(g, "gostub", "--stdio", "--", self_path, "spinner", parent, (char *)NULL);
     }
@@ -593,7 +600,8 @@ START_TEST(test_breakpoint_step_interrupt)
     ck_assert_int_eq(t->ops->interrupt(t), 0);
     ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
     ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
-    ck_assert(st.signal == SIGINT || st.signal == SIGSTOP || st.signal == SIGTRAP || st.signal == 0);
+    ck_assert(st.signal == SIGINT || st.signal == SIGSTOP || st.signal == SIGTRAP ||
+              st.signal == 0);
     ck_assert(!t->running);
     /* the counters moved while it ran */
     uint64_t a0 = read_var(t, &counter[0]);
@@ -602,9 +610,10 @@ START_TEST(test_breakpoint_step_interrupt)
 }
 END_TEST
 
-/* gdbserver in all-stop mode reports one thread's breakpoint per resume and keeps the other thread's
- * simultaneous hit for a later resume. Every report must name the thread that really hit (its PC is the
- * breakpoint and its own counter says this is its next call), and no hit may be lost. */
+/* gdbserver in all-stop mode reports one thread's breakpoint per resume and keeps the other
+ * thread's simultaneous hit for a later resume. Every report must name the thread that really hit
+ * (its PC is the breakpoint and its own counter says this is its next call), and no hit may be
+ * lost. */
 START_TEST(test_allstop_attribution)
 {
     struct server s = {0};
@@ -714,9 +723,9 @@ START_TEST(test_watch_and_hw_breakpoint)
 END_TEST
 
 /* The current goroutine of every thread of a real Go program (tests/targets/threads.go: 20 parked
- * goroutines, 4 goroutines locked to their own threads), found through fs_base without running code:
- * where a thread runs a goroutine, its stack pointer lies inside that g's stack bounds (g.stack.lo and
- * .hi, the first two words of runtime.g in every Go release). */
+ * goroutines, 4 goroutines locked to their own threads), found through fs_base without running
+ * code: where a thread runs a goroutine, its stack pointer lies inside that g's stack bounds
+ * (g.stack.lo and .hi, the first two words of runtime.g in every Go release). */
 START_TEST(test_go_current_g)
 {
     char prog[4200], cmd[8800];
@@ -753,9 +762,10 @@ START_TEST(test_go_current_g)
         ck_assert_int_eq(tgt_read_u64(t, g, &lo), 0);
         ck_assert_int_eq(tgt_read_u64(t, g + 8, &hi), 0);
         ck_assert_int_eq(tgt_read_reg_u64(t, th[i].tid, (unsigned)t->arch->sp_regno, &sp), 0);
-        ck_assert_msg(lo < hi && lo <= sp && sp < hi, "thread %lld: g %#llx stack [%#llx, %#llx) sp %#llx",
-                      (long long)th[i].tid, (unsigned long long)g, (unsigned long long)lo,
-                      (unsigned long long)hi, (unsigned long long)sp);
+        ck_assert_msg(lo < hi && lo <= sp && sp < hi,
+                      "thread %lld: g %#llx stack [%#llx, %#llx) sp %#llx", (long long)th[i].tid,
+                      (unsigned long long)g, (unsigned long long)lo, (unsigned long long)hi,
+                      (unsigned long long)sp);
         with_g++;
     }
     ck_assert_int_ge(with_g, 4); /* at least the locked threads run goroutines */
@@ -794,7 +804,8 @@ START_TEST(test_detach)
     }
     if (c2[0] == c1[0] || c2[1] == c1[1]) {
         char cmd[128];
-        snprintf(cmd, sizeof(cmd), "cat /proc/%d/task/*/stat /proc/%d/task/*/wchan >&2", (int)pid, (int)pid);
+        snprintf(cmd, sizeof(cmd), "cat /proc/%d/task/*/stat /proc/%d/task/*/wchan >&2", (int)pid,
+                 (int)pid);
         (void)system(cmd);
     }
     ck_assert_uint_gt(c2[0], c1[0]); /* running, and not trapping on a left-over int3 */
@@ -834,20 +845,22 @@ START_TEST(test_kill)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ a fake server with bad replies */
+/* ------------------------------------------------------------------ a fake server with bad replies
+ */
 
 struct fake_case {
     const char *name;
     /* request prefix -> reply, first match wins; NULL reply: no answer at all */
     const char *script[12][2];
-    int want_connect;       /* expected tgt_rsp_connect_fds result */
-    const char *why_has;    /* text the reason must contain */
-    int after;              /* 1: read the PC, expect an error; 2: read memory, expect -EIO;
-                               3: expect arch x86_64 and current tid 0x1f; 4: console text "Hi";
-                               5: resume and step with c/s and Hc, kill with k */
+    int want_connect;    /* expected tgt_rsp_connect_fds result */
+    const char *why_has; /* text the reason must contain */
+    int after;           /* 1: read the PC, expect an error; 2: read memory, expect -EIO;
+                            3: expect arch x86_64 and current tid 0x1f; 4: console text "Hi";
+                            5: resume and step with c/s and Hc, kill with k */
 };
 
-#define XML_OK "l<target><architecture>i386:x86-64</architecture><reg name='rip' bitsize='64'/></target>"
+#define XML_OK                                                                                     \
+    "l<target><architecture>i386:x86-64</architecture><reg name='rip' bitsize='64'/></target>"
 
 static const struct fake_case fake_cases[] = {
     {"qSupported error", {{"qSupported", "E01"}}, -EPROTO, "qSupported", 0},
@@ -855,48 +868,100 @@ static const struct fake_case fake_cases[] = {
      {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
       {"qXfer:features:read:target.xml", "l<target><architecture>vax</architecture>"
                                          "<reg name='pc' bitsize='32'/></target>"}},
-     -ENOTSUP, "architecture", 0},
-    {"no description at all", {{"qSupported", "PacketSize=1000"}, {"qRegisterInfo", ""}}, -ENOTSUP,
-     "describes no registers", 0},
-    {"garbage stop", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                      {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""}, {"?", "Zzz"}},
-     -ESRCH, "no process", 0},
-    {"unterminated comment", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                              {"qXfer:features:read:target.xml", "l<target><!-- oops"}},
-     -EPROTO, "cut short", 0},
-    {"include loop", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                      {"qXfer:features:read:target.xml", "l<target><xi:include href='a.xml'/></target>"},
-                      {"qXfer:features:read:a.xml", "l<feature><xi:include href='a.xml'/></feature>"}},
-     -ELOOP, "too deeply", 0},
-    {"bad reg bitsize", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                         {"qXfer:features:read:target.xml", "l<target><reg name='rip' bitsize='x'/></target>"}},
-     -EPROTO, "bitsize", 0},
-    {"bad g and p replies", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                             {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
-                             {"?", "T05thread:1f;"}, {"Hg", "OK"}, {"g", "zz"}, {"p", "123"}},
-     0, NULL, 1},
-    {"memory errors", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                       {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
-                       {"?", "T05thread:1f;00:0010400000000000;"}, {"x", ""}, {"m", "E14"}},
-     0, NULL, 2},
-    {"lldb registers", {{"qSupported", "PacketSize=1000"},
-                        {"qRegisterInfo0", "name:rax;bitsize:64;offset:0;encoding:uint;dwarf:0;"},
-                        {"qRegisterInfo1", "name:rip;bitsize:64;offset:8;generic:pc;dwarf:16;"},
-                        {"qRegisterInfo2", "E45"},
-                        {"qHostInfo", "triple:7838365f36342d70632d6c696e75782d676e75;ptrsize:8;"},
-                        {"vCont?", "vCont;c;C;s;S"}, {"?", "S05"}, {"qC", "QC1f"},
-                        {"Hg", "OK"}, {"p1", "0010400000000000"}, {"g", ""}},
-     0, NULL, 3},
-    {"console and bad thread list", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                       {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
-                       {"?", "T05thread:1f;00:0010400000000000;"}, {"qfThreadInfo", "O4869|mzz"}},
-     0, NULL, 4},
-    {"no vCont, no multiprocess", {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
-                       {"qXfer:features:read:target.xml", XML_OK}, {"vCont?", ""},
-                       {"?", "T05thread:1f;"}, {"Hg", "OK"}, {"g", "0010400000000000"},
-                       {"Hc1f", "OK"}, {"c", "T05thread:20;"}, {"s", "T05thread:1f;"},
-                       {"k", "X09"}},
-     0, NULL, 5},
+     -ENOTSUP,
+     "architecture",
+     0},
+    {"no description at all",
+     {{"qSupported", "PacketSize=1000"}, {"qRegisterInfo", ""}},
+     -ENOTSUP,
+     "describes no registers",
+     0},
+    {"garbage stop",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", XML_OK},
+      {"vCont?", ""},
+      {"?", "Zzz"}},
+     -ESRCH,
+     "no process",
+     0},
+    {"unterminated comment",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", "l<target><!-- oops"}},
+     -EPROTO,
+     "cut short",
+     0},
+    {"include loop",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", "l<target><xi:include href='a.xml'/></target>"},
+      {"qXfer:features:read:a.xml", "l<feature><xi:include href='a.xml'/></feature>"}},
+     -ELOOP,
+     "too deeply",
+     0},
+    {"bad reg bitsize",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", "l<target><reg name='rip' bitsize='x'/></target>"}},
+     -EPROTO,
+     "bitsize",
+     0},
+    {"bad g and p replies",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", XML_OK},
+      {"vCont?", ""},
+      {"?", "T05thread:1f;"},
+      {"Hg", "OK"},
+      {"g", "zz"},
+      {"p", "123"}},
+     0,
+     NULL,
+     1},
+    {"memory errors",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", XML_OK},
+      {"vCont?", ""},
+      {"?", "T05thread:1f;00:0010400000000000;"},
+      {"x", ""},
+      {"m", "E14"}},
+     0,
+     NULL,
+     2},
+    {"lldb registers",
+     {{"qSupported", "PacketSize=1000"},
+      {"qRegisterInfo0", "name:rax;bitsize:64;offset:0;encoding:uint;dwarf:0;"},
+      {"qRegisterInfo1", "name:rip;bitsize:64;offset:8;generic:pc;dwarf:16;"},
+      {"qRegisterInfo2", "E45"},
+      {"qHostInfo", "triple:7838365f36342d70632d6c696e75782d676e75;ptrsize:8;"},
+      {"vCont?", "vCont;c;C;s;S"},
+      {"?", "S05"},
+      {"qC", "QC1f"},
+      {"Hg", "OK"},
+      {"p1", "0010400000000000"},
+      {"g", ""}},
+     0,
+     NULL,
+     3},
+    {"console and bad thread list",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", XML_OK},
+      {"vCont?", ""},
+      {"?", "T05thread:1f;00:0010400000000000;"},
+      {"qfThreadInfo", "O4869|mzz"}},
+     0,
+     NULL,
+     4},
+    {"no vCont, no multiprocess",
+     {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
+      {"qXfer:features:read:target.xml", XML_OK},
+      {"vCont?", ""},
+      {"?", "T05thread:1f;"},
+      {"Hg", "OK"},
+      {"g", "0010400000000000"},
+      {"Hc1f", "OK"},
+      {"c", "T05thread:20;"},
+      {"s", "T05thread:1f;"},
+      {"k", "X09"}},
+     0,
+     NULL,
+     5},
 };
 
 static char console_text[64];
@@ -1030,10 +1095,15 @@ static Suite *suite(void)
         const char *name;
         const TTest *test;
     } tests[] = {
-        {"connect", test_connect}, {"connect_tcp", test_connect_tcp}, {"registers", test_registers},
-        {"memory", test_memory}, {"breakpoint", test_breakpoint_step_interrupt},
-        {"allstop", test_allstop_attribution}, {"watch", test_watch_and_hw_breakpoint},
-        {"detach", test_detach}, {"kill", test_kill},
+        {"connect", test_connect},
+        {"connect_tcp", test_connect_tcp},
+        {"registers", test_registers},
+        {"memory", test_memory},
+        {"breakpoint", test_breakpoint_step_interrupt},
+        {"allstop", test_allstop_attribution},
+        {"watch", test_watch_and_hw_breakpoint},
+        {"detach", test_detach},
+        {"kill", test_kill},
     };
     const char *only = getenv("TGT_TEST_ONLY");
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
