@@ -221,3 +221,98 @@ int sym_cfi_reg_rule(struct sym_image *img, uint64_t pc, unsigned regno, struct 
         return rc;
     return reg_rule(img, fde, pc, regno, out, NULL, NULL);
 }
+
+/* ---------------------------------------------------------------- applying rules */
+
+static int read_word(const struct sym_expr_ctx *ctx, uint64_t addr, uint64_t *value)
+{
+    uint8_t buf[8] = {0};
+    size_t n = ctx->addr_size ? ctx->addr_size : 8;
+    if (n > 8)
+        return -EINVAL;
+    if (ctx->read_mem == NULL)
+        return -ENODATA;
+    int rc = ctx->read_mem(ctx->ctx, addr, buf, n);
+    if (rc != 0)
+        return rc;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)buf[i] << (8 * i);
+    *value = v;
+    return 0;
+}
+
+static int read_reg(const struct sym_expr_ctx *ctx, unsigned regno, uint64_t *value)
+{
+    return ctx->read_reg ? ctx->read_reg(ctx->ctx, regno, value) : -ENODATA;
+}
+
+/* Evaluates a rule's or CFA's expression to one value (memory location address or stack value). */
+static int eval_rule_expr(const struct sym_cfi_rule *rule, uint64_t cfa, bool push_cfa,
+                          const struct sym_expr_ctx *ctx, uint64_t *out)
+{
+    struct sym_expr_ctx c = *ctx;
+    struct sym_expr_result res;
+    c.cfa = cfa;
+    c.has_cfa = push_cfa;
+    c.push_cfa = push_cfa;
+    int rc = sym_expr_eval(rule->expr, rule->expr_len, &c, &res);
+    if (rc != 0)
+        return rc;
+    if (res.npieces != 1)
+        return -EINVAL;
+    if (res.pieces[0].kind == SYM_PIECE_MEM)
+        *out = res.pieces[0].addr;
+    else if (res.pieces[0].kind == SYM_PIECE_VALUE)
+        *out = res.pieces[0].value;
+    else if (res.pieces[0].kind == SYM_PIECE_REG)
+        return read_reg(ctx, res.pieces[0].regno, out);
+    else
+        return -EINVAL;
+    return 0;
+}
+
+int sym_cfi_cfa(const struct sym_cfi_row *row, const struct sym_expr_ctx *ctx, uint64_t *cfa)
+{
+    uint64_t v;
+    int rc;
+    switch (row->cfa.kind) {
+    case SYM_CFI_CFA_REG:
+        rc = read_reg(ctx, row->cfa.regno, &v);
+        if (rc != 0)
+            return rc;
+        *cfa = v + (uint64_t)row->cfa.offset;
+        return 0;
+    case SYM_CFI_CFA_EXPR:
+        return eval_rule_expr(&row->cfa, 0, false, ctx, cfa);
+    default:
+        return -EINVAL;
+    }
+}
+
+int sym_cfi_recover(const struct sym_cfi_rule *rule, unsigned regno, uint64_t cfa,
+                    const struct sym_expr_ctx *ctx, uint64_t *value)
+{
+    uint64_t addr;
+    int rc;
+    switch (rule->kind) {
+    case SYM_CFI_UNDEFINED:
+        return -ENODATA;
+    case SYM_CFI_SAME:
+        return read_reg(ctx, regno, value);
+    case SYM_CFI_OFFSET:
+        return read_word(ctx, cfa + (uint64_t)rule->offset, value);
+    case SYM_CFI_VAL_OFFSET:
+        *value = cfa + (uint64_t)rule->offset;
+        return 0;
+    case SYM_CFI_REGISTER:
+        return read_reg(ctx, rule->regno, value);
+    case SYM_CFI_EXPR:
+        rc = eval_rule_expr(rule, cfa, true, ctx, &addr);
+        return rc != 0 ? rc : read_word(ctx, addr, value);
+    case SYM_CFI_VAL_EXPR:
+        return eval_rule_expr(rule, cfa, true, ctx, value);
+    default:
+        return -EINVAL;
+    }
+}

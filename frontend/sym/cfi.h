@@ -4,6 +4,7 @@
 #ifndef GOSTUB_SYM_CFI_H
 #define GOSTUB_SYM_CFI_H
 
+#include "frontend/sym/expr.h"
 #include "frontend/sym/image.h"
 
 /* Highest DWARF register number a rule can be asked for: the general registers, stack pointer and
@@ -46,5 +47,19 @@ SYM_MUST_CHECK int sym_cfi_at(struct sym_image *img, uint64_t pc, struct sym_cfi
 /* The rule for DWARF register REGNO at PC. */
 SYM_MUST_CHECK int sym_cfi_reg_rule(struct sym_image *img, uint64_t pc, unsigned regno,
                                     struct sym_cfi_rule *out);
+
+/* Applying rules (pure: registers and memory come from CTX's callbacks, as in sym/expr.h). */
+
+/* The CFA of the frame ROW describes: register + offset, or its expression evaluated. */
+SYM_MUST_CHECK int sym_cfi_cfa(const struct sym_cfi_row *row, const struct sym_expr_ctx *ctx,
+                               uint64_t *cfa);
+/* The caller's value of DWARF register REGNO whose rule is RULE, given this frame's CFA: read from
+ * CFA+offset (OFFSET), CFA+offset itself (VAL_OFFSET), another register (REGISTER), the same
+ * register (SAME), or an expression evaluated with the CFA pushed first (EXPR: an address to read;
+ * VAL_EXPR: the value). -ENODATA for UNDEFINED (e.g. the return address of the outermost frame) or
+ * when a callback cannot answer; errors from the callbacks and the evaluator otherwise. Reads are
+ * CTX->addr_size bytes (8 when 0). */
+SYM_MUST_CHECK int sym_cfi_recover(const struct sym_cfi_rule *rule, unsigned regno, uint64_t cfa,
+                                   const struct sym_expr_ctx *ctx, uint64_t *value);
 
 #endif

@@ -449,6 +449,11 @@ int sym_expr_eval(const uint8_t *expr, size_t len, const struct sym_expr_ctx *ct
     memset(out, 0, sizeof(*out));
     if (expr == NULL && len != 0)
         return -EINVAL;
+    if (ctx->push_cfa) {
+        if (!ctx->has_cfa)
+            return -ENODATA;
+        m.stack[m.sp++] = ctx->cfa;
+    }
     for (unsigned steps = 0; r.p < r.end; steps++) {
         if (steps >= SYM_EXPR_MAX_STEPS)
             return -E2BIG;

@@ -26,7 +26,9 @@ struct sym_expr_ctx {
     uint64_t frame_base; /* value of the function's DW_AT_frame_base (for DW_OP_fbreg) */
     uint64_t cfa;        /* for DW_OP_call_frame_cfa */
     unsigned has_frame_base : 1, has_cfa : 1;
-    unsigned addr_size; /* 8 or 4 (DW_OP_addr, deref size) */
+    unsigned push_cfa : 1; /* start with the CFA on the stack (CFI DW_CFA_expression and
+                            * DW_CFA_val_expression rules, DWARF 5 section 6.4.2.3) */
+    unsigned addr_size;    /* 8 or 4 (DW_OP_addr, deref size) */
 };
 
 enum sym_piece_kind {

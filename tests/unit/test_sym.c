@@ -1412,6 +1412,65 @@ static uint64_t prologue_frame_size(uint64_t lo, uint64_t hi, uint64_t *after)
     return 0;
 }
 
+/* Applying rules: one frame of main.main unwound from fake registers and stack. */
+START_TEST(test_cfi_apply)
+{
+    const struct sym_func *fn;
+    struct sym_cfi_row row;
+    ck_assert_int_eq(sym_func_by_name(dbg, "main.main", &fn), 0);
+    uint64_t body;
+    ck_assert_int_eq(sym_func_body_addr(dbg, fn->lowpc, &body), 0);
+    ck_assert_int_eq(sym_cfi_at(dbg, body, &row), 0);
+    struct fake_target t;
+    memset(&t, 0, sizeof(t));
+    t.mem_base = 0x10000;
+    t.regs[7] = 0x10000 + 0x20; /* rsp */
+    struct sym_expr_ctx ctx = {
+        .read_reg = fake_reg, .read_mem = fake_mem, .ctx = &t, .addr_size = 8};
+    uint64_t cfa, ra, sp;
+    ck_assert_int_eq(sym_cfi_cfa(&row, &ctx, &cfa), 0);
+    ck_assert_uint_eq(cfa, t.regs[7] + (uint64_t)row.cfa.offset);
+    ck_assert_uint_lt(cfa - t.mem_base, sizeof(t.mem));
+    uint64_t want = 0x4a1b2c3d4eULL;
+    memcpy(t.mem + (cfa - 8 - t.mem_base), &want, 8);
+    ck_assert_int_eq(sym_cfi_recover(&row.ra, row.ra_regno, cfa, &ctx, &ra), 0);
+    ck_assert_uint_eq(ra, want);
+    /* By definition the caller's stack pointer is the CFA: a value-offset 0 rule. */
+    struct sym_cfi_rule rule = {.kind = SYM_CFI_VAL_OFFSET, .offset = 0};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 7, cfa, &ctx, &sp), 0);
+    ck_assert_uint_eq(sp, cfa);
+    /* The other rule kinds, by hand. */
+    static const uint8_t minus16[] = {0x40, 0x1c}; /* lit16 minus: CFA - 16 */
+    static const uint8_t plus8[] = {0x38, 0x22};   /* lit8 plus: CFA + 8 */
+    uint64_t v, stored = 0x1122334455667788ULL;
+    memcpy(t.mem + (cfa - 16 - t.mem_base), &stored, 8);
+    rule = (struct sym_cfi_rule){.kind = SYM_CFI_EXPR, .expr = minus16, .expr_len = 2};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 3, cfa, &ctx, &v), 0);
+    ck_assert_uint_eq(v, stored);
+    rule = (struct sym_cfi_rule){.kind = SYM_CFI_VAL_EXPR, .expr = plus8, .expr_len = 2};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 3, cfa, &ctx, &v), 0);
+    ck_assert_uint_eq(v, cfa + 8);
+    t.regs[5] = 0x5555;
+    rule = (struct sym_cfi_rule){.kind = SYM_CFI_REGISTER, .regno = 5};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 3, cfa, &ctx, &v), 0);
+    ck_assert_uint_eq(v, 0x5555);
+    t.regs[3] = 0x3333;
+    rule = (struct sym_cfi_rule){.kind = SYM_CFI_SAME};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 3, cfa, &ctx, &v), 0);
+    ck_assert_uint_eq(v, 0x3333);
+    rule = (struct sym_cfi_rule){.kind = SYM_CFI_UNDEFINED};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 16, cfa, &ctx, &v), -ENODATA);
+    rule = (struct sym_cfi_rule){.kind = SYM_CFI_OFFSET, .offset = 0x100000};
+    ck_assert_int_eq(sym_cfi_recover(&rule, 16, cfa, &ctx, &v), -EFAULT);
+    /* An expression CFA (DW_OP_breg7 +8) */
+    static const uint8_t breg7_8[] = {0x77, 0x08};
+    struct sym_cfi_row erow = row;
+    erow.cfa = (struct sym_cfi_rule){.kind = SYM_CFI_CFA_EXPR, .expr = breg7_8, .expr_len = 2};
+    ck_assert_int_eq(sym_cfi_cfa(&erow, &ctx, &v), 0);
+    ck_assert_uint_eq(v, t.regs[7] + 8);
+}
+END_TEST
+
 static const char *const cfi_funcs[] = {"main.main",    "main.(*T).M",     "main.shadow",
                                         "main.recurse", "main.main.func1", "fmt.Println"};
 
@@ -1510,6 +1569,16 @@ START_TEST(test_cfi_arm64)
     ck_assert_int_eq(row.cfa.offset, 0);
     ck_assert_uint_eq(row.ra_regno, 30);
     ck_assert_int_eq(row.ra.kind, SYM_CFI_SAME);
+    struct fake_target t;
+    memset(&t, 0, sizeof(t));
+    t.regs[30] = 0x401234;
+    t.regs[31] = 0xc000;
+    struct sym_expr_ctx ctx = {.read_reg = fake_reg, .ctx = &t, .addr_size = 8};
+    uint64_t cfa, ra;
+    ck_assert_int_eq(sym_cfi_cfa(&row, &ctx, &cfa), 0);
+    ck_assert_uint_eq(cfa, 0xc000);
+    ck_assert_int_eq(sym_cfi_recover(&row.ra, row.ra_regno, cfa, &ctx, &ra), 0);
+    ck_assert_uint_eq(ra, 0x401234);
     uint64_t off;
     ck_assert_int_eq(sym_field_offset(img, "runtime.g", "sched.pc", &off, NULL), 0);
     sym_image_free(img);
@@ -1573,6 +1642,7 @@ static Suite *sym_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_cfi_x86_64, 0, (int)(sizeof(cfi_funcs) / sizeof(cfi_funcs[0])));
     tcase_add_test(tc, test_cfi_every_function);
+    tcase_add_test(tc, test_cfi_apply);
     tcase_add_test(tc, test_cfi_arm64);
     suite_add_tcase(s, tc);
     return s;
