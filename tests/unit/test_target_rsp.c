@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1085,6 +1086,28 @@ END_TEST
 
 /* ------------------------------------------------------------------ main */
 
+/* Skip (77) only where the server truly cannot run: no ptrace here (a container without
+ * CAP_SYS_PTRACE, Yama scope 3), or no gdbserver installed. */
+static bool can_run_servers(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "SKIP: ptrace is not permitted here\n");
+        return false;
+    }
+    if (is_gdbserver() && system("command -v gdbserver >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "SKIP: gdbserver is not installed (apt-get install gdbserver)\n");
+        return false;
+    }
+    return true;
+}
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("target_rsp");
@@ -1128,6 +1151,8 @@ int main(int argc, char **argv)
     if (argc > 2 && strcmp(argv[1], "spinner") == 0)
         return spinner_main((pid_t)strtol(argv[2], NULL, 10));
     signal(SIGPIPE, SIG_IGN);
+    if (!can_run_servers())
+        return 77;
     ssize_t n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
     if (n <= 0)
         return 99;
