@@ -44,6 +44,7 @@
 #define DRAIN_TIMEOUT 5.0   /* seconds to deliver the last reply (OK to D or k) before closing */
 #define REFUSE_LINGER 2.0   /* seconds a refused client gets to read its error before the close */
 #define MAX_REFUSALS 4      /* refused sockets lingering at once; more are closed at once */
+#define ACCEPT_PAUSE 1.0    /* seconds between accept attempts after EMFILE, ENOBUFS... */
 #define MAX_QUEUED_STOPS 16 /* all-stop: the server takes one stop per resume; this is slack */
 /* Input is fed to the server FEED_PIECE bytes at a time, and not at all while more than OUTPUT_HIGH
  * bytes wait to be written. The smallest request with the largest reply ("$m0,20000#xx", 12 bytes
@@ -56,6 +57,7 @@ struct stub;
 
 struct listener {
     ev_io io;
+    ev_timer pause; /* accept failed for lack of resources: wait before trying again */
     struct stub *stub;
 };
 
@@ -633,6 +635,14 @@ static int conn_open(struct stub *s, int in_fd, int out_fd, bool is_socket, cons
     return 0;
 }
 
+static void on_accept_pause(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct listener *l = container_of(w, struct listener, pause);
+
+    (void)revents;
+    ev_io_start(loop, &l->io);
+}
+
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct listener *l = container_of(w, struct listener, io);
@@ -640,12 +650,17 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
     char peer[NET_ADDR_STR_MAX], why[200];
     int fd;
 
-    (void)loop;
     (void)revents;
     fd = net_accept(w->fd, peer, sizeof(peer));
     if (fd < 0) {
-        if (fd != -EAGAIN && fd != -EWOULDBLOCK && fd != -EINTR && fd != -ECONNABORTED)
-            stub_log("accept failed: %s", strerror(-fd));
+        if (fd == -EAGAIN || fd == -EWOULDBLOCK || fd == -EINTR || fd == -ECONNABORTED)
+            return;
+        /* EMFILE and co.: the connection stays queued and the socket readable, so retrying at
+         * once would spin. Pause this listener for a while instead. */
+        stub_log("accept failed: %s", strerror(-fd));
+        ev_io_stop(loop, &l->io);
+        ev_timer_set(&l->pause, ACCEPT_PAUSE, 0.);
+        ev_timer_start(loop, &l->pause);
         return;
     }
     if (s->conn) {
@@ -749,6 +764,7 @@ static int setup(struct stub *s, const struct stub_loop_params *p)
             struct listener *l = &s->listeners[s->nlisteners++];
             l->stub = s;
             ev_io_init(&l->io, on_accept, p->listeners->fds[i], EV_READ);
+            ev_init(&l->pause, on_accept_pause);
             ev_io_start(s->loop, &l->io);
         }
     }
