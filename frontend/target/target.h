@@ -79,8 +79,11 @@ struct tgt_ops {
      * insert). */
     int (*resume)(struct tgt *t, const struct tgt_resume *r);
     /* Waits for the next stop (timeout_ms -1: forever; -ETIMEDOUT then, and the target is still
-     * running). Events the server reports later for threads that stopped at the same time are never
-     * lost: they come out of later waits, attributed to the thread the server names. */
+     * running; -ECHILD when nothing was resumed). Events the server reports later for threads that
+     * stopped at the same time are never lost: they come out of later waits, attributed to the
+     * thread the server names. A SIGTRAP stop at one of our breakpoints has reason SWBREAK/HWBREAK
+     * even when the server does not say; a held-back hit of a breakpoint removed since is not
+     * reported at all (the thread runs on). */
     int (*wait)(struct tgt *t, struct rsp_stop *out, int timeout_ms);
     int (*interrupt)(struct tgt *t); /* asks a running target to stop; the stop comes from wait */
     int (*set_bp)(struct tgt *t, enum tgt_bp_type type, uint64_t addr, uint64_t len);
@@ -103,16 +106,15 @@ struct tgt {
     struct tgt_cache *cache; /* owned by target.c */
 };
 
-/* ------------------------------------------------------------------ the RSP implementation (rsp.c)
- */
+/* ------------------------------------------------------------------ RSP (rsp*.c) */
 
-/* Connects to "HOST:PORT" (TCP, "[v6addr]:port" too), or talks over a pair of file descriptors (a
- * pipe to `gostub --stdio`, or to `gdbserver stdio PROG`), which the tgt then owns and closes. Does
- * the handshake (qSupported, no-ack mode where offered), reads the target description
- * (qXfer:features:read:target.xml and its includes; else lldb's qRegisterInfo; neither: -ENOTSUP
- * with *why set), the thread list and the initial stop ('?'). timeout_ms bounds each wait for a
+/* Connects to "HOST:PORT" (TCP, "[v6addr]:port" too), or talks over a pair of file descriptors
+ * (a pipe to `gostub --stdio`, or to `gdbserver stdio PROG`), which the tgt then owns and closes
+ * (on failure too). Does the handshake (qSupported, no-ack mode where offered), reads the target
+ * description (qXfer:features:read:target.xml and its includes; else lldb's qRegisterInfo;
+ * neither: -ENOTSUP with *why set) and the initial stop ('?'). timeout_ms bounds each wait for a
  * reply during set-up and memory/register requests (-1: none). On failure *out is NULL and, when
- * why is not NULL, a static English reason. */
+ * why is not NULL, a static English reason. Blocks until done. */
 int tgt_rsp_connect(const char *host_port, int timeout_ms, struct tgt **out,
                     const char **why) TGT_MUST_CHECK;
 int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **out,
