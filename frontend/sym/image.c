@@ -302,8 +302,11 @@ int sym_image_read(const struct sym_image *img, uint64_t addr, void *buf, size_t
         const struct sym_sec *hit = NULL;
         for (size_t i = 0; i < img->nsecs; i++) {
             const struct sym_sec *s = &img->secs[i];
-            if ((s->pub.flags & SHF_ALLOC) && !s->compressed && s->pub.type != SHT_NULL &&
-                addr >= s->pub.addr && addr - s->pub.addr < s->pub.size) {
+            /* TLS sections hold the initial image of per-thread data, at addresses that overlap
+             * ordinary sections: never the answer for a virtual address. */
+            if ((s->pub.flags & SHF_ALLOC) && !(s->pub.flags & SHF_TLS) && !s->compressed &&
+                s->pub.type != SHT_NULL && addr >= s->pub.addr &&
+                addr - s->pub.addr < s->pub.size) {
                 hit = s;
                 break;
             }
