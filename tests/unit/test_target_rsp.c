@@ -775,6 +775,80 @@ START_TEST(test_go_current_g)
 }
 END_TEST
 
+/* Attach to a running process (gdbserver --attach, gostub PID), hit a breakpoint, detach: a process
+ * that was never ours to start runs on. */
+START_TEST(test_attach)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char parent[24];
+        snprintf(parent, sizeof(parent), "%d", (int)getppid());
+        execl(self_path, self_path, "spinner", parent, (char *)NULL);
+        _exit(127);
+    }
+    usleep(200000); /* let it make its threads */
+    char spid[24];
+    snprintf(spid, sizeof(spid), "%d", (int)pid);
+    int to[2], from[2];
+    ck_assert_int_eq(pipe2(to, O_CLOEXEC), 0);
+    ck_assert_int_eq(pipe2(from, O_CLOEXEC), 0);
+    struct server s = {0};
+    s.pid = fork();
+    ck_assert_int_ge(s.pid, 0);
+    if (s.pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0 && getenv("TGT_TEST_VERBOSE") == NULL)
+            dup2(devnull, 2);
+        if (is_gdbserver())
+            execlp("gdbserver", "gdbserver", "--attach", "stdio", spid, (char *)NULL);
+        else
+            execl(gostub_path(), "gostub", "--stdio", spid, (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    const char *why = NULL;
+    int rc = tgt_rsp_connect_fds(from[0], to[1], WAIT_MS, &s.t, &why);
+    ck_assert_msg(rc == 0, "attach: %s (%d)", why ? why : "?", rc);
+    struct tgt *t = s.t;
+    ck_assert_int_eq(t->pid, pid);
+    struct tgt_thread th[16];
+    size_t n;
+    ck_assert_int_eq(t->ops->threads(t, th, 16, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    uint64_t bp = (uint64_t)(uintptr_t)spin_hit;
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, bp, 1), 0);
+    struct rsp_stop st = cont(t);
+    ck_assert_int_eq(st.signal, SIGTRAP);
+    uint64_t pc;
+    ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+    ck_assert_uint_eq(pc, bp);
+    ck_assert_int_eq(t->ops->detach(t), 0);
+    long tracer = -1;
+    for (int i = 0; i < 200 && tracer != 0; i++) {
+        usleep(10000);
+        tracer = status_field(pid, "TracerPid");
+    }
+    ck_assert_int_eq(tracer, 0);
+    uint64_t c1[2], c2[2];
+    proc_mem(pid, (uint64_t)(uintptr_t)counter, c1, sizeof(c1));
+    for (int i = 0; i < 50; i++) {
+        usleep(100000);
+        proc_mem(pid, (uint64_t)(uintptr_t)counter, c2, sizeof(c2));
+        if (c2[0] > c1[0] && c2[1] > c1[1])
+            break;
+    }
+    ck_assert_uint_gt(c2[0], c1[0]);
+    ck_assert_uint_gt(c2[1], c1[1]);
+    s.inferior = pid;
+    stop_server(&s);
+    waitpid(pid, NULL, 0);
+}
+END_TEST
+
 START_TEST(test_detach)
 {
     struct server s = {0};
@@ -1097,7 +1171,8 @@ static bool can_run_servers(void)
         _exit(0);
     }
     int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
         fprintf(stderr, "SKIP: ptrace is not permitted here\n");
         return false;
     }
@@ -1125,6 +1200,7 @@ static Suite *suite(void)
         {"breakpoint", test_breakpoint_step_interrupt},
         {"allstop", test_allstop_attribution},
         {"watch", test_watch_and_hw_breakpoint},
+        {"attach", test_attach},
         {"detach", test_detach},
         {"kill", test_kill},
     };
