@@ -19,7 +19,8 @@
 # For information, the CPU time the server itself spent on the read of (a) (utime + stime from
 # /proc/PID/stat, 10 ms ticks): with stock gdb 13 the wall time of (a) is dominated by gdb decoding
 # the hex of its 'm' replies one character at a time (gdb 13 has no binary 'x' read), so the server's
-# own cost shows better here than in the wall time.
+# own cost shows better here than in the wall time; gdb's CPU time for the same read (the shell gdb
+# runs for "shell" reads its parent's /proc/PID/stat) shows the client's share.
 # Ratios are gostub / gdbserver (below 1: gostub needs less time or memory).
 #
 # The machine may be shared: the numbers move with its load; the ratio within one run is the point.
@@ -111,9 +112,9 @@ one_run() {
     # (a): 64 MiB heap read.
     start_server "$srv" "$TARGET_PID"
     gdb_batch "$T/$srv.$run.read" -ex "target remote 127.0.0.1:$SERVER_PORT" \
-        -ex "shell cat /proc/$SERVER_PID/stat >$T/stat.a; date +%s%N >$T/ta" \
+        -ex "shell cat /proc/$SERVER_PID/stat >$T/stat.a; cat /proc/\$PPID/stat >$T/gstat.a; date +%s%N >$T/ta" \
         -ex "dump memory /dev/null $heap_addr $heap_addr+$((heap_mib << 20))" \
-        -ex "shell date +%s%N >$T/tb; cat /proc/$SERVER_PID/stat >$T/stat.b" \
+        -ex "shell date +%s%N >$T/tb; cat /proc/$SERVER_PID/stat >$T/stat.b; cat /proc/\$PPID/stat >$T/gstat.b" \
         -ex "shell cat /proc/$SERVER_PID/status >$T/status.read" -ex 'detach'
     if grep -Eiq 'cannot access|error|failed' "$T/$srv.$run.read"; then
         cat "$T/$srv.$run.read"
@@ -125,6 +126,8 @@ one_run() {
     {
         echo "$srv $run read_s $(awk -v a="$ta" -v b="$tb" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')"
         echo "$srv $run cpu_s $(($(cpu_ticks "$T/stat.b") - $(cpu_ticks "$T/stat.a"))) $(getconf CLK_TCK)" |
+            awk '{ printf "%s %s %s %.2f\n", $1, $2, $3, $4 / $5 }'
+        echo "$srv $run gdbcpu_s $(($(cpu_ticks "$T/gstat.b") - $(cpu_ticks "$T/gstat.a"))) $(getconf CLK_TCK)" |
             awk '{ printf "%s %s %s %.2f\n", $1, $2, $3, $4 / $5 }'
         echo "$srv $run attach_s $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')"
         echo "$srv $run rss_kib $(vm "$T/status.attach" VmRSS)"
@@ -160,6 +163,7 @@ row() { # row LABEL METRIC TARGET
 }
 row "(a) read 64 MiB of heap, s" read_s "<= 0.50 (2x faster)"
 row "    server CPU time for the read, s" cpu_s "(for information)"
+row "    gdb's CPU time for the read, s" gdbcpu_s "(for information)"
 row "(b) attach to first prompt, s" attach_s "<= 1.00"
 row "(c) server VmRSS attached, KiB" rss_kib "<= 1.00"
 row "    server VmHWM after the read, KiB" hwm_kib "(for information)"
