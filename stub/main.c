@@ -138,14 +138,15 @@ int main(int argc, char **argv)
      */
     signal(SIGPIPE, SIG_IGN);
 
-    if (opt.argv)
+    if (opt.argv) {
         stub_log("launched %s as pid %d", opt.argv[0], (int)inf_pid(inf));
-    else
-        stub_log("attached to pid %d (%zu threads)", (int)inf_pid(inf), inf_thread_count(inf));
+    } else {
+        size_t n = inf_thread_count(inf);
+        stub_log("attached to pid %d (%zu thread%s)", (int)inf_pid(inf), n, n == 1 ? "" : "s");
+    }
     if (!opt.stdio) {
         warn_exposed(&listeners);
-        /* The exact words gdbserver prints: scripts wait for this line and read the port from it.
-         */
+        /* gdbserver's exact words: scripts wait for this line and read the port from it. */
         fprintf(stderr, "Listening on port %u\n", listeners.port);
         fflush(stderr);
     }
