@@ -14,8 +14,7 @@ extern bool stub_log_verbose; /* -v: log packets and protocol events */
 void stub_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v. */
 void stub_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Only with -v: dir is "<-" (from the client) or "->"; bytes shown printable, long ones cut short.
- */
+/* Only with -v: dir is "<-" (from the client) or "->"; bytes made printable, long ones cut. */
 void stub_log_packet(const char *dir, const uint8_t *data, size_t len);
 
 #endif

@@ -134,8 +134,7 @@ int main(int argc, char **argv)
             net_close_listeners(&listeners);
         return 1;
     }
-    /* A client that vanishes must show up as a write error, not kill the stub before the release.
-     */
+    /* A vanished client must show up as a write error, not kill the stub before the release. */
     signal(SIGPIPE, SIG_IGN);
 
     if (opt.argv) {
