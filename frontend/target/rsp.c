@@ -679,6 +679,10 @@ static int on_stop(struct tgt_rsp *r, struct rsp_stop *st)
         if (++r->moribund[i].age > TGT_RSP_MORIBUND_STOPS)
             r->moribund[i--] = r->moribund[--r->nmoribund];
     }
+    for (size_t i = 0; i < r->nrehits; i++) {
+        if (++r->rehits[i].age > TGT_RSP_MORIBUND_STOPS)
+            r->rehits[i--] = r->rehits[--r->nrehits];
+    }
     if (st->kind == RSP_STOP_EXITED || st->kind == RSP_STOP_KILLED) {
         t->exited = true;
         t->can_run = false;
@@ -745,6 +749,23 @@ static int recv_stop_soon(struct tgt_rsp *r, struct rsp_stop *st)
     return recv_stop(r, st, r->timeout_ms);
 }
 
+/* After a step over the breakpoint at addr: one instruction moves the stack pointer by a few words
+ * at most (a push, a call); a signal delivered with the step puts the thread at its handler's first
+ * instruction, far down the stack or on the signal stack. The interrupted call then comes back to
+ * the breakpoint: remember it so that this second hit is not reported (gdb uses a step-resume
+ * breakpoint for the same case). */
+static void note_handler_entry(struct tgt_rsp *r, int64_t tid, uint64_t addr, uint64_t sp_before)
+{
+    uint64_t sp;
+    if (tgt_read_reg_u64(&r->base, tid, (unsigned)r->desc.sp_regno, &sp) < 0)
+        return;
+    uint64_t moved = sp > sp_before ? sp - sp_before : sp_before - sp;
+    if (moved <= 256)
+        return;
+    size_t slot = r->nrehits < TGT_RSP_MAX_REHITS ? r->nrehits++ : 0;
+    r->rehits[slot] = (struct tgt_rsp_rehit){.addr = addr, .sp = sp_before, .age = 0};
+}
+
 /* Steps tid, which was reported at one of our execution breakpoints, over it: remove it, step tid
  * alone, insert it again. Returns 1 when the step produced a stop to report (it is queued in
  * *step_stop's place: a stop of another kind, or of the process), 0 when the step finished normally
@@ -762,6 +783,9 @@ static int step_over(struct tgt_rsp *r, int64_t tid, struct rsp_stop *step_stop)
         return 2;
     }
     struct tgt_rsp_bp bp = *b;
+    uint64_t sp_before = 0;
+    bool have_sp = r->desc.sp_regno >= 0 &&
+                   tgt_read_reg_u64(t, tid, (unsigned)r->desc.sp_regno, &sp_before) == 0;
     rc = send_z(r, false, bp.type, bp.addr, bp.len);
     if (rc < 0)
         return rc;
@@ -776,6 +800,8 @@ static int step_over(struct tgt_rsp *r, int64_t tid, struct rsp_stop *step_stop)
         if (step_stop->kind == RSP_STOP_SIGNAL && step_stop->tid == tid &&
             step_stop->signal == SIGTRAP) {
             set_remove(r->at_bp, &r->nat_bp, tid);
+            if (have_sp)
+                note_handler_entry(r, tid, bp.addr, sp_before);
             break;
         }
         if (step_stop->kind == RSP_STOP_SIGNAL && step_stop->tid == tid && attempt < 2) {
@@ -872,6 +898,25 @@ static bool stale_stop(struct tgt_rsp *r, const struct rsp_stop *st)
     return false;
 }
 
+/* The second hit of a call whose step over the breakpoint went into a signal handler (see
+ * note_handler_entry): same breakpoint, same stack pointer. Consumes the expectation. */
+static bool repeated_hit(struct tgt_rsp *r, const struct rsp_stop *st)
+{
+    uint64_t pc, sp;
+    if (r->nrehits == 0 || st->kind != RSP_STOP_SIGNAL || st->signal != SIGTRAP || st->tid <= 0)
+        return false;
+    if (tgt_read_pc(&r->base, st->tid, &pc) < 0 || exec_bp_at(r, pc) == NULL ||
+        tgt_read_reg_u64(&r->base, st->tid, (unsigned)r->desc.sp_regno, &sp) < 0)
+        return false;
+    for (size_t i = 0; i < r->nrehits; i++) {
+        if (r->rehits[i].addr == pc && r->rehits[i].sp == sp) {
+            r->rehits[i] = r->rehits[--r->nrehits];
+            return true;
+        }
+    }
+    return false;
+}
+
 static int rsp_wait(struct tgt *t, struct rsp_stop *out, int timeout_ms)
 {
     struct tgt_rsp *r = R(t);
@@ -892,7 +937,7 @@ static int rsp_wait(struct tgt *t, struct rsp_stop *out, int timeout_ms)
         rc = on_stop(r, &st);
         if (rc < 0)
             return rc;
-        if (swallowed >= 1000 || !stale_stop(r, &st))
+        if (swallowed >= 1000 || (!stale_stop(r, &st) && !repeated_hit(r, &st)))
             break;
         /* Nothing moved when the server reported the held-back event: ask again for what we asked.
          */

@@ -43,6 +43,15 @@ struct tgt_rsp_moribund {
     unsigned age; /* stops since removal */
 };
 
+/* A step over a breakpoint that ended in a signal handler: the thread (or, for Go's asynchronous
+ * preemption, its goroutine on whatever thread runs it next) comes back to the breakpoint with this
+ * stack pointer and would hit it a second time for the same call. */
+#define TGT_RSP_MAX_REHITS 16
+struct tgt_rsp_rehit {
+    uint64_t addr, sp;
+    unsigned age;
+};
+
 struct tgt_rsp {
     struct tgt base; /* first: a struct tgt * is a struct tgt_rsp * */
     struct tgt_rsp_io tio;
@@ -74,7 +83,9 @@ struct tgt_rsp {
     size_t nmoribund;
     struct tgt_resume
         last_req;         /* re-sent after a stale (held-back, breakpoint since removed) stop */
-    uint64_t stale_stops; /* such stops swallowed */
+    uint64_t stale_stops; /* such stops swallowed, and repeated hits after a signal handler */
+    struct tgt_rsp_rehit rehits[TGT_RSP_MAX_REHITS];
+    size_t nrehits;
     /* Stops that happened during a step-over, handed out by the next waits. */
     struct rsp_stop queued[TGT_RSP_MAX_QUEUED];
     size_t nqueued;

@@ -43,6 +43,13 @@ static volatile int64_t g_offset; /* &fake_g - pthread_self(): where "g" sits re
 static volatile uint64_t hole_start; /* two readable pages end here; the next page is unmapped */
 static volatile int ready;
 static __thread uint64_t fake_g;
+static volatile uint64_t handled; /* SIGUSR1 handler runs */
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    handled++;
+}
 
 __attribute__((noinline)) void spin_hit(int i);
 __attribute__((noinline)) void spin_hit(int i)
@@ -89,6 +96,7 @@ static void *watchdog(void *arg)
 static int spinner_main(pid_t parent)
 {
     watched = parent;
+    signal(SIGUSR1, on_usr1);
     pthread_t wd;
     pthread_create(&wd, NULL, watchdog, NULL);
     for (size_t i = 0; i < PAT_LEN; i++)
@@ -849,6 +857,58 @@ START_TEST(test_attach)
 }
 END_TEST
 
+/* A signal that arrives while a thread is stepped over its breakpoint (Go's SIGURG does, all the
+ * time) takes the thread into its handler; when the handler returns, the interrupted call comes
+ * back to the breakpoint. That second hit belongs to the same call and must not be reported: the
+ * per-thread counters must still match the reports one for one. */
+START_TEST(test_signal_during_step_over)
+{
+    struct server s = {0};
+    start_pipe(&s);
+    struct tgt *t = s.t;
+    run_to_ready(t);
+    const int pass[] = {SIGUSR1};
+    ck_assert_int_eq(tgt_rsp_pass_signals(t, pass, 1), 0);
+    uint64_t bp = (uint64_t)(uintptr_t)spin_hit;
+    int64_t w[2] = {(int64_t)read_var(t, &worker_tid[0]), (int64_t)read_var(t, &worker_tid[1])};
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, bp, 1), 0);
+    uint64_t base[2] = {0, 0}, reports[2] = {0, 0};
+    int sent = 0;
+    for (int stops = 0; stops < 60; stops++) {
+        struct rsp_stop st = cont(t);
+        ck_assert_int_eq(st.signal, SIGTRAP);
+        int i = st.tid == w[0] ? 0 : st.tid == w[1] ? 1 : -1;
+        ck_assert(i >= 0);
+        uint64_t pc;
+        ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+        ck_assert_uint_eq(pc, bp);
+        uint64_t c = read_var(t, &counter[i]);
+        if (reports[i] == 0)
+            base[i] = c;
+        else
+            ck_assert_msg(c == base[i] + reports[i],
+                          "thread %d: counter %llu after %llu reports from %llu (stop %d, %d "
+                          "signals sent)",
+                          i, (unsigned long long)c, (unsigned long long)reports[i],
+                          (unsigned long long)base[i], stops, sent);
+        reports[i]++;
+        if (stops % 4 ==
+            0) { /* pending when the next resume steps this thread over the breakpoint */
+            ck_assert_int_eq((int)syscall(SYS_tgkill, s.inferior, (pid_t)st.tid, SIGUSR1), 0);
+            sent++;
+        }
+    }
+    ck_assert_int_eq(t->ops->clear_bp(t, TGT_BP_SW, bp, 1), 0);
+    uint64_t h = read_var(t, &handled);
+    struct tgt_stats stats;
+    tgt_get_stats(t, &stats);
+    fprintf(stderr, "signal: %d sent, %llu handled, %llu repeated hits swallowed\n", sent,
+            (unsigned long long)h, (unsigned long long)stats.stale_stops);
+    ck_assert_uint_gt(h, 0);
+    stop_server(&s);
+}
+END_TEST
+
 START_TEST(test_detach)
 {
     struct server s = {0};
@@ -1200,6 +1260,7 @@ static Suite *suite(void)
         {"breakpoint", test_breakpoint_step_interrupt},
         {"allstop", test_allstop_attribution},
         {"watch", test_watch_and_hw_breakpoint},
+        {"signal", test_signal_during_step_over},
         {"attach", test_attach},
         {"detach", test_detach},
         {"kill", test_kill},
