@@ -14,7 +14,9 @@
 # tests/integration/gdb_safety.sh covers the same ground on the optimized build with "breakpoint
 # always-inserted on" and gdb in batch mode; this one uses gdb's defaults (breakpoints taken out of
 # memory at every stop) and the -N -l build. SAFETY_SERVER=gdbserver shows what the checks catch:
-# detach passes, both kills leave the service stopped and traced with int3 bytes in its text.
+# detach passes; after either kill gdbserver keeps the service traced, waiting for a new client - all
+# threads stopped after the kill at a breakpoint (the held request never completes), and after the
+# kill while running both int3 bytes still in the text (0314 where the file has 0110).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/safety_lib.sh"
 
 need_cmd gdb curl
