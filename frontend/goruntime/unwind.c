@@ -342,33 +342,71 @@ int gort_stack(struct gort *rt, const struct gort_g *g, struct gort_frame *out, 
     return 0;
 }
 
-/* One batch of at most GOMEM_BATCH_MAX goroutines, unwound together. */
-static int user_batch(struct gort *rt, const struct gort_g *gs, size_t n, struct gort_loc *cur,
-                      struct gort_loc *user, struct uw *uws, bool *active, uint64_t *addrs,
-                      size_t *lens, void **bufs, int *errs, uint8_t (*raw)[64], size_t *idx)
+/* Called with each planned frame of goroutine I (its DEPTH-th physical frame); true: done with I.
+ */
+typedef bool (*lockstep_visit)(struct uw *u, size_t i, unsigned depth, void *arg);
+
+struct lockstep_bufs {
+    struct uw *uws;
+    bool *active;
+    uint64_t *addrs;
+    size_t *lens, *idx;
+    void **bufs;
+    int *errs;
+    uint8_t (*raw)[64];
+};
+
+static void lockstep_free(struct lockstep_bufs *b)
+{
+    free(b->uws);
+    free(b->active);
+    free(b->addrs);
+    free(b->lens);
+    free(b->idx);
+    free(b->bufs);
+    free(b->errs);
+    free(b->raw);
+}
+
+static int lockstep_alloc(struct lockstep_bufs *b)
+{
+    const size_t B = GOMEM_BATCH_MAX;
+    b->uws = calloc(B, sizeof(*b->uws));
+    b->active = calloc(B, sizeof(*b->active));
+    b->addrs = calloc(B, sizeof(*b->addrs));
+    b->lens = calloc(B, sizeof(*b->lens));
+    b->idx = calloc(B, sizeof(*b->idx));
+    b->bufs = calloc(B, sizeof(*b->bufs));
+    b->errs = calloc(B, sizeof(*b->errs));
+    b->raw = calloc(B, sizeof(*b->raw));
+    if (b->uws && b->active && b->addrs && b->lens && b->idx && b->bufs && b->errs && b->raw)
+        return 0;
+    lockstep_free(b);
+    return -ENOMEM;
+}
+
+/* Unwinds GS[0..n) (n <= GOMEM_BATCH_MAX) together, up to MAX_DEPTH physical frames each: every
+ * round plans one frame of each live goroutine, visits it, and reads all the slots in one batch.
+ * On return b->uws[i] holds each goroutine's final state (act ACT_END with end, or still going). */
+static int lockstep(struct gort *rt, const struct gort_g *gs, size_t n, unsigned max_depth,
+                    lockstep_visit visit, void *arg, struct lockstep_bufs *b)
 {
     size_t live = 0;
     for (size_t i = 0; i < n; i++) {
-        active[i] = uw_start(rt, &gs[i], &uws[i]) == 0;
-        live += active[i];
+        b->active[i] = uw_start(rt, &gs[i], &b->uws[i]) == 0;
+        if (!b->active[i])
+            end(&b->uws[i], GORT_END_UNREADABLE);
+        live += b->active[i];
     }
-    for (unsigned depth = 0; depth < GORT_USER_MAX_DEPTH && live > 0; depth++) {
+    for (unsigned depth = 0; depth < max_depth && live > 0; depth++) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
-            if (!active[i])
+            if (!b->active[i])
                 continue;
-            struct uw *u = &uws[i];
+            struct uw *u = &b->uws[i];
             plan(rt, &gs[i], u);
-            /* dlv judges physical frames only: the concrete function's name, with the file:line
-             * of the pc (inside the innermost inlined body, if any). */
-            struct gort_loc here = {u->fr.pc, u->fr.lookup_pc, u->fr.func, u->fr.file, u->fr.line};
-            if (depth == 0 && u->pc)
-                cur[i] = user[i] = here;
-            bool found = u->fn && gort_is_user_func(u->fn->name);
-            if (found)
-                user[i] = here;
-            if (found || u->act == ACT_END) {
-                active[i] = false;
+            if (visit(u, i, depth, arg) || u->act == ACT_END) {
+                b->active[i] = false;
                 live--;
                 continue;
             }
@@ -376,19 +414,19 @@ static int user_batch(struct gort *rt, const struct gort_g *gs, size_t n, struct
                 advance(rt, &gs[i], u, NULL, 0);
                 continue;
             }
-            addrs[k] = u->need_addr;
-            lens[k] = u->need_len;
-            bufs[k] = raw[k];
-            idx[k++] = i;
+            b->addrs[k] = u->need_addr;
+            b->lens[k] = u->need_len;
+            b->bufs[k] = b->raw[k];
+            b->idx[k++] = i;
         }
-        int rc = gomem_read_many(&rt->mem, k, addrs, lens, bufs, errs);
+        int rc = gomem_read_many(&rt->mem, k, b->addrs, b->lens, b->bufs, b->errs);
         if (rc < 0)
             return rc;
         for (size_t j = 0; j < k; j++)
-            advance(rt, &gs[idx[j]], &uws[idx[j]], raw[j], errs[j]);
+            advance(rt, &gs[b->idx[j]], &b->uws[b->idx[j]], b->raw[j], b->errs[j]);
         for (size_t i = 0; i < n; i++) {
-            if (active[i] && uws[i].act == ACT_END) {
-                active[i] = false;
+            if (b->active[i] && b->uws[i].act == ACT_END) {
+                b->active[i] = false;
                 live--;
             }
         }
@@ -396,43 +434,89 @@ static int user_batch(struct gort *rt, const struct gort_g *gs, size_t n, struct
     return 0;
 }
 
+struct user_arg {
+    struct gort_loc *cur, *user;
+};
+
+static bool visit_user(struct uw *u, size_t i, unsigned depth, void *arg)
+{
+    struct user_arg *a = arg;
+    /* dlv judges physical frames only: the concrete function's name, with the file:line of the pc
+     * (inside the innermost inlined body, if any). */
+    struct gort_loc here = {u->fr.pc, u->fr.lookup_pc, u->fr.func, u->fr.file, u->fr.line};
+    if (depth == 0 && u->pc)
+        a->cur[i] = a->user[i] = here;
+    if (u->fn && gort_is_user_func(u->fn->name)) {
+        a->user[i] = here;
+        return true;
+    }
+    return false;
+}
+
 int gort_user_locs(struct gort *rt, const struct gort_g *gs, size_t n, struct gort_loc *current,
                    struct gort_loc *user)
 {
     const size_t B = GOMEM_BATCH_MAX;
-    struct uw *uws = calloc(B, sizeof(*uws));
-    bool *active = calloc(B, sizeof(*active));
-    uint64_t *addrs = calloc(B, sizeof(*addrs));
-    size_t *lens = calloc(B, sizeof(*lens)), *idx = calloc(B, sizeof(*idx));
-    void **bufs = calloc(B, sizeof(*bufs));
-    int *errs = calloc(B, sizeof(*errs));
-    uint8_t(*raw)[64] = calloc(B, sizeof(*raw));
+    struct lockstep_bufs b;
     struct gort_loc *cur = calloc(B, sizeof(*cur)), *usr = calloc(B, sizeof(*usr));
-    int rc = 0;
-    if (!uws || !active || !addrs || !lens || !idx || !bufs || !errs || !raw || !cur || !usr) {
-        rc = -ENOMEM;
-        goto out;
+    int rc = lockstep_alloc(&b);
+    if (rc < 0 || !cur || !usr) {
+        if (rc == 0)
+            lockstep_free(&b);
+        free(cur);
+        free(usr);
+        return -ENOMEM;
     }
+    struct user_arg arg = {cur, usr};
     for (size_t i0 = 0; i0 < n && rc == 0; i0 += B) {
         size_t k = n - i0 < B ? n - i0 : B;
         memset(cur, 0, k * sizeof(*cur));
         memset(usr, 0, k * sizeof(*usr));
-        rc = user_batch(rt, gs + i0, k, cur, usr, uws, active, addrs, lens, bufs, errs, raw, idx);
+        rc = lockstep(rt, gs + i0, k, GORT_USER_MAX_DEPTH, visit_user, &arg, &b);
         if (current)
             memcpy(current + i0, cur, k * sizeof(*cur));
         if (user)
             memcpy(user + i0, usr, k * sizeof(*usr));
     }
-out:
-    free(uws);
-    free(active);
-    free(addrs);
-    free(lens);
-    free(idx);
-    free(bufs);
-    free(errs);
-    free(raw);
+    lockstep_free(&b);
     free(cur);
     free(usr);
+    return rc;
+}
+
+struct stacks_arg {
+    struct gort *rt;
+    struct gort_frame *out;
+    size_t max, *counts;
+};
+
+static bool visit_stack(struct uw *u, size_t i, unsigned depth, void *arg)
+{
+    (void)depth;
+    struct stacks_arg *a = arg;
+    size_t *c = &a->counts[i];
+    if (u->pc != 0)
+        *c += expand(a->rt, u, a->out + i * a->max + *c, a->max - *c);
+    return *c >= a->max;
+}
+
+int gort_stacks(struct gort *rt, const struct gort_g *gs, size_t n, size_t max,
+                struct gort_frame *out, size_t *counts, enum gort_stack_end *ends)
+{
+    const size_t B = GOMEM_BATCH_MAX;
+    struct lockstep_bufs b;
+    int rc = lockstep_alloc(&b);
+    if (rc < 0)
+        return rc;
+    unsigned depth = max > 4096 ? 4096 : (unsigned)max;
+    for (size_t i0 = 0; i0 < n && rc == 0; i0 += B) {
+        size_t k = n - i0 < B ? n - i0 : B;
+        struct stacks_arg arg = {rt, out + i0 * max, max, counts + i0};
+        memset(counts + i0, 0, k * sizeof(*counts));
+        rc = lockstep(rt, gs + i0, k, depth, visit_stack, &arg, &b);
+        for (size_t i = 0; i < k && ends; i++)
+            ends[i0 + i] = b.uws[i].act == ACT_END ? b.uws[i].end : GORT_END_MAX;
+    }
+    lockstep_free(&b);
     return rc;
 }

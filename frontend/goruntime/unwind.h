@@ -52,6 +52,14 @@ const char *gort_stack_end_name(enum gort_stack_end end);
 GORT_MUST_CHECK int gort_stack(struct gort *rt, const struct gort_g *g, struct gort_frame *out,
                                size_t max, size_t *count, enum gort_stack_end *end);
 
+/* The stacks of GS[0..n) at once, as gort_stack gives each (for `goroutines -t`, `-group`):
+ * goroutine i's frames at OUT + i * MAX, counts[i] of them, ends[i] (optional) why it stopped
+ * (GORT_END_UNREADABLE with no frames when the g or its thread's registers could not be read). The
+ * goroutines of a batch are unwound in lockstep: one gomem read_many per physical frame depth per
+ * GOMEM_BATCH_MAX goroutines. 0, -ENOMEM, or -errno when the target failed as a whole. */
+GORT_MUST_CHECK int gort_stacks(struct gort *rt, const struct gort_g *gs, size_t n, size_t max,
+                                struct gort_frame *out, size_t *counts, enum gort_stack_end *ends);
+
 /* Whether dlv counts function NAME as user code: not in a private runtime package (runtime.x with
  * a lower-case x, runtime/internal/..., internal/...), and a qualified Go name. */
 bool gort_is_user_func(const char *name);

@@ -361,6 +361,45 @@ START_TEST(test_list_basics)
 }
 END_TEST
 
+/* gort_stacks (lockstep) gives every goroutine the frames gort_stack gives it alone, in a number of
+ * batches bounded by the depth, not by the number of goroutines. */
+START_TEST(test_stacks_batch)
+{
+    struct snap s;
+    snap_take(&s, dbg_bin, dbg_pid);
+    const size_t max = 64;
+    struct gort_frame *all = calloc(s.n * max, sizeof(*all)), one[64];
+    size_t *counts = calloc(s.n, sizeof(*counts)), nf;
+    enum gort_stack_end *ends = calloc(s.n, sizeof(*ends)), end;
+    uint64_t before = s.p.reads + s.p.batches;
+    ck_assert_int_eq(gort_stacks(s.rt, s.gs, s.n, max, all, counts, ends), 0);
+    uint64_t used = s.p.reads + s.p.batches - before;
+    ck_assert_uint_le(used, max + 1);
+    size_t compared = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (gort_status_is(s.rt, s.gs[i].status, GORT_DEAD))
+            continue;
+        bool spin = s.user[i].func && strcmp(s.user[i].func, "main.spin") == 0;
+        ck_assert_int_eq(gort_stack(s.rt, &s.gs[i], one, max, &nf, &end), 0);
+        ck_assert_uint_eq(counts[i], nf);
+        ck_assert_int_eq(ends[i], end);
+        for (size_t f = spin ? 1 : 0; f < nf; f++) {
+            const struct gort_frame *a = &all[i * max + f];
+            ck_assert_uint_eq(a->pc, one[f].pc);
+            ck_assert_uint_eq(a->sp, one[f].sp);
+            ck_assert_str_eq(a->func, one[f].func);
+            ck_assert_uint_eq(a->line, one[f].line);
+            compared++;
+        }
+    }
+    ck_assert_uint_gt(compared, 100);
+    free(all);
+    free(counts);
+    free(ends);
+    snap_free(&s);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ comparison with dlv */
 
 struct dlv_g {
@@ -737,6 +776,11 @@ START_TEST(test_hostile)
         for (size_t i = 0; i < n; i++)
             gs[i].thread = i % 3 == 0 ? 1 : 0; /* some on a thread with garbage registers */
         ck_assert_int_eq(gort_user_locs(rt, gs, n, NULL, NULL), 0);
+        static struct gort_frame many[64 * 32];
+        size_t counts[64];
+        ck_assert_int_eq(gort_stacks(rt, gs, n, 32, many, counts, NULL), 0);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_uint_le(counts[i], 32);
         for (size_t i = 0; i < n; i++) {
             if (gort_stack(rt, &gs[i], fr, 256, &nf, &end) == 0)
                 ck_assert_uint_le(nf, 256);
@@ -822,6 +866,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_states, 0, (int)(sizeof(expects) / sizeof(expects[0])));
     tcase_add_test(tc, test_list_basics);
+    tcase_add_test(tc, test_stacks_batch);
     tcase_add_test(tc, test_dlv_dbg);
     tcase_add_test(tc, test_dlv_opt);
     tcase_add_loop_test(tc, test_read_counts, 0, 2);
