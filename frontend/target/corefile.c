@@ -633,13 +633,16 @@ static int check_build_ids(struct corefile *cf, const struct corefile_opts *opts
     pick_id(&cf->exe_id, &exe_ids);
     if (opts->ignore_build_id)
         return 0;
-    /* Compare a kind both sides have (GNU first). */
+    /* Compare a kind both sides have (GNU first). When the core names an id and the binary has no id
+     * of that kind, it is another binary too (a C program's GNU id against a Go core's Go id). */
     const struct corefile_build_id *a = NULL, *b = NULL;
     if (core_ids.gnu.kind && exe_ids.gnu.kind)
         a = &core_ids.gnu, b = &exe_ids.gnu;
     else if (core_ids.go.kind && exe_ids.go.kind)
         a = &core_ids.go, b = &exe_ids.go;
-    if (a && (a->len != b->len || memcmp(a->bytes, b->bytes, a->len) != 0)) {
+    else if (cf->core_id.kind)
+        a = &cf->core_id, b = &cf->exe_id;
+    if (a && (b->kind != a->kind || a->len != b->len || memcmp(a->bytes, b->bytes, a->len) != 0)) {
         char x[2 * COREFILE_MAX_BUILD_ID + 1], y[2 * COREFILE_MAX_BUILD_ID + 1];
         return cf_fail(err, errlen, -EINVAL, "core was written for build-id %s; %s has %s",
                        corefile_build_id_str(a, x, sizeof x), exe,

@@ -144,7 +144,7 @@ static uint8_t *build_elf(unsigned type, unsigned machine, const struct buf *not
 #define STACK 0x7ff000000ull
 
 static char tmp_dir[] = "/tmp/test_corefile.XXXXXX";
-static char mapped_path[256], exe_path[256], exe2_path[256];
+static char mapped_path[256], exe_path[256], exe2_path[256], exe3_path[256];
 static uint8_t exe_page[4096]; /* the first page of the binary, copied into the cores */
 
 /* The binary: ELF header, PT_PHDR, PT_LOAD [0x400000, +0x3000) with 0x2000 file bytes, PT_NOTE with a
@@ -173,12 +173,14 @@ static void write_exe(const char *path, unsigned machine, const char *go_id, uin
     put_le(ph + 40, 0x3000, 8);
     ph += 56;
     struct buf n = {0};
-    add_note(&n, "Go", 4, go_id, strlen(go_id));
-    put_le(ph, PT_NOTE, 4);
+    if (go_id)
+        add_note(&n, "Go", 4, go_id, strlen(go_id));
+    put_le(ph, go_id ? PT_NOTE : PT_NULL, 4);
     put_le(ph + 8, 0x200, 8);
     put_le(ph + 16, TEXT + 0x200, 8);
     put_le(ph + 32, n.len, 8);
-    memcpy(f + 0x200, n.p, n.len);
+    if (n.len)
+        memcpy(f + 0x200, n.p, n.len);
     free(n.p);
     for (size_t i = 0x1000; i < sizeof f; i++)
         f[i] = pattern(TEXT + i);
@@ -200,6 +202,7 @@ static void setup(void)
     snprintf(mapped_path, sizeof mapped_path, "%s/mapped.bin", tmp_dir);
     snprintf(exe_path, sizeof exe_path, "%s/prog", tmp_dir);
     snprintf(exe2_path, sizeof exe2_path, "%s/prog2", tmp_dir);
+    snprintf(exe3_path, sizeof exe3_path, "%s/prog3", tmp_dir);
     /* The mapped file: 0x1800 bytes, byte i = i ^ 0x5a; mapped at FMAP from file offset 0x1000. */
     FILE *fp = fopen(mapped_path, "wb");
     ck_assert_ptr_nonnull(fp);
@@ -208,6 +211,7 @@ static void setup(void)
     fclose(fp);
     write_exe(exe_path, EM_X86_64, "goid-AAAA/BBBB", exe_page);
     write_exe(exe2_path, EM_X86_64, "goid-CCCC/DDDD", NULL);
+    write_exe(exe3_path, EM_X86_64, NULL, NULL); /* no build id at all */
 }
 
 static void teardown_all(void)
@@ -215,6 +219,7 @@ static void teardown_all(void)
     unlink(mapped_path);
     unlink(exe_path);
     unlink(exe2_path);
+    unlink(exe3_path);
     rmdir(tmp_dir);
 }
 
@@ -580,6 +585,11 @@ START_TEST(test_build_id_mismatch)
     opts.ignore_build_id = true;
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), 0);
     corefile_close(cf);
+    /* a binary without any build id is not taken for the one the core names */
+    opts = (struct corefile_opts){.exe_path = exe3_path};
+    ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "core was written for build-id goid-AAAA/BBBB; %s has none", exe3_path);
+    ck_assert_str_eq(err, want);
     free(core);
 }
 END_TEST
@@ -745,8 +755,7 @@ START_TEST(test_compressed)
 }
 END_TEST
 
-/* A hand-made aarch64 core header alone (as another machine's core would arrive): a clear message
- * naming what is missing, and with an x86 binary the architecture mismatch. */
+/* corefile_open on files: the core written to disk (pread path), a missing core, a device. */
 START_TEST(test_files_on_disk)
 {
     setup();
