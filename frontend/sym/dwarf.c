@@ -233,6 +233,22 @@ int sym_die_sdata(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, int64_t *
     return rc;
 }
 
+int sym_die_list_off(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, uint64_t *off)
+{
+    Dwarf_Attribute attr;
+    Dwarf_Error err = NULL;
+    Dwarf_Half form = 0;
+    int rc = get_attr(img, die, at, &attr);
+    if (rc != 0)
+        return rc;
+    if (dwarf_whatform(attr, &form, &err) != DW_DLV_OK)
+        rc = sym_dw_fail(img, err);
+    else if (form == DW_FORM_rnglistx || form == DW_FORM_loclistx)
+        rc = -ENOTSUP; /* an index into the unit's offset table (split DWARF): not read */
+    dwarf_dealloc_attribute(attr);
+    return rc != 0 ? rc : sym_die_udata(img, die, at, off);
+}
+
 int sym_die_ref(struct sym_image *img, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
 {
     Dwarf_Attribute attr;
@@ -364,71 +380,21 @@ int sym_die_pc_range(struct sym_image *img, Dwarf_Die die, uint64_t *lo, uint64_
     return 0;
 }
 
-/* Reads a DWARF 2-4 .debug_ranges list at OFF with base BASE into a malloc'd array. Bounded by the
- * section. */
-static int read_ranges(struct sym_image *img, uint64_t base, uint64_t off, struct sym_range **out,
-                       size_t *count)
-{
-    struct sym_sec *s = (struct sym_sec *)sym_sec_by_name(img, ".debug_ranges");
-    *out = NULL;
-    *count = 0;
-    if (s == NULL)
-        return -ENOENT;
-    int rc = sym_sec_load(img, s);
-    if (rc != 0)
-        return rc;
-    size_t w = img->ptr_size, n = 0, cap = 0;
-    uint64_t maxaddr = w == 8 ? UINT64_MAX : UINT32_MAX;
-    struct sym_range *v = NULL;
-    for (uint64_t p = off; p <= s->pub.size && s->pub.size - p >= 2 * w; p += 2 * w) {
-        uint64_t a = 0, b = 0;
-        for (size_t k = 0; k < w; k++) {
-            a |= (uint64_t)s->data[p + k] << (8 * k);
-            b |= (uint64_t)s->data[p + w + k] << (8 * k);
-        }
-        if (a == 0 && b == 0) {
-            *out = v;
-            *count = n;
-            return 0;
-        }
-        if (a == maxaddr) {
-            base = b;
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            if (cap > 1000000) {
-                free(v);
-                return -EINVAL;
-            }
-            struct sym_range *nv = realloc(v, cap * sizeof(*v));
-            if (nv == NULL) {
-                free(v);
-                return -ENOMEM;
-            }
-            v = nv;
-        }
-        v[n].lo = base + a;
-        v[n].hi = base + b;
-        n++;
-    }
-    free(v);
-    return -EINVAL; /* ran off the section without a terminator */
-}
-
 bool sym_die_has_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t pc, bool *none)
 {
     uint64_t lo, hi, off;
     *none = false;
     if (sym_die_pc_range(img, die, &lo, &hi) == 0)
         return pc >= lo && pc < hi;
-    if (sym_die_udata(img, die, DW_AT_ranges, &off) != 0) {
+    int rc = sym_die_list_off(img, die, DW_AT_ranges, &off);
+    if (rc == -ENOENT) {
         *none = true;
         return false;
     }
     struct sym_range *r;
     size_t n;
-    if (cu >= img->ncus || read_ranges(img, img->cus[cu].base, off, &r, &n) != 0)
+    if (rc != 0 || cu >= img->ncus ||
+        sym_ranges_read(img, img->cus[cu].version, img->cus[cu].base, off, &r, &n) != 0)
         return false;
     bool hit = false;
     for (size_t i = 0; i < n && !hit; i++)
@@ -443,12 +409,16 @@ int sym_die_range_at(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t
     uint64_t off;
     if (sym_die_pc_range(img, die, lo, hi) == 0)
         return 0;
-    if (cu >= img->ncus || sym_die_udata(img, die, DW_AT_ranges, &off) != 0)
+    if (cu >= img->ncus || sym_die_list_off(img, die, DW_AT_ranges, &off) != 0)
         return -ENOENT;
     struct sym_range *r;
     size_t n;
-    if (read_ranges(img, img->cus[cu].base, off, &r, &n) != 0 || n == 0)
+    if (sym_ranges_read(img, img->cus[cu].version, img->cus[cu].base, off, &r, &n) != 0)
         return -ENOENT;
+    if (n == 0) {
+        free(r);
+        return -ENOENT;
+    }
     size_t pick = 0;
     for (size_t i = 0; i < n; i++)
         if (pc >= r[i].lo && pc < r[i].hi) {
@@ -466,12 +436,16 @@ int sym_die_low_pc(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint64_t *
     uint64_t hi, off;
     if (sym_die_pc_range(img, die, lo, &hi) == 0)
         return 0;
-    if (cu >= img->ncus || sym_die_udata(img, die, DW_AT_ranges, &off) != 0)
+    if (cu >= img->ncus || sym_die_list_off(img, die, DW_AT_ranges, &off) != 0)
         return -ENOENT;
     struct sym_range *r;
     size_t n;
-    if (read_ranges(img, img->cus[cu].base, off, &r, &n) != 0 || n == 0)
+    if (sym_ranges_read(img, img->cus[cu].version, img->cus[cu].base, off, &r, &n) != 0)
         return -ENOENT;
+    if (n == 0) {
+        free(r);
+        return -ENOENT;
+    }
     *lo = r[0].lo;
     for (size_t i = 1; i < n; i++)
         if (r[i].lo < *lo)
@@ -500,7 +474,7 @@ static const char *die_string(struct sym_image *img, Dwarf_Die die, Dwarf_Half a
 
 /* ---------------------------------------------------------------- compile units */
 
-static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)
+static int add_cu(struct sym_image *img, Dwarf_Die cudie, unsigned version, size_t *cap)
 {
     Dwarf_Error err = NULL;
     if (img->ncus == *cap) {
@@ -518,6 +492,7 @@ static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)
     if (dwarf_dieoffset(cudie, &cu->off, &err) != DW_DLV_OK)
         return sym_dw_fail(img, err);
     img->ncus++;
+    cu->version = (uint16_t)version;
     cu->name = own_name(cudie, img);
     if (cu->name == NULL)
         cu->name = "";
@@ -537,8 +512,8 @@ static int add_cu(struct sym_image *img, Dwarf_Die cudie, size_t *cap)
         cu->ranges[0].lo = lo;
         cu->ranges[0].hi = hi;
         cu->nranges = 1;
-    } else if (sym_die_udata(img, cudie, DW_AT_ranges, &off) == 0) {
-        int rc = read_ranges(img, cu->base, off, &cu->ranges, &cu->nranges);
+    } else if (sym_die_list_off(img, cudie, DW_AT_ranges, &off) == 0) {
+        int rc = sym_ranges_read(img, cu->version, cu->base, off, &cu->ranges, &cu->nranges);
         if (rc == -ENOMEM)
             return rc;
     }
@@ -642,7 +617,7 @@ static int load_dwarf(struct sym_image *img)
             dwarf_dealloc_die(cudie);
             continue;
         }
-        rc = add_cu(img, cudie, &cap);
+        rc = add_cu(img, cudie, version, &cap);
         dwarf_dealloc_die(cudie);
         if (rc == -E2BIG)
             break;

@@ -111,8 +111,8 @@ static int walk_inlines(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint6
                     if (sym_die_udata(img, child, DW_AT_call_line, &line) == 0)
                         e->call_line = (uint32_t)line;
                     if (sym_die_udata(img, child, DW_AT_call_file, &file) == 0 &&
-                        sym_cu_files(img, cu) == 0 && file >= 1 && file <= img->cus[cu].nfiles)
-                        e->call_file = img->cus[cu].files[file - 1];
+                        sym_cu_files(img, cu) == 0)
+                        e->call_file = sym_cu_file(&img->cus[cu], file);
                 }
                 (*n)++;
             }

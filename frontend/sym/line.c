@@ -187,7 +187,7 @@ static int cu_rows(struct sym_image *img, uint32_t idx)
 
 static const char *row_file(const struct sym_cu *cu, const struct sym_lrow *row)
 {
-    return row->file >= 1 && row->file <= cu->nfiles ? cu->files[row->file - 1] : NULL;
+    return sym_cu_file(cu, row->file);
 }
 
 /* Index of the row covering ADDR in CU, or -1. */
@@ -456,9 +456,9 @@ int sym_line_addrs(struct sym_image *img, const char *file, uint32_t line, uint6
                 }
                 matched = cu->files[f];
                 if (pass == 0 && cu_rows(img, c) == 0)
-                    rc = collect(cu, (uint32_t)f + 1, line, &set);
+                    rc = collect(cu, sym_cu_fileno(cu, f), line, &set);
                 else if (pass == 1)
-                    rc = collect_call_sites(img, c, (uint32_t)f + 1, line, &set);
+                    rc = collect_call_sites(img, c, sym_cu_fileno(cu, f), line, &set);
             }
         }
     }

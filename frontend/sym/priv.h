@@ -49,7 +49,8 @@ struct sym_range {
 };
 
 struct sym_cu {
-    Dwarf_Off off; /* the CU DIE's .debug_info offset */
+    Dwarf_Off off;    /* the CU DIE's .debug_info offset */
+    uint16_t version; /* unit version: 2-4 (Go), 5 (gcc's units in cgo binaries) */
     const char *name;
     const char *producer; /* DW_AT_producer ("Go cmd/compile go1.19.8; -N -l regabi"), or "" */
     bool optimized;
@@ -208,6 +209,32 @@ SYM_MUST_CHECK int sym_die_at(struct sym_image *img, Dwarf_Off off, Dwarf_Die *d
 typedef int (*sym_addr_cb)(void *ctx, uint64_t addr, bool stmt);
 SYM_MUST_CHECK int sym_call_sites(struct sym_image *img, const struct sym_func *fn, uint32_t fileno,
                                   uint32_t line, void *ctx, sym_addr_cb cb);
+
+/* lists.c: range and location lists, DWARF 2-4 (.debug_ranges, .debug_loc) and 5
+ * (.debug_rnglists, .debug_loclists; entries that need .debug_addr are refused), parsed directly
+ * and bounded by the section. VERSION is the unit's. */
+SYM_MUST_CHECK int sym_ranges_read(struct sym_image *img, unsigned version, uint64_t base,
+                                   uint64_t off, struct sym_range **out, size_t *count);
+struct sym_loc_entry;
+typedef int (*sym_loc_cb)(const struct sym_loc_entry *e, void *ctx);
+/* Calls CB for each entry; stops when CB returns nonzero (returned as 1). 0 at the end of the list,
+ * -EINVAL malformed, -ENOTSUP an entry kind not read. */
+SYM_MUST_CHECK int sym_loclist_walk(struct sym_image *img, unsigned version, uint64_t base,
+                                    uint64_t off, sym_loc_cb cb, void *ctx);
+/* The section offset of a range or location list attribute: -ENOTSUP for the *listx index forms. */
+SYM_MUST_CHECK int sym_die_list_off(struct sym_image *img, Dwarf_Die die, Dwarf_Half at,
+                                    uint64_t *off);
+/* File table index of DWARF file number FILENO in unit CU (1-based before DWARF 5, 0-based from).
+ */
+static inline const char *sym_cu_file(const struct sym_cu *cu, uint64_t fileno)
+{
+    uint64_t i = cu->version >= 5 ? fileno : fileno - 1;
+    return (cu->version >= 5 || fileno >= 1) && i < cu->nfiles ? cu->files[i] : NULL;
+}
+static inline uint32_t sym_cu_fileno(const struct sym_cu *cu, size_t index)
+{
+    return (uint32_t)(cu->version >= 5 ? index : index + 1);
+}
 
 /* line.c */
 SYM_MUST_CHECK int sym_cu_files(struct sym_image *img, uint32_t cu);

@@ -50,49 +50,6 @@ static bool attr_flag_o(struct sym_image *img, Dwarf_Die die, Dwarf_Die origin, 
     return false;
 }
 
-/* Walks the .debug_loc list at OFF (base BASE). For each entry calls back; stops when CB returns
- * nonzero (returned as 1). 0 at the end of the list, -EINVAL when malformed. */
-typedef int (*loc_cb)(const struct sym_loc_entry *e, void *ctx);
-static int walk_loclist(struct sym_image *img, uint64_t base, uint64_t off, loc_cb cb, void *ctx)
-{
-    struct sym_sec *s = (struct sym_sec *)sym_sec_by_name(img, ".debug_loc");
-    if (s == NULL)
-        return -ENOENT;
-    int rc = sym_sec_load(img, s);
-    if (rc != 0)
-        return rc;
-    size_t w = img->ptr_size;
-    uint64_t maxaddr = w == 8 ? UINT64_MAX : UINT32_MAX;
-    uint64_t p = off, size = s->pub.size;
-    for (unsigned n = 0; n < 1000000; n++) {
-        if (p > size || size - p < 2 * w)
-            return -EINVAL;
-        uint64_t a = 0, b = 0;
-        for (size_t k = 0; k < w; k++) {
-            a |= (uint64_t)s->data[p + k] << (8 * k);
-            b |= (uint64_t)s->data[p + w + k] << (8 * k);
-        }
-        p += 2 * w;
-        if (a == 0 && b == 0)
-            return 0;
-        if (a == maxaddr) {
-            base = b;
-            continue;
-        }
-        if (size - p < 2)
-            return -EINVAL;
-        size_t len = (size_t)s->data[p] | (size_t)s->data[p + 1] << 8;
-        p += 2;
-        if (size - p < len)
-            return -EINVAL;
-        struct sym_loc_entry e = {base + a, base + b, s->data + p, len};
-        p += len;
-        if (cb(&e, ctx) != 0)
-            return 1;
-    }
-    return -EINVAL;
-}
-
 struct pick_ctx {
     uint64_t pc;
     const struct sym_loc_entry *found;
@@ -125,11 +82,16 @@ static int var_location(struct sym_image *img, uint32_t cu, Dwarf_Die die, uint6
     if (rc != -ENOTSUP)
         return rc == -ENOENT ? 0 : rc;
     uint64_t off;
-    if (sym_die_udata(img, die, DW_AT_location, &off) != 0)
+    rc = sym_die_list_off(img, die, DW_AT_location, &off);
+    if (rc == -ENOTSUP)
+        return 0; /* a loclistx index: treated as no location */
+    if (rc != 0)
         return -EINVAL;
     v->has_loclist = true;
     struct pick_ctx pk = {pc, NULL, {0, 0, NULL, 0}};
-    rc = walk_loclist(img, img->cus[cu].base, off, pick_cb, &pk);
+    rc = sym_loclist_walk(img, img->cus[cu].version, img->cus[cu].base, off, pick_cb, &pk);
+    if (rc == -ENOTSUP)
+        return 0; /* a list we do not read (split DWARF): no location, the rest still answers */
     if (rc < 0)
         return rc;
     if (pk.found != NULL) {
@@ -321,10 +283,10 @@ int sym_var_locations(struct sym_image *img, const struct sym_var *v, struct sym
             out[0].expr_len = len;
         }
         *count = 1;
-    } else if (rc == -ENOTSUP && sym_die_udata(img, die, DW_AT_location, &off) == 0 &&
+    } else if (rc == -ENOTSUP && sym_die_list_off(img, die, DW_AT_location, &off) == 0 &&
                sym_cu_by_off(img, v->die, &cu) == 0) {
         struct list_ctx l = {out, max, 0};
-        rc = walk_loclist(img, img->cus[cu].base, off, list_cb, &l);
+        rc = sym_loclist_walk(img, img->cus[cu].version, img->cus[cu].base, off, list_cb, &l);
         *count = l.n;
     }
     dwarf_dealloc_die(die);

@@ -5,6 +5,8 @@
 #   symbig       a program importing much of the standard library (start-up timing)
 #   symtest-plain  symtest with uncompressed DWARF (-ldflags=-compressdwarf=false)
 #   symtest-trim   symtest built with -trimpath (file names "symtest/main.go", "runtime/proc.go")
+#   symcgo         cgo/ linked externally by gcc (DWARF 4 and 5 units mixed); only when a C
+#                  compiler works - the test skips its checks without it
 #   symtest-arm64  symtest cross-built for linux/arm64 (-N -l): the same tables on another arch
 # GOCACHE and GOPATH live under OUTDIR so the build never touches $HOME. Rebuilds only when a source
 # is newer than the binary.
@@ -33,6 +35,10 @@ if stale "$out/symtest-plain"; then
 fi
 if stale "$out/symtest-trim"; then
     go build -trimpath -gcflags=all='-N -l' -o "$out/symtest-trim" .
+fi
+if stale "$out/symcgo" && command -v gcc >/dev/null 2>&1; then
+    CGO_ENABLED=1 go build -ldflags=-linkmode=external -o "$out/symcgo" ./cgo ||
+        echo "build.sh: the cgo target did not build; its checks will be skipped" >&2
 fi
 if stale "$out/symtest-arm64"; then
     GOARCH=arm64 GOOS=linux go build -gcflags=all='-N -l' -o "$out/symtest-arm64" .
