@@ -248,18 +248,21 @@ static size_t rle_usable_n(size_t n)
 
 int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len)
 {
-    size_t start_len = b->len;
-    size_t i = 0;
-    int rc = 0;
+    /* The output is never longer than the input (a run of 5 or more becomes 3 bytes), so one
+     * reservation covers it and the loop writes in place: this is the hot path of large reads. */
+    int rc = rsp_buf_reserve(b, len);
+    if (rc < 0)
+        return rc;
+    uint8_t *out = b->data + b->len;
+    size_t o = 0, i = 0;
     while (i < len) {
         uint8_t c = payload[i];
         if (c == '}' && i + 1 < len) {
             /* An escape pair is atomic: lldb undoes escapes and runs in one pass, so a run may not
              * start on the escaped byte. */
-            rc = rsp_buf_add(b, &payload[i], 2);
+            out[o++] = c;
+            out[o++] = payload[i + 1];
             i += 2;
-            if (rc < 0)
-                goto fail;
             continue;
         }
         size_t run = 1;
@@ -268,23 +271,20 @@ int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len)
         size_t n = run - 1;
         /* A '*' is never compressed: it would read as a run marker (escaped data never has one). */
         if (n < RLE_MIN_N || c == '*') {
-            rc = rsp_buf_add(b, &payload[i], run);
+            memset(out + o, c, run);
+            o += run;
             i += run;
         } else {
             n = rle_usable_n(n);
-            uint8_t enc[3] = {c, '*', (uint8_t)(n + RLE_BIAS)};
-            rc = rsp_buf_add(b, enc, sizeof(enc));
+            out[o++] = c;
+            out[o++] = '*';
+            out[o++] = (uint8_t)(n + RLE_BIAS);
             i += n + 1;
         }
-        if (rc < 0)
-            goto fail;
     }
+    b->len += o;
+    b->data[b->len] = 0;
     return 0;
-fail:
-    b->len = start_len;
-    if (b->cap > 0)
-        b->data[b->len] = 0;
-    return rc;
 }
 
 int rsp_rle_decode(struct rsp_buf *b, const uint8_t *in, size_t inlen)

@@ -169,33 +169,13 @@ static void queue_out(struct rsp_server *s, const void *data, size_t len)
     s->stats.bytes_out += len;
 }
 
-/*
- * Run-length encodes a reply payload into s->rle without ever starting a run on the byte that follows
- * an escape '}'. gdb expands runs before unescaping (remote.c read_frame), but lldb does both in one
- * pass and repeats the byte it decoded (GDBRemoteCommunication::ExpandRLE): "}\x03*!" is '#' four
- * times to lldb and '#' then three 0x03 to gdb. Escape pairs are therefore copied as they are and
- * only the spans between them are compressed; '}' in a reply payload always leads an escape pair.
- */
+/* Run-length encodes a reply payload into s->rle. rsp_rle_encode keeps escape pairs whole, which lldb
+ * needs: it expands runs and escapes in one pass (GDBRemoteCommunication::ExpandRLE), so a run
+ * starting on an escaped byte would repeat the decoded byte. */
 static int rle_payload(struct rsp_server *s, const uint8_t *payload, size_t len)
 {
-    size_t i = 0, start = 0;
-    int rc = 0;
-
     rsp_buf_reset(&s->rle);
-    while (rc == 0 && i < len) {
-        if (payload[i] != '}' || i + 1 == len) {
-            i++;
-            continue;
-        }
-        rc = rsp_rle_encode(&s->rle, payload + start, i - start);
-        if (rc == 0)
-            rc = rsp_buf_add(&s->rle, payload + i, 2);
-        i += 2;
-        start = i;
-    }
-    if (rc == 0 && start < len)
-        rc = rsp_rle_encode(&s->rle, payload + start, len - start);
-    return rc;
+    return rsp_rle_encode(&s->rle, payload, len);
 }
 
 /* Frames straight into the output queue. */
