@@ -654,8 +654,10 @@ static int send_resume(struct tgt_rsp *r, int64_t step_tid, bool others_stopped,
 static int recv_stop(struct tgt_rsp *r, struct rsp_stop *st, int timeout_ms)
 {
     int rc = rsp_client_recv(r->cli, &r->reply, timeout_ms);
-    if (rc == -ETIMEDOUT)
+    if (rc == -ETIMEDOUT) {
+        r->tio.timed_out = false; /* still running: no reply was due */
         return rc;
+    }
     r->base.running = false;
     r->hg_tid = HG_UNKNOWN; /* a stop may move the server's general thread (see on_stop) */
     if (rc == -EPIPE)
@@ -1072,6 +1074,8 @@ static int setup(struct tgt_rsp *r, const char **why)
         return rc;
     }
     r->multiprocess = rsp_client_has_feature(r->cli, "multiprocess");
+    /* In ack mode the client resends after a missing ack (timeouts are part of the protocol there). */
+    r->tio.strict = rsp_client_noack(r->cli);
     /* Select "any thread" first, as gdb does: gdbserver answers qXfer:features from the selected
      * thread's process and has none selected right after the handshake (it asserts). The reply does
      * not matter. */

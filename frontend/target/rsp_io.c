@@ -85,6 +85,8 @@ void tgt_rsp_io_close(struct tgt_rsp_io *io)
 static int io_write(void *ctx, const uint8_t *data, size_t len)
 {
     struct tgt_rsp_io *io = ctx;
+    if (io->timed_out && io->strict)
+        return -EPIPE;
     while (len > 0) {
         ssize_t n = io->socket ? send(io->write_fd, data, len, MSG_NOSIGNAL)
                                : write(io->write_fd, data, len);
@@ -109,8 +111,10 @@ static ssize_t io_read(void *ctx, uint8_t *buf, size_t len, int timeout_ms)
             continue;
         if (n < 0)
             return -errno;
-        if (n == 0)
+        if (n == 0) {
+            io->timed_out = true;
             return -ETIMEDOUT;
+        }
         ssize_t got = read(io->read_fd, buf, len);
         if (got < 0 && errno == EINTR)
             continue;

@@ -18,6 +18,10 @@ struct tgt_rsp_io {
     bool socket;
     tgt_console_fn *console; /* 'O' text goes here; NULL: dropped */
     void *console_ctx;
+    /* A wait for a reply timed out: a late reply could be taken for the answer to the next request,
+     * so in no-ack mode (strict) nothing more is sent: every later request fails with -EPIPE. A
+     * wait for a stop that times out is no such case (recv_stop clears the flag). */
+    bool timed_out, strict;
 };
 
 /* One thread's registers as the 'g' reply gave them, for the current stop. */

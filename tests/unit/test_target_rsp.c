@@ -1097,6 +1097,18 @@ static const struct fake_case fake_cases[] = {
      0,
      NULL,
      5},
+    {"late reply",
+     {{"qSupported", "PacketSize=1000;QStartNoAckMode+;qXfer:features:read+"},
+      {"QStartNoAckMode", "OK"},
+      {"qXfer:features:read:target.xml", XML_OK},
+      {"vCont?", ""},
+      {"?", "T05thread:1f;00:0010400000000000;"},
+      {"x", ""},
+      {"m", "~0102030405060708"},
+      {"qfThreadInfo", "m1f"}},
+     0,
+     NULL,
+     6},
 };
 
 static char console_text[64];
@@ -1136,6 +1148,10 @@ static void fake_server(int fd, const struct fake_case *fc)
             if (ev.kind != RSP_EV_PACKET)
                 continue;
             const char *r = fake_reply(fc, (const char *)ev.payload, ev.len);
+            if (r[0] == '~') { /* a late reply: after the client's 2 s timeout */
+                usleep(2500000);
+                r++;
+            }
             rsp_buf_reset(&out);
             if (rsp_buf_addc(&out, '+') < 0)
                 _exit(2);
@@ -1203,6 +1219,13 @@ START_TEST(test_bad_server)
         ck_assert_int_eq(t->ops->wait(t, &st, 10), -ECHILD); /* nothing resumed */
         ck_assert_int_eq(t->ops->kill(t), 0);
         ck_assert(t->exited);
+    } else if (fc->after == 6) {
+        /* The memory reply comes too late: the next request must not take it for its own answer. */
+        uint8_t b[8];
+        ck_assert_int_eq(tgt_read_mem(t, 0x1000, b, sizeof(b)), -ETIMEDOUT);
+        struct tgt_thread th[4];
+        size_t n;
+        ck_assert_int_eq(t->ops->threads(t, th, 4, &n), -EPIPE);
     } else if (fc->after == 3) {
         ck_assert_str_eq(t->arch->name, "x86_64");
         ck_assert_int_eq(t->current_tid, 0x1f);
