@@ -27,7 +27,7 @@ enum action { ACT_READ, ACT_SWITCH, ACT_END };
 struct uw {
     uint64_t pc, sp, bp, lr;
     bool ret_addr;       /* pc is a return address: look up pc - 1 */
-    bool after_sigpanic; /* the callee was runtime.sigpanic: pc is the faulting instruction */
+    bool after_sigpanic; /* the callee was an injected call: pc is the interrupted instruction */
     bool on_system;      /* on the thread's g0 stack, not the goroutine's */
     bool lr_valid;       /* arm64: lr still holds this frame's return address */
     unsigned nswitch;
@@ -42,8 +42,9 @@ struct uw {
 };
 
 static const char *const special_names[GORT_NSPECIAL] = {
-    "runtime.goexit", "runtime.rt0_go",    "runtime.mstart",   "runtime.systemstack",
-    "runtime.mcall",  "runtime.morestack", "runtime.sigpanic",
+    "runtime.goexit",      "runtime.rt0_go",       "runtime.mstart",
+    "runtime.systemstack", "runtime.mcall",        "runtime.morestack",
+    "runtime.sigpanic",    "runtime.asyncPreempt", "runtime.debugCallV2",
 };
 
 int gort_unwind_init(struct gort *rt)
@@ -256,7 +257,10 @@ static void advance(struct gort *rt, const struct gort_g *g, struct uw *u, const
         u->lr = g->lr;
         u->lr_valid = g->lr != 0;
         u->on_system = false;
-        u->ret_addr = true;
+        /* systemstack and mcall leave g.sched as a parked goroutine's: its pc is shown and looked
+         * up as frame 0 of a parked goroutine is (dlv takes systemstack_switch's pc as is, there
+         * being no call before it); morestack's g.sched.pc returns into the function that grew. */
+        u->ret_addr = is_special(rt, u->fn, GORT_FN_MORESTACK);
         u->after_sigpanic = false;
         return;
     }
@@ -267,7 +271,12 @@ static void advance(struct gort *rt, const struct gort_g *g, struct uw *u, const
         ra = gomem_le(bytes + (u->ra_addr - u->need_addr), 8);
     if (u->has_bp_slot)
         bp = gomem_le(bytes + (u->bp_addr - u->need_addr), 8);
-    u->after_sigpanic = is_special(rt, u->fn, GORT_FN_SIGPANIC);
+    /* Calls the runtime injects from a signal handler (sigctxt.pushCall / preparePanic) push the
+     * interrupted pc as the return address: there is no call before it (Go's traceback treats
+     * sigpanic, asyncPreempt and debugCallV2 alike). */
+    u->after_sigpanic = is_special(rt, u->fn, GORT_FN_SIGPANIC) ||
+                        is_special(rt, u->fn, GORT_FN_ASYNCPREEMPT) ||
+                        is_special(rt, u->fn, GORT_FN_DEBUGCALL);
     u->pc = ra;
     u->sp = u->cfa;
     u->bp = bp;

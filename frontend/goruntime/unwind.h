@@ -3,7 +3,8 @@
  * pointers where no CFI covers a pc, and the Go runtime's stack switches: a thread running a
  * goroutine's m on the system stack (g0) is unwound up to runtime.systemstack, runtime.mcall or
  * runtime.morestack, then continues on the goroutine's own stack from g.sched; the frame above
- * runtime.sigpanic is the faulting instruction itself (no "return address - 1"); runtime.goexit
+ * runtime.sigpanic (and runtime.asyncPreempt, debugCallV2: calls injected by a signal handler) is
+ * the interrupted instruction itself (no "return address - 1"); runtime.goexit
  * (and runtime.mstart / rt0_go on a system stack) ends a stack. Inlined calls are expanded into
  * frames of their own, as dlv shows them.
  *

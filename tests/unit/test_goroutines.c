@@ -147,6 +147,8 @@ static size_t proc_threads(struct proc *p, struct gort_thread *th)
     return p->ntids;
 }
 
+static bool preempt_mode; /* start_target: a second CPU loop, one P, preemption signals on */
+
 /* Starts BIN ARGS and waits for its "READY" line. */
 static pid_t start_target(const char *bin, const char *arg1, const char *arg2)
 {
@@ -163,6 +165,11 @@ static pid_t start_target(const char *bin, const char *arg1, const char *arg2)
          * asyncPreempt, whose frames would differ between dlv's look and ours (the unwinder does
          * not follow signal frames yet: doc/internals/goroutines.md). */
         setenv("GODEBUG", "asyncpreemptoff=1", 1);
+        if (preempt_mode) {
+            setenv("GODEBUG", "asyncpreemptoff=0", 1);
+            setenv("GOMAXPROCS", "1", 1);
+            setenv("GRTEST_SPIN2", "1", 1);
+        }
         dup2(fds[1], 1);
         close(fds[0]);
         execl(bin, bin, arg1, arg2, (char *)NULL);
@@ -610,6 +617,47 @@ START_TEST(test_read_counts)
 }
 END_TEST
 
+/* Two CPU loops on one P: the one not running was preempted by a signal, so its stack is
+ * ... asyncPreempt2 <- runtime.asyncPreempt <- main.spinN, where main.spinN's pc is the interrupted
+ * instruction (looked up as is, like the frame above sigpanic). Checked without dlv: the process
+ * moves between two looks. */
+START_TEST(test_async_preempt)
+{
+    preempt_mode = true;
+    pid_t pid = start_target(dbg_bin, NULL, NULL);
+    preempt_mode = false;
+    ck_assert_int_gt(pid, 0);
+    bool seen = false;
+    for (int attempt = 0; attempt < 20 && !seen; attempt++) {
+        struct snap s;
+        snap_take(&s, dbg_bin, pid);
+        for (size_t i = 0; i < s.n; i++) {
+            const struct gort_g *g = &s.gs[i];
+            if (g->thread || gort_status_is(s.rt, g->status, GORT_DEAD))
+                continue;
+            struct gort_frame fr[64];
+            size_t nf;
+            enum gort_stack_end end;
+            ck_assert_int_eq(gort_stack(s.rt, g, fr, 64, &nf, &end), 0);
+            for (size_t f = 0; f + 1 < nf; f++) {
+                if (strcmp(fr[f].func, "runtime.asyncPreempt") != 0)
+                    continue;
+                ck_assert_msg(strncmp(fr[f + 1].func, "main.spin", 9) == 0, "%s", fr[f + 1].func);
+                ck_assert_uint_eq(fr[f + 1].lookup_pc, fr[f + 1].pc);
+                ck_assert_int_eq(end, GORT_END_GOEXIT);
+                ck_assert_str_eq(s.user[i].func, fr[f + 1].func);
+                seen = true;
+            }
+        }
+        snap_free(&s);
+        if (!seen)
+            usleep(50 * 1000);
+    }
+    stop_target(pid);
+    ck_assert_msg(seen, "no goroutine stopped in runtime.asyncPreempt in 20 looks");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ hostile memory */
 
 /* Fake memory: a few regions; everything else unreadable. */
@@ -842,7 +890,8 @@ START_TEST(test_switch)
     ck_assert(fr[0].flags & GORT_FRAME_SYSTEM);
     ck_assert_str_eq(fr[1].func, "main.recurse");
     ck_assert_uint_eq(fr[1].pc, ra);
-    ck_assert_uint_eq(fr[1].lookup_pc, ra - 1);
+    /* after systemstack and mcall, g.sched.pc is looked up as a parked goroutine's frame 0 */
+    ck_assert_uint_eq(fr[1].lookup_pc, _i == 2 ? ra - 1 : ra);
     ck_assert(!(fr[1].flags & GORT_FRAME_SYSTEM));
     ck_assert_str_eq(fr[2].func, "runtime.goexit");
     ck_assert_int_eq(end, GORT_END_GOEXIT);
@@ -870,6 +919,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_dlv_dbg);
     tcase_add_test(tc, test_dlv_opt);
     tcase_add_loop_test(tc, test_read_counts, 0, 2);
+    tcase_add_test(tc, test_async_preempt);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("hostile");
     tcase_set_timeout(th, 120);

@@ -3,6 +3,7 @@
 // Prints "READY <pid>" when every goroutine is in place, then waits forever (the test kills it).
 //
 //	grtest [-n N]   also parks N extra goroutines on a channel receive (read-count tests)
+//	GRTEST_SPIN2=1  also runs a second CPU loop (with GOMAXPROCS=1: asynchronous preemption)
 package main
 
 import (
@@ -72,6 +73,14 @@ func spin() {
 	}
 }
 
+// spin2 is started only with GRTEST_SPIN2=1; run with GOMAXPROCS=1, one of the two loops is
+// always preempted by a signal, and its stack goes through runtime.asyncPreempt.
+func spin2() {
+	for i := 0; ; i++ {
+		sink += i
+	}
+}
+
 func recurse(n int) int {
 	if n == 0 {
 		started.Done()
@@ -133,6 +142,9 @@ func main() {
 	go func() { started.Done(); w.Wait() }()
 	go func() { started.Done(); Val{n: 2}.Sleep() }()
 	started.Wait()
+	if os.Getenv("GRTEST_SPIN2") == "1" {
+		go spin2()
+	}
 	hold := make(chan int)
 	for i := 0; i < extra; i++ {
 		go parked(hold)
