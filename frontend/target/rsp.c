@@ -835,7 +835,9 @@ static int rsp_resume(struct tgt *t, const struct tgt_resume *req)
     if (t->running)
         return -EBUSY;
     if (r->nqueued > 0) {
-        /* A stop already happened (found while stepping over a breakpoint): report it first. */
+        /* A stop already happened (found while stepping over a breakpoint): report it first. If
+         * that stop is swallowed (stale), this request, signal included, is what gets sent. */
+        r->last_req = *req;
         t->running = true;
         return 0;
     }
@@ -1074,7 +1076,8 @@ static int setup(struct tgt_rsp *r, const char **why)
         return rc;
     }
     r->multiprocess = rsp_client_has_feature(r->cli, "multiprocess");
-    /* In ack mode the client resends after a missing ack (timeouts are part of the protocol there). */
+    /* In ack mode the client resends after a missing ack (timeouts are part of the protocol there).
+     */
     r->tio.strict = rsp_client_noack(r->cli);
     /* Select "any thread" first, as gdb does: gdbserver answers qXfer:features from the selected
      * thread's process and has none selected right after the handshake (it asserts). The reply does
