@@ -47,4 +47,6 @@ gdb_kill
 check_held_request "reset mid-read"
 check_released "$TARGET_PID" "$TARGET_PORT" "reset mid-read"
 [ "$SAFETY_SERVER" = gostub ] && expect_server_exit "reset mid-read"
+# For the log: what the server saw (gostub says "Connection reset by peer" when the reset came first).
+grep -i -e 'reset' -e 'broken pipe' "$SERVER_LOG" | sed 's/^/  server: /'
 lib_finish
