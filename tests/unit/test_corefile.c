@@ -9,6 +9,7 @@
  * with CMD "info" (PID/COMMAND/SIGNAL/ARCH/BUILDID lines), "threads" (THREAD tid lines), "reg NAME"
  * (REG tid NAME 0xHEX per thread), "mem ADDR LEN" (MEM ADDR b0 b1 ... or MEM ADDR error -N). Opening
  * errors print "ERROR message" and exit 1.
+ *   test_corefile --seeds DIR   writes the hand-made cores into DIR (a fuzzing corpus).
  */
 #include <check.h>
 #include <elf.h>
@@ -895,11 +896,44 @@ static Suite *corefile_suite(void)
     return s;
 }
 
+/* --seeds DIR: the hand-made cores as a starting corpus for tests/fuzz/fuzz_corenote (run as a Check
+ * test, since the builders assert). */
+static const char *seeds_dir;
+
+START_TEST(test_write_seeds)
+{
+    static const struct core_opts seeds[] = {
+        {.xcr0 = 7}, {.no_xstate = true}, {.machine = EM_AARCH64}, {.xcr0 = 3}};
+    setup();
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        size_t len;
+        uint8_t *core = make_core(&seeds[i], &len);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/seed-%zu", seeds_dir, i);
+        FILE *fp = fopen(path, "wb");
+        ck_assert_msg(fp != NULL, "%s", path);
+        ck_assert_uint_eq(fwrite(core, 1, len, fp), len);
+        fclose(fp);
+        free(core);
+    }
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--probe") == 0)
         return probe(argc, argv);
-    SRunner *sr = srunner_create(corefile_suite());
+    Suite *suite;
+    if (argc > 2 && strcmp(argv[1], "--seeds") == 0) {
+        seeds_dir = argv[2];
+        suite = suite_create("seeds");
+        TCase *tc = tcase_create("seeds");
+        tcase_add_test(tc, test_write_seeds);
+        suite_add_tcase(suite, tc);
+    } else {
+        suite = corefile_suite();
+    }
+    SRunner *sr = srunner_create(suite);
     /* no fork: the temporary files are made once and removed at the end */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);
