@@ -385,6 +385,7 @@ static int parse_nt_file(struct corefile *cf, const uint8_t *d, size_t len, char
         names = nul + 1;
     }
     cf->nmaps = (size_t)count;
+    cf->map_page = page;
     return 0;
 }
 
@@ -401,9 +402,9 @@ static int on_note(void *ctx, const char *name, uint32_t type, const uint8_t *d,
             return cf_fail(nc->err, nc->errlen, -ENOEXEC,
                            "corrupt: NT_PRSTATUS of thread %zu is %zu bytes, %s needs %zu",
                            cf->nthreads + 1, len, machine_name(cf->machine), need);
-        if (cf->nthreads == COREFILE_MAX_THREADS)
-            return cf_fail(nc->err, nc->errlen, -E2BIG, "the core has more than %u threads",
-                           COREFILE_MAX_THREADS);
+        if (cf->nthreads == cf->threads_cap)
+            return cf_fail(nc->err, nc->errlen, -E2BIG, "the core has more than %zu threads",
+                           cf->threads_cap);
         t = &cf->threads[cf->nthreads++];
         memset(t, 0, sizeof *t);
         t->tid = (int32_t)cf_le32(d + PRSTATUS_PID);
@@ -456,6 +457,7 @@ static int read_notes(struct corefile *cf, char *err, size_t errlen)
         max_threads += cf->note_segs[i].filesz / (12 + 8 + PRSTATUS_REG) + 1;
     if (max_threads > COREFILE_MAX_THREADS)
         max_threads = COREFILE_MAX_THREADS;
+    cf->threads_cap = max_threads;
     cf->threads = calloc(max_threads, sizeof *cf->threads);
     if (!cf->threads)
         return cf_fail(err, errlen, -ENOMEM, "out of memory for %zu threads", max_threads);
@@ -717,6 +719,15 @@ static int open_exe(struct corefile *cf, const char *path, char *err, size_t err
                            "0x%llx, the file has %llu",
                            path, i, (unsigned long long)(s.off + s.filesz),
                            (unsigned long long)cf->exe_size);
+        /* A segment without bss is a plain file mapping: the rest of its last page shows the file's
+         * next bytes. With bss, the loader zeroes that tail (memsz > filesz covers it). */
+        if (s.memsz == s.filesz && s.memsz) {
+            uint64_t end = s.vaddr + s.memsz, page_end = (end + 4095) & ~(uint64_t)4095;
+            if (page_end > end) {
+                s.memsz += page_end - end;
+                s.filesz = s.memsz < cf->exe_size - s.off ? s.memsz : cf->exe_size - s.off;
+            }
+        }
         if (s.memsz)
             cf->exe_segs[cf->nexe_segs++] = s;
     }

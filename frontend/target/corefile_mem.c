@@ -22,7 +22,6 @@
 
 #include "frontend/target/corefile_priv.h"
 
-#define PAGE 4096u
 #define PATH_MAX_LEN 4096u
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -193,7 +192,8 @@ static int read_mapped(struct corefile *cf, size_t mi, uint64_t addr, uint8_t *b
         return 0;
     }
     /* Past the end of the file: the rest of its last page reads as zeros; after it, SIGBUS. */
-    uint64_t page_end = (f->size + PAGE - 1) / PAGE * PAGE;
+    uint64_t page = cf->map_page ? cf->map_page : 4096;
+    uint64_t page_end = f->size > UINT64_MAX - page ? UINT64_MAX : (f->size + page - 1) / page * page;
     if (off >= page_end)
         return -EIO;
     *got = (size_t)min_u64(len, page_end - off);

@@ -36,7 +36,7 @@ struct corefile {
     uint8_t *notes; /* all PT_NOTE bytes; threads and maps point into it */
 
     struct corefile_thread *threads;
-    size_t nthreads;
+    size_t nthreads, threads_cap;
     bool have_prpsinfo;
     int64_t pid;
     char command[17], args[81];
@@ -45,6 +45,7 @@ struct corefile {
 
     struct corefile_mapping *maps; /* NT_FILE, sorted by start by cf_maps_init */
     size_t nmaps;
+    uint64_t map_page;    /* NT_FILE's page size */
     unsigned *map_file;   /* maps[i]'s index in files */
     struct cf_file *files; /* distinct names */
     size_t nfiles;
