@@ -111,12 +111,17 @@ void lwp_defer_report(struct inferior *inf, const struct rsp_stop *st)
     kill(getpid(), SIGCHLD);
 }
 
+static bool still_valid(const struct inferior *inf, const struct lwp *l);
+
+/* The pending event to report next; events whose breakpoint or watchpoint the client has removed
+ * since are skipped (they are kept until their thread resumes: the client may insert the
+ * breakpoint again first, as gdb does around a step-over of another thread). */
 static struct lwp *pick_pending(struct inferior *inf)
 {
     struct lwp *best = NULL;
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
-        if (!l->has_pending)
+        if (!l->has_pending || !still_valid(inf, l))
             continue;
         /* A finished client step first (gdb is waiting for exactly that), then the oldest event. */
         bool step = l->client_step && l->pending.reason == RSP_REASON_SINGLESTEP;
@@ -175,14 +180,9 @@ static bool still_valid(const struct inferior *inf, const struct lwp *l)
     }
 }
 
-static void discard_stale(struct inferior *inf)
-{
-    for (size_t i = 0; i < inf->nlwps; i++) {
-        struct lwp *l = inf->lwps[i];
-        if (l->has_pending && !still_valid(inf, l))
-            l->has_pending = false;
-    }
-}
+/* Drops the stale events of the threads this resume starts (acts NULL: every thread). A thread
+ * that is not resumed keeps its event: the breakpoint may be back before it runs. */
+static void discard_stale(struct inferior *inf, const struct rsp_resume_action *acts, size_t n);
 
 void lwp_report_if_ready(struct inferior *inf)
 {
@@ -205,10 +205,7 @@ void lwp_report_if_ready(struct inferior *inf)
     }
     if (!inf->resumed || inf->released)
         return;
-    discard_stale(inf);
-    bool want = inf->interrupting || inf->nthread_exits > 0;
-    for (size_t i = 0; i < inf->nlwps && !want; i++)
-        want = inf->lwps[i]->has_pending;
+    bool want = inf->interrupting || inf->nthread_exits > 0 || pick_pending(inf) != NULL;
     if (!want)
         return;
     lwp_stop_all(inf);
@@ -216,7 +213,6 @@ void lwp_report_if_ready(struct inferior *inf)
         lwp_report_if_ready(inf);
         return;
     }
-    discard_stale(inf);
     struct lwp *l = pick_pending(inf);
     if (l) {
         take_pending(inf, l, &st);
@@ -267,6 +263,20 @@ static const struct rsp_resume_action *action_for(const struct rsp_resume_action
 static bool resumes(const struct rsp_resume_action *a)
 {
     return a && (a->action == 'c' || a->action == 's');
+}
+
+static void discard_stale(struct inferior *inf, const struct rsp_resume_action *acts, size_t n)
+{
+    for (size_t i = 0; i < inf->nlwps; i++) {
+        struct lwp *l = inf->lwps[i];
+        if (acts && !resumes(action_for(acts, n, l->tid)))
+            continue;
+        if (l->has_pending && !still_valid(inf, l)) {
+            l->has_pending = false;
+            if (l->pending.reason == RSP_REASON_SWBREAK)
+                l->hit_dropped = true;
+        }
+    }
 }
 
 /* Single-steps l alone with the breakpoint under its PC taken out, then puts the breakpoint back.
@@ -344,7 +354,7 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
     /* 1. An event kept from the last stop is reported now, nothing runs (gdbserver's way). A
      * finished step the client no longer asks for is dropped: reported after a 'c' it would look
      * like a random SIGTRAP to gdb. */
-    discard_stale(inf);
+    discard_stale(inf, acts, n);
     for (size_t i = 0; i < inf->nlwps; i++) {
         struct lwp *l = inf->lwps[i];
         const struct rsp_resume_action *a = action_for(acts, n, l->tid);
@@ -381,7 +391,7 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
         const struct rsp_resume_action *a = action_for(acts, n, l->tid);
         uint64_t pc = 0;
         struct swbreak *bp = NULL;
-        if (!resumes(a) || l->exiting || l->new_thread || l->stepped_gen == gen ||
+        if (!resumes(a) || l->exiting || l->new_thread || l->stepped_gen == gen || l->hit_dropped ||
             lwp_get_pc(inf, l, &pc) < 0 || !(bp = bp_find(inf, pc)))
             continue;
         l->stepped_gen = gen;
@@ -447,6 +457,7 @@ int lwp_resume(struct inferior *inf, const struct rsp_resume_action *acts, size_
         }
         int rc = lwp_resume_one(inf, l, step, sig);
         if (rc == 0) {
+            l->hit_dropped = false;
             l->client_step = step;
             resumed++;
         } else if (rc == -ESRCH) {

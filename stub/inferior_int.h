@@ -49,6 +49,10 @@ struct lwp {
     uint64_t pending_seq;
     struct rsp_stop pending;
     uint64_t pending_bp; /* swbreak: the breakpoint address (PC already moved back to it) */
+    /* A breakpoint hit was dropped because the client removed the breakpoint before the thread was
+     * resumed: its PC sits on the breakpoint address and it must re-execute from there (re-hitting
+     * the breakpoint if it is back), not be stepped over it. */
+    bool hit_dropped;
 
     struct rsp_stop last_stop; /* for thread_stop_info */
     struct regcache rc;
@@ -63,6 +67,7 @@ struct swbreak {
 struct inferior {
     pid_t pid;
     bool launched;
+    bool allow_kill; /* --allow-kill: k kills an attached process too (inf_set_allow_kill) */
     bool exited;
     bool released;
     int mem_fd; /* /proc/PID/mem, opened once; -1 when unavailable */
