@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -58,16 +59,18 @@ enum rule_check {
     CHK_FAMILY,     /* argument 0: AF_INET, AF_INET6 or AF_UNIX */
     CHK_PID,        /* argument 0 (a pid_t) > 0: one process, never a group or every process */
     CHK_NULL_ADDR,  /* argument arg (a pointer) is NULL: sendto on a connected socket only */
+    CHK_EQ,         /* argument arg == val (an int or unsigned int argument) */
 };
 
 struct rule {
     int nr;
     enum rule_check check;
     unsigned arg;
+    uint32_t val; /* CHK_EQ only */
 };
 
 // clang-format off
-#define ALLOW(name) {__NR_##name, CHK_NONE, 0}
+#define ALLOW(name) {__NR_##name, CHK_NONE, 0, 0}
 // clang-format on
 
 /* The allow-list, hottest first (the filter tests them in order). #ifdef where a call exists on one
@@ -84,13 +87,13 @@ static const struct rule rules[] = {
     ALLOW(pwrite64),             /* /proc/PID/mem: breakpoints in read-only text */
     ALLOW(tgkill),               /* signals to one thread of a tracee; raise() and abort() */
     ALLOW(tkill),
-    {__NR_kill, CHK_PID, 0},     /* SIGCHLD to itself, SIGKILL to the process, kill(pid, 0) */
+    {__NR_kill, CHK_PID, 0, 0},     /* SIGCHLD to itself, SIGKILL to the process, kill(pid, 0) */
     /* the connection and the event loop */
     ALLOW(read),
     ALLOW(write),
     ALLOW(readv),
     ALLOW(writev),
-    {__NR_sendto, CHK_NULL_ADDR, 4},
+    {__NR_sendto, CHK_NULL_ADDR, 4, 0},
     ALLOW(recvfrom),
 #ifdef __NR_epoll_wait
     ALLOW(epoll_wait),
@@ -122,14 +125,16 @@ static const struct rule rules[] = {
     ALLOW(getsockname),
     ALLOW(getpeername),
     ALLOW(shutdown),
-    {__NR_socket, CHK_FAMILY, 0},
+    {__NR_socket, CHK_FAMILY, 0, 0},
     ALLOW(close),
     ALLOW(fcntl),
     ALLOW(uname),                /* libev reads the kernel version in ev_loop_new */
+    /* getnameinfo of a client's IPv6 link-local address names its scope: if_indextoname */
+    {__NR_ioctl, CHK_EQ, 1, SIOCGIFNAME},
     /* /proc and vFile: reading files, opening /proc/PID/mem for writing */
-    {__NR_openat, CHK_OPEN_FLAGS, 2},
+    {__NR_openat, CHK_OPEN_FLAGS, 2, 0},
 #ifdef __NR_open
-    {__NR_open, CHK_OPEN_FLAGS, 1},
+    {__NR_open, CHK_OPEN_FLAGS, 1, 0},
 #endif
     ALLOW(lseek),
     ALLOW(fstat),
@@ -146,8 +151,8 @@ static const struct rule rules[] = {
     ALLOW(readlinkat),           /* /proc/PID/exe */
     /* memory (malloc, libev's realloc) */
     ALLOW(brk),
-    {__NR_mmap, CHK_PROT, 2},
-    {__NR_mprotect, CHK_PROT, 2},
+    {__NR_mmap, CHK_PROT, 2, 0},
+    {__NR_mprotect, CHK_PROT, 2, 0},
     ALLOW(munmap),
     ALLOW(mremap),
     ALLOW(madvise),
@@ -251,6 +256,12 @@ static void emit_body(struct prog *p, const struct rule *r)
         emit(p, LD_ABS, 0, 0, arg_lo(0));
         emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0);
         emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 1, 0x7fffffffU);
+        RET_KILL();
+        RET_ALLOW();
+        break;
+    case CHK_EQ:
+        emit(p, LD_ABS, 0, 0, arg_lo(r->arg));
+        emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, r->val);
         RET_KILL();
         RET_ALLOW();
         break;

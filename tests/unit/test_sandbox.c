@@ -11,6 +11,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
@@ -178,6 +179,23 @@ static int p_socketpair_io(long a)
     return 0;
 }
 
+/* What net_format_addr does for a client connecting from an IPv6 link-local address: glibc names
+ * the scope with if_indextoname, a socket and ioctl(SIOCGIFNAME). */
+static int p_linklocal_name(long a)
+{
+    (void)a;
+    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(9000)};
+    sin6.sin6_addr.s6_addr[0] = 0xfe;
+    sin6.sin6_addr.s6_addr[1] = 0x80;
+    sin6.sin6_addr.s6_addr[15] = 1;
+    sin6.sin6_scope_id = 1; /* lo: index 1 in every network namespace */
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    if (getnameinfo((struct sockaddr *)&sin6, sizeof sin6, host, sizeof host, serv, sizeof serv,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return -1;
+    return strcmp(host, "fe80::1%lo") == 0 ? 0 : -1;
+}
+
 static int p_kill_self(long a)
 {
     (void)a;
@@ -343,6 +361,7 @@ static const struct probe_case cases[] = {
     {"socket AF_INET6",         p_socket_ok,       AF_INET6,              0},
     {"socket AF_UNIX",          p_socket_ok,       AF_UNIX,               0},
     {"pipe, sendto(NULL)",      p_socketpair_io,   0,                     0},
+    {"getnameinfo link-local",  p_linklocal_name,  0,                     0},
     {"kill(getpid(), 0)",       p_kill_self,       0,                     0},
     {"mmap/mprotect no exec",   p_exec_mprotect_ok, 0,                    0},
     {"execve",                  p_execve,          0,                     SIGSYS},
