@@ -1,7 +1,7 @@
 /*
  * frontend/target/corefile.c - opening an ELF64 little-endian core: the ELF header, the program
- * headers, the notes (threads, registers, process, auxv, mapped files), the executable's program headers
- * and build ids; and registers of one thread in arch/arch.h numbering. Memory reads live in
+ * headers, the notes (threads, registers, process, auxv, mapped files), the executable's program
+ * headers and build ids; and registers of one thread in arch/arch.h numbering. Memory reads live in
  * corefile_mem.c. Every field read from the core or the binary is bounded here before anything else
  * uses it. Layouts: the Linux kernel's elf_prstatus / elf_prpsinfo (include/uapi/linux/elfcore.h,
  * 64-bit: pr_reg at 112), fill_files_note() for NT_FILE, the System V gABI for headers and notes.
@@ -68,12 +68,18 @@ int cf_fail(char *err, size_t errlen, int code, const char *fmt, ...)
     return code;
 }
 
-uint16_t cf_le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+uint16_t cf_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
 uint32_t cf_le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-uint64_t cf_le64(const uint8_t *p) { return (uint64_t)cf_le32(p) | (uint64_t)cf_le32(p + 4) << 32; }
+uint64_t cf_le64(const uint8_t *p)
+{
+    return (uint64_t)cf_le32(p) | (uint64_t)cf_le32(p + 4) << 32;
+}
 
 /* Bytes [off, off+len) of the core; -EIO when they are not all in the file. */
 int cf_core_pread(const struct corefile *cf, uint64_t off, void *buf, size_t len)
@@ -167,8 +173,8 @@ static const char *etype_name(unsigned t)
     }
 }
 
-/* Checks the identification bytes of an ELF header shared by the core and the binary. what: "" for the
- * core, "binary NAME " for the executable. */
+/* Checks the identification bytes of an ELF header shared by the core and the binary. what: "" for
+ * the core, "binary NAME " for the executable. */
 static int check_ident(const uint8_t *h, size_t have, uint64_t size, const char *what, char *err,
                        size_t errlen)
 {
@@ -183,8 +189,8 @@ static int check_ident(const uint8_t *h, size_t have, uint64_t size, const char 
                        "%struncated: the ELF header needs %u bytes, the file has %llu", what,
                        EHDR_LEN, (unsigned long long)size);
     if (h[EI_CLASS] != ELFCLASS64)
-        return cf_fail(err, errlen, -ENOEXEC, "%s%s ELF files are not supported (only 64-bit)", what,
-                       h[EI_CLASS] == ELFCLASS32 ? "32-bit" : "unknown-class");
+        return cf_fail(err, errlen, -ENOEXEC, "%s%s ELF files are not supported (only 64-bit)",
+                       what, h[EI_CLASS] == ELFCLASS32 ? "32-bit" : "unknown-class");
     if (h[EI_DATA] != ELFDATA2LSB)
         return cf_fail(err, errlen, -ENOEXEC,
                        "%s%s ELF files are not supported (only little-endian)", what,
@@ -206,21 +212,22 @@ static int add_load(struct corefile *cf, unsigned idx, const uint8_t *ph, char *
     if (s.memsz == 0)
         return 0;
     if (s.filesz > s.memsz)
-        return cf_fail(err, errlen, -ENOEXEC,
-                       "corrupt: segment %u (PT_LOAD at 0x%llx) has p_filesz 0x%llx > p_memsz 0x%llx",
-                       idx, (unsigned long long)s.vaddr, (unsigned long long)s.filesz,
-                       (unsigned long long)s.memsz);
+        return cf_fail(
+            err, errlen, -ENOEXEC,
+            "corrupt: segment %u (PT_LOAD at 0x%llx) has p_filesz 0x%llx > p_memsz 0x%llx", idx,
+            (unsigned long long)s.vaddr, (unsigned long long)s.filesz, (unsigned long long)s.memsz);
     if (s.vaddr + s.memsz < s.vaddr && s.vaddr + s.memsz != 0)
         return cf_fail(err, errlen, -ENOEXEC,
-                       "corrupt: segment %u (PT_LOAD at 0x%llx) wraps around the address space", idx,
-                       (unsigned long long)s.vaddr);
+                       "corrupt: segment %u (PT_LOAD at 0x%llx) wraps around the address space",
+                       idx, (unsigned long long)s.vaddr);
     if (s.off > cf->size || s.filesz > cf->size - s.off)
-        return cf_fail(err, errlen, -ENOEXEC,
-                       "truncated: segment %u (PT_LOAD at 0x%llx) needs file bytes up to offset "
-                       "0x%llx, the file has %llu",
-                       idx, (unsigned long long)s.vaddr,
-                       (unsigned long long)(s.off + s.filesz < s.off ? UINT64_MAX : s.off + s.filesz),
-                       (unsigned long long)cf->size);
+        return cf_fail(
+            err, errlen, -ENOEXEC,
+            "truncated: segment %u (PT_LOAD at 0x%llx) needs file bytes up to offset "
+            "0x%llx, the file has %llu",
+            idx, (unsigned long long)s.vaddr,
+            (unsigned long long)(s.off + s.filesz < s.off ? UINT64_MAX : s.off + s.filesz),
+            (unsigned long long)cf->size);
     cf->segs[cf->nsegs++] = s;
     return 0;
 }
@@ -248,8 +255,8 @@ static int read_phdrs(struct corefile *cf, const uint8_t *eh, char *err, size_t 
                        "the core has more than %u program headers (PN_XNUM): not supported",
                        COREFILE_MAX_PHDRS - 1);
     if (phentsize != PHDR_LEN)
-        return cf_fail(err, errlen, -ENOEXEC, "corrupt: e_phentsize is %u, ELF64 needs %u", phentsize,
-                       PHDR_LEN);
+        return cf_fail(err, errlen, -ENOEXEC, "corrupt: e_phentsize is %u, ELF64 needs %u",
+                       phentsize, PHDR_LEN);
     cf->segs = calloc(phnum, sizeof *cf->segs);
     cf->note_segs = calloc(phnum, sizeof *cf->note_segs);
     if (!cf->segs || !cf->note_segs)
@@ -277,13 +284,15 @@ static int read_phdrs(struct corefile *cf, const uint8_t *eh, char *err, size_t 
                 return cf_fail(err, errlen, -ENOEXEC,
                                "truncated: segment %u (PT_NOTE) needs file bytes up to offset "
                                "0x%llx, the file has %llu",
-                               i, (unsigned long long)(noff + nlen < noff ? UINT64_MAX : noff + nlen),
+                               i,
+                               (unsigned long long)(noff + nlen < noff ? UINT64_MAX : noff + nlen),
                                (unsigned long long)cf->size);
             notes_len += nlen;
             if (notes_len > COREFILE_MAX_NOTES_LEN)
                 return cf_fail(err, errlen, -E2BIG, "the core's notes exceed %u MiB",
                                COREFILE_MAX_NOTES_LEN >> 20);
-            cf->note_segs[cf->nnote_segs++] = (struct cf_seg){.off = noff, .filesz = nlen, .vaddr = i};
+            cf->note_segs[cf->nnote_segs++] =
+                (struct cf_seg){.off = noff, .filesz = nlen, .vaddr = i};
         }
     }
     if (cf->nnote_segs == 0)
@@ -292,10 +301,9 @@ static int read_phdrs(struct corefile *cf, const uint8_t *eh, char *err, size_t 
     qsort(cf->segs, cf->nsegs, sizeof *cf->segs, cmp_seg);
     for (size_t i = 1; i < cf->nsegs; i++)
         if (cf->segs[i].vaddr < cf_seg_end(&cf->segs[i - 1]))
-            return cf_fail(err, errlen, -ENOEXEC,
-                           "corrupt: PT_LOAD segments at 0x%llx and 0x%llx overlap",
-                           (unsigned long long)cf->segs[i - 1].vaddr,
-                           (unsigned long long)cf->segs[i].vaddr);
+            return cf_fail(
+                err, errlen, -ENOEXEC, "corrupt: PT_LOAD segments at 0x%llx and 0x%llx overlap",
+                (unsigned long long)cf->segs[i - 1].vaddr, (unsigned long long)cf->segs[i].vaddr);
 
     cf->notes = malloc(notes_len ? notes_len : 1);
     if (!cf->notes)
@@ -341,7 +349,8 @@ struct note_ctx {
     size_t errlen;
 };
 
-static int parse_nt_file(struct corefile *cf, const uint8_t *d, size_t len, char *err, size_t errlen)
+static int parse_nt_file(struct corefile *cf, const uint8_t *d, size_t len, char *err,
+                         size_t errlen)
 {
     if (cf->maps)
         return 0; /* one NT_FILE per core; a second one is ignored */
@@ -481,7 +490,8 @@ static int read_notes(struct corefile *cf, char *err, size_t errlen)
         pos += (size_t)s->filesz;
     }
     if (cf->nthreads == 0)
-        return cf_fail(err, errlen, -ENOEXEC, "corrupt: the core has no NT_PRSTATUS note (no threads)");
+        return cf_fail(err, errlen, -ENOEXEC,
+                       "corrupt: the core has no NT_PRSTATUS note (no threads)");
     if (!cf->have_prpsinfo)
         cf->pid = cf->threads[0].tid;
     return 0;
@@ -635,8 +645,9 @@ static int check_build_ids(struct corefile *cf, const struct corefile_opts *opts
     pick_id(&cf->exe_id, &exe_ids);
     if (opts->ignore_build_id)
         return 0;
-    /* Compare a kind both sides have (GNU first). When the core names an id and the binary has no id
-     * of that kind, it is another binary too (a C program's GNU id against a Go core's Go id). */
+    /* Compare a kind both sides have (GNU first). When the core names an id and the binary has no
+     * id of that kind, it is another binary too (a C program's GNU id against a Go core's Go id).
+     */
     const struct corefile_build_id *a = NULL, *b = NULL;
     if (core_ids.gnu.kind && exe_ids.gnu.kind)
         a = &core_ids.gnu, b = &exe_ids.gnu;
@@ -737,7 +748,8 @@ static int open_exe(struct corefile *cf, const char *path, char *err, size_t err
 
 /* ------------------------------------------------------------------ open */
 
-static int open_common(struct corefile *cf, const struct corefile_opts *opts, char *err, size_t errlen)
+static int open_common(struct corefile *cf, const struct corefile_opts *opts, char *err,
+                       size_t errlen)
 {
     static const struct corefile_opts no_opts;
     if (!opts)
@@ -759,8 +771,10 @@ static int open_common(struct corefile *cf, const struct corefile_opts *opts, ch
         cf->gpr_len = AARCH64_GPR_LEN;
     else {
         const char *mn = machine_name(cf->machine);
-        return mn ? cf_fail(err, errlen, -ENOEXEC, "cores of %s are not supported (only x86_64 and aarch64)", mn)
-                  : cf_fail(err, errlen, -ENOEXEC, "cores of ELF machine %u are not supported", cf->machine);
+        return mn ? cf_fail(err, errlen, -ENOEXEC,
+                            "cores of %s are not supported (only x86_64 and aarch64)", mn)
+                  : cf_fail(err, errlen, -ENOEXEC, "cores of ELF machine %u are not supported",
+                            cf->machine);
     }
     if ((e = read_phdrs(cf, eh, err, errlen)) != 0 || (e = read_notes(cf, err, errlen)) != 0)
         return e;
@@ -810,8 +824,8 @@ int corefile_open_mem(const uint8_t *data, size_t len, const struct corefile_opt
     return 0;
 }
 
-int corefile_open(const char *path, const struct corefile_opts *opts, struct corefile **out, char *err,
-                  size_t errlen)
+int corefile_open(const char *path, const struct corefile_opts *opts, struct corefile **out,
+                  char *err, size_t errlen)
 {
     *out = NULL;
     if (err && errlen)
@@ -858,11 +872,26 @@ void corefile_close(struct corefile *cf)
 
 /* ------------------------------------------------------------------ accessors */
 
-const struct arch_desc *corefile_arch(const struct corefile *cf) { return cf->arch; }
-int64_t corefile_pid(const struct corefile *cf) { return cf->pid; }
-const char *corefile_command(const struct corefile *cf) { return cf->command; }
-const char *corefile_args(const struct corefile *cf) { return cf->args; }
-size_t corefile_nthreads(const struct corefile *cf) { return cf->nthreads; }
+const struct arch_desc *corefile_arch(const struct corefile *cf)
+{
+    return cf->arch;
+}
+int64_t corefile_pid(const struct corefile *cf)
+{
+    return cf->pid;
+}
+const char *corefile_command(const struct corefile *cf)
+{
+    return cf->command;
+}
+const char *corefile_args(const struct corefile *cf)
+{
+    return cf->args;
+}
+size_t corefile_nthreads(const struct corefile *cf)
+{
+    return cf->nthreads;
+}
 
 const struct corefile_thread *corefile_thread(const struct corefile *cf, size_t i)
 {
@@ -901,13 +930,22 @@ bool corefile_auxv(const struct corefile *cf, uint64_t type, uint64_t *value)
     return false;
 }
 
-size_t corefile_nmappings(const struct corefile *cf) { return cf->nmaps; }
+size_t corefile_nmappings(const struct corefile *cf)
+{
+    return cf->nmaps;
+}
 const struct corefile_mapping *corefile_mapping(const struct corefile *cf, size_t i)
 {
     return i < cf->nmaps ? &cf->maps[i] : NULL;
 }
-const struct corefile_build_id *corefile_core_build_id(const struct corefile *cf) { return &cf->core_id; }
-const struct corefile_build_id *corefile_exe_build_id(const struct corefile *cf) { return &cf->exe_id; }
+const struct corefile_build_id *corefile_core_build_id(const struct corefile *cf)
+{
+    return &cf->core_id;
+}
+const struct corefile_build_id *corefile_exe_build_id(const struct corefile *cf)
+{
+    return &cf->exe_id;
+}
 
 /* ------------------------------------------------------------------ registers */
 
@@ -980,7 +1018,8 @@ int corefile_read_reg(const struct corefile *cf, size_t i, unsigned regno, uint8
         uint64_t bv = cf_le64(t->xstate + XSAVE_BV_OFF);
         if (!(xcr0 & XFEATURE_YMM))
             return -ENODATA;
-        /* XSTATE_BV bit clear: the component is in its init state (zeros), whatever the bytes say. */
+        /* XSTATE_BV bit clear: the component is in its init state (zeros), whatever the bytes say.
+         */
         if (!(bv & XFEATURE_YMM))
             return 0;
         return copy_reg(t->xstate, t->xstate_len, r, buf);

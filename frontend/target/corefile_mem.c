@@ -1,15 +1,16 @@
 /*
- * frontend/target/corefile_mem.c - memory reads from a core: which source supplies each byte, and the
- * local files NT_FILE names. For an address, in order:
+ * frontend/target/corefile_mem.c - memory reads from a core: which source supplies each byte, and
+ * the local files NT_FILE names. For an address, in order:
  *   1. the core's PT_LOAD file bytes (the first p_filesz bytes of the segment);
- *   2. the binary's PT_LOAD file bytes (text and read-only data the kernel's default coredump_filter
- *      leaves out: only the first page, with the ELF header, is dumped), its bss as zeros;
- *   3. the file NT_FILE maps there, at file_off + (addr - start), when it exists locally (zeros past
- *      its end up to the page boundary, as the kernel maps them);
- *   4. zeros, when a core segment covers the address, it was accessible and no file backs it (anonymous
- *      memory the kernel did not write: never touched, or excluded).
- * Anything else (unmapped; a file-backed page whose file is missing or was deleted; a PROT_NONE
- * reservation) is unreadable, so the caller sees -EIO rather than invented bytes.
+ *   2. the binary's PT_LOAD file bytes (text and read-only data the kernel's default
+ * coredump_filter leaves out: only the first page, with the ELF header, is dumped), its bss as
+ * zeros;
+ *   3. the file NT_FILE maps there, at file_off + (addr - start), when it exists locally (zeros
+ * past its end up to the page boundary, as the kernel maps them);
+ *   4. zeros, when a core segment covers the address, it was accessible and no file backs it
+ * (anonymous memory the kernel did not write: never touched, or excluded). Anything else (unmapped;
+ * a file-backed page whose file is missing or was deleted; a PROT_NONE reservation) is unreadable,
+ * so the caller sees -EIO rather than invented bytes.
  */
 #include <elf.h>
 #include <errno.h>
@@ -24,7 +25,10 @@
 
 #define PATH_MAX_LEN 4096u
 
-static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
 
 /* First index in segs (sorted by vaddr) whose vaddr > addr. */
 static size_t seg_upper(const struct cf_seg *segs, size_t n, uint64_t addr)
@@ -107,10 +111,9 @@ int cf_maps_init(struct corefile *cf, const struct corefile_opts *opts, char *er
     qsort(cf->maps, cf->nmaps, sizeof *cf->maps, cmp_map);
     for (size_t i = 1; i < cf->nmaps; i++)
         if (cf->maps[i].start < cf->maps[i - 1].end)
-            return cf_fail(err, errlen, -ENOEXEC,
-                           "corrupt: NT_FILE mappings at 0x%llx and 0x%llx overlap",
-                           (unsigned long long)cf->maps[i - 1].start,
-                           (unsigned long long)cf->maps[i].start);
+            return cf_fail(
+                err, errlen, -ENOEXEC, "corrupt: NT_FILE mappings at 0x%llx and 0x%llx overlap",
+                (unsigned long long)cf->maps[i - 1].start, (unsigned long long)cf->maps[i].start);
 
     struct name_idx *ni = calloc(cf->nmaps, sizeof *ni);
     cf->map_file = calloc(cf->nmaps, sizeof *cf->map_file);
@@ -193,7 +196,8 @@ static int read_mapped(struct corefile *cf, size_t mi, uint64_t addr, uint8_t *b
     }
     /* Past the end of the file: the rest of its last page reads as zeros; after it, SIGBUS. */
     uint64_t page = cf->map_page ? cf->map_page : 4096;
-    uint64_t page_end = f->size > UINT64_MAX - page ? UINT64_MAX : (f->size + page - 1) / page * page;
+    uint64_t page_end =
+        f->size > UINT64_MAX - page ? UINT64_MAX : (f->size + page - 1) / page * page;
     if (off >= page_end)
         return -EIO;
     *got = (size_t)min_u64(len, page_end - off);
@@ -246,8 +250,8 @@ static int read_piece(struct corefile *cf, uint64_t addr, uint8_t *buf, size_t l
     size_t mi = map_upper(cf, addr);
     if (mi > 0 && addr < cf->maps[mi - 1].end) {
         const struct corefile_mapping *m = &cf->maps[mi - 1];
-        return read_mapped(cf, mi - 1, addr, buf, (size_t)min_u64(len, min_u64(limit, m->end - addr)),
-                           got);
+        return read_mapped(cf, mi - 1, addr, buf,
+                           (size_t)min_u64(len, min_u64(limit, m->end - addr)), got);
     }
     /* A PROT_NONE reservation (Go's arena hints, guard pages) faults in the live process. */
     if (!s || !(s->flags & (PF_R | PF_W | PF_X)))

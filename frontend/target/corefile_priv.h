@@ -7,8 +7,8 @@
 
 #include "frontend/target/corefile.h"
 
-/* A PT_LOAD (of the core, or of the binary with vaddr relocated by the load bias). For PT_NOTE entries
- * of the core, vaddr holds the program header's index. */
+/* A PT_LOAD (of the core, or of the binary with vaddr relocated by the load bias). For PT_NOTE
+ * entries of the core, vaddr holds the program header's index. */
 struct cf_seg {
     uint64_t vaddr, memsz, filesz, off;
     uint32_t flags;
@@ -17,7 +17,7 @@ struct cf_seg {
 /* A local file that NT_FILE names, opened on first use. */
 struct cf_file {
     const char *name;
-    int fd;        /* -2: not tried yet; -1: missing or not a regular file */
+    int fd; /* -2: not tried yet; -1: missing or not a regular file */
     uint64_t size;
 };
 
@@ -45,8 +45,8 @@ struct corefile {
 
     struct corefile_mapping *maps; /* NT_FILE, sorted by start by cf_maps_init */
     size_t nmaps;
-    uint64_t map_page;    /* NT_FILE's page size */
-    unsigned *map_file;   /* maps[i]'s index in files */
+    uint64_t map_page;     /* NT_FILE's page size */
+    unsigned *map_file;    /* maps[i]'s index in files */
     struct cf_file *files; /* distinct names */
     size_t nfiles;
     char *file_root;

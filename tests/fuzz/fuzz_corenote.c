@@ -1,11 +1,11 @@
 /*
  * tests/fuzz/fuzz_corenote.c - libFuzzer over the core-file reader: corefile_open_mem on the input
- * (ELF header, program headers, every note kind), then every register of every thread and memory reads
- * around each segment and mapping boundary. Oracles: ASan/UBSan, plus the reader's own contracts -
- * a failed open leaves *out NULL with a message, a read never reports more bytes than asked, 0 with
- * nread 0 only for zero-length reads. No binary and no NT_FILE files are opened (no_mapped_files), so
- * runs depend on the input alone.
- * Run: tests/fuzz/fuzz_corenote -max_total_time=60 [CORPUS_DIR]
+ * (ELF header, program headers, every note kind), then every register of every thread and memory
+ * reads around each segment and mapping boundary. Oracles: ASan/UBSan, plus the reader's own
+ * contracts - a failed open leaves *out NULL with a message, a read never reports more bytes than
+ * asked, 0 with nread 0 only for zero-length reads. No binary and no NT_FILE files are opened
+ * (no_mapped_files), so runs depend on the input alone. Run: tests/fuzz/fuzz_corenote
+ * -max_total_time=60 [CORPUS_DIR]
  */
 #include <errno.h>
 #include <stdint.h>

@@ -152,6 +152,17 @@ kernel_case() { # kernel_case NAME MODE
         grep -q "^ERROR core was written for build-id .*; $bin_opt has " "$T/$name/wrongbin" ||
             fail "$name: another binary: $(cat "$T/$name/wrongbin")"
         log "$name: with another binary: $(cat "$T/$name/wrongbin")"
+        # the same core cut short, and compressed
+        head -c 300000 "$core" >"$T/$name/cut"
+        "$PROBE" --probe "$T/$name/cut" "$bin" -- info >"$T/$name/cut.out" 2>&1
+        grep -q '^ERROR truncated: segment [0-9]* (PT_LOAD at 0x[0-9a-f]*) needs file bytes up to offset 0x[0-9a-f]*, the file has 300000$' \
+            "$T/$name/cut.out" || fail "$name: cut core: $(cat "$T/$name/cut.out")"
+        gzip -1 -c "$core" >"$T/$name/core.gz"
+        "$PROBE" --probe "$T/$name/core.gz" "$bin" -- info >"$T/$name/gz.out" 2>&1
+        grep -qx 'ERROR looks like a gzip file, not an ELF core: decompress it first' "$T/$name/gz.out" ||
+            fail "$name: gzipped core: $(cat "$T/$name/gz.out")"
+        log "$name: cut: $(cat "$T/$name/cut.out"); gzip: $(cat "$T/$name/gz.out")"
+        rm -f "$T/$name/cut" "$T/$name/core.gz"
     fi
     [ "${KEEP:-0}" = 1 ] || rm -f "$core"
 }

@@ -1,15 +1,16 @@
 /*
  * tests/unit/test_corefile.c - frontend/target/corefile: cores built here byte by byte (x86_64 with
- * FXSAVE/XSAVE, aarch64), a tiny binary with a Go build id, memory from each source (core bytes, the
- * binary, an NT_FILE file, anonymous zeros, unreadable holes), and hostile input: every truncation of a
- * small core, garbage, compressed magics, wrong ELF types, another architecture, another binary.
+ * FXSAVE/XSAVE, aarch64), a tiny binary with a Go build id, memory from each source (core bytes,
+ * the binary, an NT_FILE file, anonymous zeros, unreadable holes), and hostile input: every
+ * truncation of a small core, garbage, compressed magics, wrong ELF types, another architecture,
+ * another binary.
  *
  * Probe mode (for tests/integration/corefile_real.sh, which compares with gdb on real cores):
  *   test_corefile --probe CORE [BINARY] -- CMD...
  * with CMD "info" (PID/COMMAND/SIGNAL/ARCH/BUILDID lines), "threads" (THREAD tid lines), "reg NAME"
- * (REG tid NAME 0xHEX per thread), "mem ADDR LEN" (MEM ADDR b0 b1 ... or MEM ADDR error -N). Opening
- * errors print "ERROR message" and exit 1.
- *   test_corefile --seeds DIR   writes the hand-made cores into DIR (a fuzzing corpus).
+ * (REG tid NAME 0xHEX per thread), "mem ADDR LEN" (MEM ADDR b0 b1 ... or MEM ADDR error -N).
+ * Opening errors print "ERROR message" and exit 1. test_corefile --seeds DIR   writes the hand-made
+ * cores into DIR (a fuzzing corpus).
  */
 #include <check.h>
 #include <elf.h>
@@ -83,7 +84,10 @@ struct seg_spec {
     const uint8_t *data; /* filesz bytes; NULL: a pattern from the address */
 };
 
-static uint8_t pattern(uint64_t addr) { return (uint8_t)(addr * 7 + (addr >> 12) + 3); }
+static uint8_t pattern(uint64_t addr)
+{
+    return (uint8_t)(addr * 7 + (addr >> 12) + 3);
+}
 
 /* ELF header + phdrs (one PT_NOTE, then the loads) + notes + load data. */
 static uint8_t *build_elf(unsigned type, unsigned machine, const struct buf *notes,
@@ -148,8 +152,8 @@ static char tmp_dir[] = "/tmp/test_corefile.XXXXXX";
 static char mapped_path[256], exe_path[256], exe2_path[256], exe3_path[256];
 static uint8_t exe_page[4096]; /* the first page of the binary, copied into the cores */
 
-/* The binary: ELF header, PT_PHDR, PT_LOAD [0x400000, +0x3000) with 0x2000 file bytes, PT_NOTE with a
- * Go build id (go_id). Bytes from 0x1000 on are pattern(0x401000 + i). */
+/* The binary: ELF header, PT_PHDR, PT_LOAD [0x400000, +0x3000) with 0x2000 file bytes, PT_NOTE with
+ * a Go build id (go_id). Bytes from 0x1000 on are pattern(0x401000 + i). */
 static void write_exe(const char *path, unsigned machine, const char *go_id, uint8_t *first_page)
 {
     uint8_t f[0x2000] = {0};
@@ -231,8 +235,10 @@ struct core_opts {
     uint64_t xcr0;
 };
 
-/* x86_64 prstatus: 336 bytes, pr_reg at 112 (user_regs_struct: rax 80, rip 128, rsp 152, fs_base 168). */
-static void add_prstatus_x86(struct buf *n, int tid, int sig, uint64_t rip, uint64_t rsp, uint64_t fsb)
+/* x86_64 prstatus: 336 bytes, pr_reg at 112 (user_regs_struct: rax 80, rip 128, rsp 152, fs_base
+ * 168). */
+static void add_prstatus_x86(struct buf *n, int tid, int sig, uint64_t rip, uint64_t rsp,
+                             uint64_t fsb)
 {
     uint8_t d[336] = {0};
     put_le(d + 12, (uint64_t)sig, 2);
@@ -247,8 +253,8 @@ static void add_prstatus_x86(struct buf *n, int tid, int sig, uint64_t rip, uint
 static void add_fp_x86(struct buf *n, int tid, const struct core_opts *o)
 {
     uint8_t fx[512] = {0};
-    put_le(fx + 24, 0x1f80, 4);               /* mxcsr */
-    put_le(fx + 6, 0xffff, 2);                /* fop: only 11 bits are real */
+    put_le(fx + 24, 0x1f80, 4);                       /* mxcsr */
+    put_le(fx + 6, 0xffff, 2);                        /* fop: only 11 bits are real */
     put_le(fx + 160, 0xabcdef00u + (uint64_t)tid, 8); /* xmm0 low */
     add_note(n, "CORE", NT_FPREGSET, fx, sizeof fx);
     if (o->no_xstate)
@@ -256,7 +262,7 @@ static void add_fp_x86(struct buf *n, int tid, const struct core_opts *o)
     uint8_t xs[1024] = {0};
     memcpy(xs, fx, sizeof fx);
     put_le(xs + 464, o->xcr0, 8);
-    put_le(xs + 512, o->xcr0, 8);             /* XSTATE_BV: every enabled component in use */
+    put_le(xs + 512, o->xcr0, 8); /* XSTATE_BV: every enabled component in use */
     put_le(xs + 576, 0x5555000000000000ull + (uint64_t)tid, 8); /* ymm0h low */
     add_note(n, "LINUX", 0x202, xs, sizeof xs);
 }
@@ -274,8 +280,8 @@ static void add_prstatus_a64(struct buf *n, int tid, int sig, uint64_t pc, uint6
     add_note(n, "CORE", NT_PRSTATUS, d, sizeof d);
     uint8_t fp[528] = {0};
     put_le(fp + 0, 0x3333000000000000ull + (uint64_t)tid, 8); /* v0 low */
-    put_le(fp + 512, 0x10, 4);                                 /* fpsr */
-    put_le(fp + 516, 0x20, 4);                                 /* fpcr */
+    put_le(fp + 512, 0x10, 4);                                /* fpsr */
+    put_le(fp + 516, 0x20, 4);                                /* fpcr */
     add_note(n, "CORE", NT_FPREGSET, fp, sizeof fp);
 }
 
@@ -471,9 +477,9 @@ struct mem_case {
     const char *what;
     uint64_t addr;
     size_t len;
-    int want_err;      /* of corefile_read_mem */
+    int want_err; /* of corefile_read_mem */
     size_t want_nread;
-    int source;        /* 0 pattern(addr), 1 zeros, 2 mapped file (byte = off ^ 0x5a), 3 exe page */
+    int source; /* 0 pattern(addr), 1 zeros, 2 mapped file (byte = off ^ 0x5a), 3 exe page */
     bool with_exe;
 };
 
@@ -516,9 +522,10 @@ START_TEST(test_memory_sources)
         int src = c->source;
         if (src == -1)
             src = a < HEAP + 0x1000 ? 0 : 1;
-        uint8_t want = src == 0 ? pattern(a) : src == 1 ? 0
-                     : src == 2 ? (uint8_t)(((a - FMAP) + 0x1000) ^ 0x5a)
-                                : exe_page[a - TEXT];
+        uint8_t want = src == 0   ? pattern(a)
+                       : src == 1 ? 0
+                       : src == 2 ? (uint8_t)(((a - FMAP) + 0x1000) ^ 0x5a)
+                                  : exe_page[a - TEXT];
         ck_assert_msg(b[i] == want, "%s: byte %zu is %02x, want %02x", c->what, i, b[i], want);
     }
     corefile_close(cf);
@@ -562,8 +569,10 @@ START_TEST(test_build_id_match)
     struct corefile *cf = open_ok(core, len, exe_path);
     char x[300];
     ck_assert_int_eq(corefile_core_build_id(cf)->kind, COREFILE_BUILD_ID_GO);
-    ck_assert_str_eq(corefile_build_id_str(corefile_core_build_id(cf), x, sizeof x), "goid-AAAA/BBBB");
-    ck_assert_str_eq(corefile_build_id_str(corefile_exe_build_id(cf), x, sizeof x), "goid-AAAA/BBBB");
+    ck_assert_str_eq(corefile_build_id_str(corefile_core_build_id(cf), x, sizeof x),
+                     "goid-AAAA/BBBB");
+    ck_assert_str_eq(corefile_build_id_str(corefile_exe_build_id(cf), x, sizeof x),
+                     "goid-AAAA/BBBB");
     corefile_close(cf);
     free(core);
 }
@@ -580,8 +589,8 @@ START_TEST(test_build_id_mismatch)
     char err[512], want[600];
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
     ck_assert_ptr_null(cf);
-    snprintf(want, sizeof want, "core was written for build-id goid-AAAA/BBBB; %s has goid-CCCC/DDDD",
-             exe2_path);
+    snprintf(want, sizeof want,
+             "core was written for build-id goid-AAAA/BBBB; %s has goid-CCCC/DDDD", exe2_path);
     ck_assert_str_eq(err, want);
     opts.ignore_build_id = true;
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), 0);
@@ -589,7 +598,8 @@ START_TEST(test_build_id_mismatch)
     /* a binary without any build id is not taken for the one the core names */
     opts = (struct corefile_opts){.exe_path = exe3_path};
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
-    snprintf(want, sizeof want, "core was written for build-id goid-AAAA/BBBB; %s has none", exe3_path);
+    snprintf(want, sizeof want, "core was written for build-id goid-AAAA/BBBB; %s has none",
+             exe3_path);
     ck_assert_str_eq(err, want);
     free(core);
 }
@@ -633,8 +643,9 @@ static const struct bad_case bad_cases[] = {
     {"big-endian", 5, ELFDATA2MSB, 1, "big-endian"},
     {"riscv", 18, EM_RISCV, 2, "cores of riscv are not supported"},
     {"bad magic", 1, 'X', 1, "not an ELF file"},
-    {"phoff past the end", 32, 0x100000, 8, "truncated: program header 0 at offset 0x100000 runs past "
-                                            "the end of the file"},
+    {"phoff past the end", 32, 0x100000, 8,
+     "truncated: program header 0 at offset 0x100000 runs past "
+     "the end of the file"},
     {"phoff wraps", 32, UINT64_MAX - 8, 8, "truncated: program header 0"},
     {"no phdrs", 56, 0, 2, "no program headers"},
     {"PN_XNUM", 56, 0xffff, 2, "PN_XNUM"},
@@ -816,7 +827,8 @@ static int probe(int argc, char **argv)
             char id[300];
             printf("PID %" PRId64 "\nCOMMAND %s\nSIGNAL %d\nARCH %s\nNREGS %u\n", corefile_pid(cf),
                    corefile_command(cf), corefile_signal(cf), a->name, a->nregs);
-            printf("BUILDID %s\n", corefile_build_id_str(corefile_core_build_id(cf), id, sizeof id));
+            printf("BUILDID %s\n",
+                   corefile_build_id_str(corefile_core_build_id(cf), id, sizeof id));
         } else if (strcmp(argv[i], "threads") == 0) {
             for (size_t t = 0; t < corefile_nthreads(cf); t++)
                 printf("THREAD %" PRId64 "\n", corefile_thread(cf, t)->tid);
@@ -896,8 +908,8 @@ static Suite *corefile_suite(void)
     return s;
 }
 
-/* --seeds DIR: the hand-made cores as a starting corpus for tests/fuzz/fuzz_corenote (run as a Check
- * test, since the builders assert). */
+/* --seeds DIR: the hand-made cores as a starting corpus for tests/fuzz/fuzz_corenote (run as a
+ * Check test, since the builders assert). */
 static const char *seeds_dir;
 
 START_TEST(test_write_seeds)
