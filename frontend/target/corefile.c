@@ -666,6 +666,37 @@ static int check_build_ids(struct corefile *cf, const struct corefile_opts *opts
 
 /* ------------------------------------------------------------------ the binary */
 
+static int machine_mismatch(unsigned core, unsigned exe, char *err, size_t errlen)
+{
+    const char *cn = machine_name(core), *bn = machine_name(exe);
+    char cbuf[24], bbuf[24];
+    if (!bn)
+        snprintf(bbuf, sizeof bbuf, "machine %u", exe), bn = bbuf;
+    if (!cn)
+        snprintf(cbuf, sizeof cbuf, "machine %u", core), cn = cbuf;
+    return cf_fail(err, errlen, -EINVAL, "core is for %s, binary is %s", cn, bn);
+}
+
+/* Before the core is parsed: a binary of another architecture is the likelier mistake than whatever
+ * else may be wrong with the core, so say that first. Only a readable 64-bit little-endian ELF
+ * binary is judged here; open_exe reports everything else. */
+static int early_machine_check(unsigned core_machine, const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    uint8_t eh[20];
+    struct stat st;
+    int e = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= sizeof eh &&
+        cf_pread_full(fd, 0, eh, sizeof eh) == 0 && memcmp(eh, ELFMAG, SELFMAG) == 0 &&
+        eh[EI_CLASS] == ELFCLASS64 && eh[EI_DATA] == ELFDATA2LSB &&
+        cf_le16(eh + 18) != core_machine)
+        e = machine_mismatch(core_machine, cf_le16(eh + 18), err, errlen);
+    close(fd);
+    return e;
+}
+
 static int open_exe(struct corefile *cf, const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -690,15 +721,8 @@ static int open_exe(struct corefile *cf, const char *path, char *err, size_t err
     if (type != ET_EXEC && type != ET_DYN)
         return cf_fail(err, errlen, -EINVAL, "binary %s is not an executable (%s)", path,
                        etype_name(type));
-    if (machine != cf->machine) {
-        const char *cn = machine_name(cf->machine), *bn = machine_name(machine);
-        char cbuf[24], bbuf[24];
-        if (!bn)
-            snprintf(bbuf, sizeof bbuf, "machine %u", machine), bn = bbuf;
-        if (!cn)
-            snprintf(cbuf, sizeof cbuf, "machine %u", cf->machine), cn = cbuf;
-        return cf_fail(err, errlen, -EINVAL, "core is for %s, binary is %s", cn, bn);
-    }
+    if (machine != cf->machine)
+        return machine_mismatch(cf->machine, machine, err, errlen);
     uint64_t entry = cf_le64(eh + 24);
     cf->exe_phoff = cf_le64(eh + 32);
     cf->exe_phnum = cf_le16(eh + 56);
@@ -765,6 +789,8 @@ static int open_common(struct corefile *cf, const struct corefile_opts *opts, ch
     cf->machine = cf_le16(eh + 18);
     if (type != ET_CORE)
         return cf_fail(err, errlen, -ENOEXEC, "not a core file (%s)", etype_name(type));
+    if (opts->exe_path && (e = early_machine_check(cf->machine, opts->exe_path, err, errlen)) != 0)
+        return e;
     if (cf->machine == EM_X86_64)
         cf->gpr_len = X86_64_GPR_LEN;
     else if (cf->machine == EM_AARCH64)

@@ -61,15 +61,15 @@ struct corefile_build_id {
 struct corefile_thread {
     int64_t tid; /* pr_pid */
     int cursig;  /* pr_cursig: the signal that stopped it (the crashing thread's is non-zero) */
-    const uint8_t
-        *gpr; /* pr_reg: x86_64 user_regs_struct (216 bytes), aarch64 user_pt_regs (272) */
+    /* pr_reg: x86_64 user_regs_struct (216 bytes), aarch64 user_pt_regs (272) */
+    const uint8_t *gpr;
     size_t gpr_len;
     const uint8_t *fpr; /* NT_FPREGSET: FXSAVE (512) or user_fpsimd_state (528); NULL when absent */
     size_t fpr_len;
     const uint8_t *xstate; /* NT_X86_XSTATE: the XSAVE image; NULL when absent */
     size_t xstate_len;
-    const uint8_t
-        *siginfo; /* NT_SIGINFO that follows this thread's notes (gdb writes one per thread) */
+    /* NT_SIGINFO that follows this thread's notes (gdb writes one per thread) */
+    const uint8_t *siginfo;
     size_t siginfo_len;
 };
 

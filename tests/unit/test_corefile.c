@@ -616,6 +616,18 @@ START_TEST(test_other_arch_binary)
     char err[512];
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
     ck_assert_str_eq(err, "core is for aarch64, binary is x86_64");
+    /* a bare hand-made aarch64 core header (nothing after it): the architecture is named first */
+    uint8_t hdr[64] = {0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT};
+    put_le(hdr + 16, ET_CORE, 2);
+    put_le(hdr + 18, EM_AARCH64, 2);
+    opts.exe_path = exe_path;
+    ck_assert_int_eq(corefile_open_mem(hdr, sizeof hdr, &opts, &cf, err, sizeof err), -EINVAL);
+    ck_assert_str_eq(err, "core is for aarch64, binary is x86_64");
+    ck_assert_int_eq(corefile_open_mem(hdr, sizeof hdr, NULL, &cf, err, sizeof err), -ENOEXEC);
+    ck_assert_str_eq(err, "corrupt: the core has no program headers");
+    put_le(hdr + 18, EM_RISCV, 2);
+    ck_assert_int_eq(corefile_open_mem(hdr, sizeof hdr, &opts, &cf, err, sizeof err), -EINVAL);
+    ck_assert_str_eq(err, "core is for riscv, binary is x86_64");
     opts.exe_path = "/nonexistent/prog";
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -ENOENT);
     ck_assert_ptr_nonnull(strstr(err, "cannot open binary /nonexistent/prog"));
