@@ -60,6 +60,7 @@ enum rule_check {
     CHK_PID,        /* argument 0 (a pid_t) > 0: one process, never a group or every process */
     CHK_NULL_ADDR,  /* argument arg (a pointer) is NULL: sendto on a connected socket only */
     CHK_EQ,         /* argument arg == val (an int or unsigned int argument) */
+    CHK_EPERM,      /* never allowed, but fails with EPERM instead of killing the stub */
 };
 
 struct rule {
@@ -182,6 +183,13 @@ static const struct rule rules[] = {
     ALLOW(getegid),
     ALLOW(exit),
     ALLOW(exit_group),
+    /* net_close_listeners removes a unix:PATH socket at the end: the file stays (the next start
+     * replaces a stale socket), the stub ends normally. Allowing unlink would let a stub that is
+     * taken over delete any file. */
+#ifdef __NR_unlink
+    {__NR_unlink, CHK_EPERM, 0, 0},
+#endif
+    {__NR_unlinkat, CHK_EPERM, 0, 0},
     // clang-format on
 };
 
@@ -258,6 +266,9 @@ static void emit_body(struct prog *p, const struct rule *r)
         emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 1, 0x7fffffffU);
         RET_KILL();
         RET_ALLOW();
+        break;
+    case CHK_EPERM:
+        emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
         break;
     case CHK_EQ:
         emit(p, LD_ABS, 0, 0, arg_lo(r->arg));

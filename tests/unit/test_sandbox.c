@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -304,11 +305,19 @@ static int p_ioctl(long a)
     return 0;
 }
 
+/* unlink fails with EPERM (the stub goes on) and deletes nothing. The file is made by test_probe
+ * (outside the sandbox), one name per test process: parallel builds run this test at once. */
+static char unlink_victim[64];
+
 static int p_unlink(long a)
 {
     (void)a;
-    (void)unlink("/tmp/gostub-sandbox-test-never");
-    return 0;
+    struct stat st;
+    if (unlink(unlink_victim) == 0 || errno != EPERM)
+        return -1;
+    if (unlinkat(AT_FDCWD, unlink_victim, 0) == 0 || errno != EPERM)
+        return -1;
+    return stat(unlink_victim, &st);
 }
 
 static int p_setuid(long a)
@@ -381,7 +390,7 @@ static const struct probe_case cases[] = {
     {"bind",                    p_bind,            0,                     SIGSYS},
     {"sendto with an address",  p_sendto_addr,     0,                     SIGSYS},
     {"ioctl",                   p_ioctl,           0,                     SIGSYS},
-    {"unlink",                  p_unlink,          0,                     SIGSYS},
+    {"unlink: EPERM, no kill",  p_unlink,          0,                     0},
     {"setuid",                  p_setuid,          0,                     SIGSYS},
     {"prctl",                   p_prctl,           0,                     SIGSYS},
     {"capset",                  p_capset,          0,                     SIGSYS},
@@ -392,7 +401,12 @@ static const struct probe_case cases[] = {
 START_TEST(test_probe)
 {
     const struct probe_case *pc = &cases[_i];
+    snprintf(unlink_victim, sizeof unlink_victim, "/tmp/gostub-sandbox-test.%d", (int)getpid());
+    int vfd = open(unlink_victim, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    ck_assert_int_ge(vfd, 0);
+    close(vfd);
     int st = run_sandboxed(pc->fn, pc->arg);
+    unlink(unlink_victim);
     if (pc->want_sig) {
         ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == pc->want_sig,
                       "%s: wanted death by signal %d, got status 0x%x", pc->name, pc->want_sig, st);
