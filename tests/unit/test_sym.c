@@ -567,6 +567,71 @@ START_TEST(test_image_cgo)
     ck_assert_int_eq(sym_line_for_addr(img, fn->lowpc, &l), 0);
     ck_assert(ends_with(l.file, "symtest/cgo/main.go"));
     sym_image_free(img);
+
+    /* Damaged DWARF 5 lists: an uncompressed copy (objcopy) with bytes flipped in them. */
+    char plain[4200], cmd[9000];
+    snprintf(plain, sizeof(plain), "%.4000s/cgo-plain", tmp_dir);
+    snprintf(cmd, sizeof(cmd),
+             "objcopy --decompress-debug-sections '%.4000s' '%.4000s' 2>/dev/null", path, plain);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "test_image_cgo: objcopy unavailable, damaged lists not tried\n");
+        return;
+    }
+    ck_assert_int_eq(sym_image_open(plain, &img), 0);
+    static const char *const secs[] = {".debug_rnglists", ".debug_loclists", ".debug_line",
+                                       ".debug_info", ".debug_abbrev"};
+    enum { NSECS = sizeof(secs) / sizeof(secs[0]) };
+    uint64_t where[NSECS][2];
+    for (size_t i = 0; i < NSECS; i++) {
+        const struct sym_section *s = sym_image_section_by_name(img, secs[i]);
+        ck_assert_msg(s != NULL, "%s", secs[i]);
+        ck_assert(!(s->flags & SHF_COMPRESSED));
+        where[i][0] = s->file_offset;
+        where[i][1] = s->size;
+    }
+    sym_image_free(img);
+    size_t len;
+    char *orig = slurp(plain, &len);
+    uint32_t seed = 4242;
+    int rounds = 30;
+    const char *env = getenv("SYM_FUZZ_ROUNDS");
+    if (env != NULL && atoi(env) > 0)
+        rounds = atoi(env);
+    for (int round = 0; round < rounds; round++) {
+        char *copy = malloc(len);
+        ck_assert(copy != NULL);
+        memcpy(copy, orig, len);
+        for (int k = 0; k < 4; k++) {
+            seed = seed * 1103515245 + 12345;
+            size_t sec = (size_t)round % NSECS;
+            uint64_t span =
+                (seed & 1) ? where[sec][1] : (where[sec][1] < 256 ? where[sec][1] : 256);
+            size_t at = (size_t)(where[sec][0] + (seed >> 8) % span);
+            copy[at] = (char)(copy[at] ^ (char)((seed >> 3) | 1));
+        }
+        spit(plain, copy, len);
+        free(copy);
+        ck_assert_int_eq(sym_image_open(plain, &img), 0);
+        poke_everything(img);
+        for (size_t i = 0; i < 3; i++) {
+            static const char *const cfuncs[] = {"x_cgo_init", "_cgo_sys_thread_start",
+                                                 "call_twice"};
+            if (sym_func_by_name(img, cfuncs[i], &fn) != 0)
+                continue;
+            ign |= sym_line_for_addr(img, fn->lowpc, &l);
+            if (sym_func_vars(img, fn, 0, &v, &nv) == 0) {
+                for (size_t k = 0; k < nv; k++) {
+                    struct sym_loc_entry locs[4];
+                    size_t nl;
+                    ign |= sym_var_locations(img, &v[k], locs, 4, &nl);
+                }
+                free(v);
+            }
+        }
+        sym_image_free(img);
+    }
+    free(orig);
+    unlink(plain);
 }
 END_TEST
 
