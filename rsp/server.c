@@ -508,12 +508,46 @@ static void defer_packet(struct rsp_server *s, const uint8_t *p, size_t len)
     s->have_deferred = true;
 }
 
+void rsp_server_given_back(struct rsp_server *s, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (n > 250)
+        n = 250;
+    memcpy(s->given_back_text, text, n);
+    s->given_back_text[n] = '\0';
+    s->given_back = true;
+    s->have_deferred = false;
+}
+
+/* After rsp_server_given_back: nothing reaches the target any more. */
+static void dispatch_given_back(struct rsp_server *s, const uint8_t *p, size_t len)
+{
+    s->stats.packets_in++;
+    if (len > 0 && (p[0] == 'D' || p[0] == 'k' || (len >= 6 && memcmp(p, "vKill;", 6) == 0))) {
+        s->state = RSP_SESSION_ENDED;
+        s->end = RSP_END_DETACHED;
+        if (p[0] != 'k')
+            srv_send_packet(s, (const uint8_t *)"OK", 2);
+        return;
+    }
+    rsp_buf_reset(&s->reply);
+    if (srv_reply_error_text(s, s->given_back_text) != 0)
+        send_error_code(s, -1);
+    else
+        srv_send_packet(s, s->reply.data, s->reply.len);
+}
+
 static void handle_packet(struct rsp_server *s, const uint8_t *p, size_t len)
 {
     if (!s->noack)
         queue_out(s, "+", 1);
     if (s->state == RSP_SESSION_ENDED)
         return;
+    if (s->given_back) {
+        dispatch_given_back(s, p, len);
+        return;
+    }
     if (s->state == RSP_SESSION_RUNNING) {
         const struct srv_command *c = find_command(p, len);
 

@@ -61,6 +61,13 @@ void rsp_server_report_stop(struct rsp_server *s, const struct rsp_stop *st);
 /* Console output to the client ('O' packet), sent only while RUNNING or in a qRcmd reply (GDB E.3). */
 void rsp_server_console(struct rsp_server *s, const char *text);
 
+/* Added for issue 5 (--max-stop): the owner gave the process back behind the client's back (it
+ * runs on, untraced). From now on the target is never called again: D and vKill are answered OK and
+ * end the session (RSP_END_DETACHED), k ends it with no reply (RSP_END_DETACHED too: nothing was
+ * killed), and every other packet is answered "E.<text>" so the client shows the reason. Meant for
+ * a STOPPED session (no resume outstanding); text is cut to 250 bytes. */
+void rsp_server_given_back(struct rsp_server *s, const char *text);
+
 enum rsp_session_state rsp_server_state(const struct rsp_server *s);
 enum rsp_end_reason rsp_server_end_reason(const struct rsp_server *s);
 bool rsp_server_noack(const struct rsp_server *s);

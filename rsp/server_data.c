@@ -11,7 +11,11 @@
 
 #include "rsp/server_internal.h"
 
-static const char read_only_msg[] = "read-only: this gostub session does not modify the process";
+/* E.text replies of a read-only session; "read-only: " first, whatever is refused. */
+static const char read_only_msg[] = "read-only: gostub --read-only refuses to write memory";
+static const char read_only_regs_msg[] = "read-only: gostub --read-only refuses to write registers";
+static const char read_only_bp_msg[] =
+    "read-only: gostub --read-only refuses breakpoints and watchpoints";
 
 int srv_add_reg_hex(struct rsp_server *s, struct rsp_buf *b, int64_t tid, unsigned regno)
 {
@@ -64,7 +68,7 @@ int srv_h_write_regs(struct rsp_server *s, struct rsp_cursor *a)
     int rc;
 
     if (s->cfg && s->cfg->read_only)
-        return srv_reply_error_text(s, read_only_msg);
+        return srv_reply_error_text(s, read_only_regs_msg);
     if (tid <= 0)
         return -ESRCH;
     if (rsp_cursor_left(a) > 2 * (size_t)arch->g_len ||
@@ -115,7 +119,7 @@ int srv_h_write_reg(struct rsp_server *s, struct rsp_cursor *a)
     int rc;
 
     if (s->cfg && s->cfg->read_only)
-        return srv_reply_error_text(s, read_only_msg);
+        return srv_reply_error_text(s, read_only_regs_msg);
     if (parse_regno(s, a, &regno) != 0 || rsp_cursor_expect(a, '=') != 0)
         return -EINVAL;
     len = s->tgt->arch->regs[regno].size_bits / 8;
@@ -256,7 +260,7 @@ static int z_common(struct rsp_server *s, struct rsp_cursor *a, bool insert)
     if (!rsp_cursor_eof(a) && !rsp_cursor_peek(a, ';'))
         return -EINVAL;
     if (insert && s->cfg && s->cfg->read_only)
-        return srv_reply_error_text(s, read_only_msg);
+        return srv_reply_error_text(s, read_only_bp_msg);
     if (type <= 1 && kind > 64)
         return -EINVAL;
     switch (type) {

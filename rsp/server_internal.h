@@ -62,6 +62,8 @@ struct rsp_server {
     bool no_reply;          /* the handler answers later (resume) or never (k) */
     bool overflow;          /* the output queue hit RSP_SERVER_OUTPUT_MAX */
     bool in_rcmd;           /* console output is allowed */
+    bool given_back;        /* rsp_server_given_back: the process is no longer served */
+    char given_back_text[256];
 
     struct srv_client_features cl;
     bool thread_suffix;        /* QThreadSuffixSupported accepted */

@@ -526,6 +526,8 @@ int inf_kill(struct inferior *inf)
     return 0;
 }
 
+void inf_set_allow_kill(struct inferior *inf, bool allow) { inf->allow_kill = allow; }
+
 pid_t inf_pid(const struct inferior *inf) { return inf->pid; }
 
 bool inf_launched(const struct inferior *inf) { return inf->launched; }

@@ -54,6 +54,10 @@ int inf_release(struct inferior *inf);
 /* Kills the process (launched programs, or k when allowed) and reaps it. */
 int inf_kill(struct inferior *inf);
 
+/* Added for issue 5: whether the client's k/vKill may kill an attached process (--allow-kill).
+ * Default false: k on an attached process releases it (it runs on); a launched one is killed. */
+void inf_set_allow_kill(struct inferior *inf, bool allow);
+
 pid_t inf_pid(const struct inferior *inf);
 bool inf_launched(const struct inferior *inf);
 bool inf_exited(const struct inferior *inf);   /* the process is gone */

@@ -104,6 +104,8 @@ struct stub {
     ev_io sig_io;
     ev_timer idle_timer;
     ev_tstamp last_activity; /* last byte from the client, or the last stop, or the attach */
+    ev_timer max_stop_timer; /* --max-stop */
+    ev_tstamp stopped_since; /* the last stop reported, or the attach */
     struct rsp_stop stops[MAX_QUEUED_STOPS];
     size_t nstops;
     bool process_gone; /* the process exited or was killed: nothing left to serve */
@@ -114,6 +116,7 @@ static void conn_close(struct conn *c);
 static void conn_lost(struct conn *c, const char *why);
 static int conn_pump(struct conn *c);
 static void idle_rearm(struct stub *s);
+static void max_stop_rearm(struct stub *s);
 
 /* ------------------------------------------------------------------ giving the process back */
 
@@ -208,7 +211,7 @@ static void deliver_stops(struct stub *s)
             rsp_server_report_stop(s->conn->srv, st);
     }
     if (n > 0)
-        s->last_activity = ev_now(s->loop);
+        s->last_activity = s->stopped_since = ev_now(s->loop);
 }
 
 /* After inferior events: report the stops and write the replies; end when the process is gone and
@@ -274,6 +277,60 @@ static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
     after_client(s, give_back(s, why) < 0 ? 1 : 0);
 }
 
+/* ------------------------------------------------------------------ --max-stop */
+
+static void max_stop_rearm(struct stub *s)
+{
+    ev_timer_stop(s->loop, &s->max_stop_timer);
+    if (s->opt->max_stop_s == 0 || !s->inf)
+        return;
+    ev_timer_set(&s->max_stop_timer, (ev_tstamp)s->opt->max_stop_s, 0.);
+    ev_timer_start(s->loop, &s->max_stop_timer);
+}
+
+/* The process has been stopped for --max-stop seconds, whatever the client did meanwhile: give it
+ * back (breakpoints and watchpoints out, debug registers cleared, detached, running). A connected
+ * client is kept: the server answers its every request with the reason, and its detach or quit ends
+ * the session as usual (doc/internals/stub-loop.md, "--max-stop"). The clock is lazy like the idle
+ * timer's: it restarts at every stop reported, and does not run while the process runs. */
+static void on_max_stop(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct stub *s = container_of(w, struct stub, max_stop_timer);
+    ev_tstamp limit = (ev_tstamp)s->opt->max_stop_s, now = ev_now(loop), left;
+    char why[160], text[256];
+
+    (void)revents;
+    if (!s->inf || inf_exited(s->inf))
+        return;
+    if (session_busy(s))
+        s->stopped_since = now;
+    left = s->stopped_since + limit - now;
+    if (left > 0.) {
+        ev_timer_set(w, left, 0.);
+        ev_timer_start(loop, w);
+        return;
+    }
+    snprintf(why, sizeof(why), "pid %d stopped for %us (--max-stop)", (int)s->pid,
+             s->opt->max_stop_s);
+    if (s->conn && s->conn->ending)
+        return; /* the session's own ending gives the process back within DRAIN_TIMEOUT */
+    if (!s->conn) {
+        after_client(s, give_back(s, why) < 0 ? 1 : 0);
+        return;
+    }
+    if (give_back(s, why) < 0) {
+        conn_close(s->conn);
+        finish(s, 1);
+        return;
+    }
+    snprintf(text, sizeof(text),
+             "gostub: pid %d was stopped longer than --max-stop (%us): its breakpoints and "
+             "watchpoints were removed and it runs on, released; detach and connect again",
+             (int)s->pid, s->opt->max_stop_s);
+    rsp_server_given_back(s->conn->srv, text);
+    ev_timer_stop(loop, &s->idle_timer);
+}
+
 /* ------------------------------------------------------------------ the connection */
 
 static void conn_close(struct conn *c)
@@ -300,6 +357,8 @@ static void conn_lost(struct conn *c, const char *why)
 
     snprintf(text, sizeof(text), "client %s: %s", c->peer, why);
     conn_close(c);
+    if (!s->inf)
+        stub_log("%s", text); /* the process was given back already (--max-stop) */
     after_client(s, give_back(s, text) < 0 ? 1 : 0);
 }
 
@@ -313,6 +372,12 @@ static void conn_ended(struct conn *c)
 
     snprintf(peer, sizeof(peer), "%s", c->peer);
     conn_close(c);
+    if (!s->inf) {
+        /* The process was given back already (--max-stop); the client just said goodbye. */
+        stub_log("client %s left", peer);
+        after_client(s, 0);
+        return;
+    }
     switch (reason) {
     case RSP_END_DETACHED:
         /* target->detach already ran; the release only frees what is left (it is idempotent). */
@@ -320,7 +385,16 @@ static void conn_ended(struct conn *c)
         after_client(s, give_back(s, text) < 0 ? 1 : 0);
         break;
     case RSP_END_KILLED:
-        /* target->kill already ran: the process is gone (give_back only frees, or logs). */
+        /* target->kill already ran. Without --allow-kill an attached process was released instead
+         * (target_ops.c), and it runs on: that is an ending like a detach. */
+        if (s->inf && !inf_exited(s->inf)) {
+            snprintf(text, sizeof(text),
+                     "client %s asked to kill pid %d, which was attached, not launched: refused "
+                     "(--allow-kill)",
+                     peer, (int)s->pid);
+            after_client(s, give_back(s, text) < 0 ? 1 : 0);
+            break;
+        }
         snprintf(text, sizeof(text), "client %s killed the process", peer);
         rc = give_back(s, text);
         s->process_gone = true;
@@ -590,6 +664,9 @@ static int reattach(struct stub *s, char *why, size_t whylen)
     }
     s->launched = inf_launched(s->inf);
     s->process_gone = false;
+    inf_set_allow_kill(s->inf, s->opt->allow_kill);
+    s->stopped_since = ev_now(s->loop);
+    max_stop_rearm(s);
     stub_log("attached to pid %d again", (int)s->pid);
     return 0;
 }
@@ -643,15 +720,35 @@ static void on_accept_pause(struct ev_loop *loop, ev_timer *w, int revents)
     ev_io_start(loop, &l->io);
 }
 
+/* --allow for TCP peers (everyone without it); for a Unix socket our own uid or --allow-uid. */
+static bool peer_allowed(const struct stub *s, const struct net_peer *who)
+{
+    const struct stub_options *o = s->opt;
+
+    if (who->family == AF_UNIX) {
+        if (who->uid == geteuid())
+            return true;
+        for (size_t i = 0; i < o->nallow_uid; i++)
+            if (o->allow_uid[i] == who->uid)
+                return true;
+        return false;
+    }
+    if (o->nallow == 0)
+        return true;
+    return stub_cidr_match(o->allow, o->nallow, who->family, who->addr);
+}
+
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct listener *l = container_of(w, struct listener, io);
     struct stub *s = l->stub;
-    char peer[NET_ADDR_STR_MAX], why[200];
+    struct net_peer who;
+    const char *peer = who.text;
+    char why[200];
     int fd;
 
     (void)revents;
-    fd = net_accept(w->fd, peer, sizeof(peer));
+    fd = net_accept(w->fd, &who);
     if (fd < 0) {
         if (fd == -EAGAIN || fd == -EWOULDBLOCK || fd == -EINTR || fd == -ECONNABORTED)
             return;
@@ -661,6 +758,15 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
         ev_io_stop(loop, &l->io);
         ev_timer_set(&l->pause, ACCEPT_PAUSE, 0.);
         ev_timer_start(loop, &l->pause);
+        return;
+    }
+    if (!peer_allowed(s, &who)) {
+        /* Closed before a byte is read or written: a stranger learns nothing, not even that this
+         * is gostub. */
+        stub_log("refused a connection from %s: %s", peer,
+                 who.family == AF_UNIX ? "not an allowed user (--allow-uid)"
+                                       : "not in an allowed network (--allow)");
+        close(fd);
         return;
     }
     if (s->conn) {
@@ -753,6 +859,7 @@ static int setup(struct stub *s, const struct stub_loop_params *p)
     ev_io_init(&s->sig_io, on_signal, s->sigfd, EV_READ);
     ev_io_start(s->loop, &s->sig_io);
     ev_timer_init(&s->idle_timer, on_idle, 1., 0.);
+    ev_timer_init(&s->max_stop_timer, on_max_stop, 1., 0.);
     for (size_t i = 0; i < MAX_REFUSALS; i++) {
         s->refusals[i].stub = s;
         s->refusals[i].fd = -1;
@@ -782,14 +889,17 @@ int stub_loop_run(const struct stub_loop_params *p)
     s.launched = inf_launched(p->inf);
     s.sigfd = -1;
     s.cfg.log = p->opt->verbose ? server_log : NULL;
+    s.cfg.read_only = p->opt->read_only;
     inf_set_stop_callback(s.inf, on_stop, &s);
+    inf_set_allow_kill(s.inf, p->opt->allow_kill);
 
     if (setup(&s, p) < 0) {
         s.status = 1;
         give_back(&s, "startup failed");
         goto out;
     }
-    s.last_activity = ev_now(s.loop);
+    s.last_activity = s.stopped_since = ev_now(s.loop);
+    max_stop_rearm(&s);
     /* A SIGCHLD raised while it was blocked waits for the signalfd, but main.c blocks signals only
      * after a launch (the program would inherit the mask), and a SIGCHLD before that was discarded
      * (its default action is to ignore it): look for pending statuses once now. */

@@ -24,6 +24,7 @@
 #include "stub/loop.h"
 #include "stub/net.h"
 #include "stub/options.h"
+#include "stub/sandbox.h"
 
 static void die_usage(const char *msg)
 {
@@ -68,8 +69,14 @@ static void block_loop_signals(void)
     sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static void warn_exposed(const struct net_listeners *l)
+/* Without --allow, an address other hosts can reach gets a warning; with it, the networks served. */
+static void warn_exposed(const struct net_listeners *l, const struct stub_options *o)
 {
+    if (o->nallow > 0) {
+        stub_log("accepting clients only from %zu network%s (--allow); others are closed unread",
+                 o->nallow, o->nallow == 1 ? "" : "s");
+        return;
+    }
     if (l->every_interface)
         stub_log("warning: listening on every interface (%s): anyone who can reach port %u "
                  "controls the process; there is no authentication (use ssh, see gostub(1))",
@@ -78,6 +85,37 @@ static void warn_exposed(const struct net_listeners *l)
         stub_log("warning: listening on %s, which other hosts can reach; there is no "
                  "authentication (use ssh, see gostub(1))",
                  l->addrs);
+}
+
+/* After the attach or launch (fork, execve) and the listening sockets (bind, listen), before the
+ * loop: see stub/sandbox.h. A failure gives the process back: the user did not ask for an
+ * unconfined stub (--no-sandbox is how to ask). */
+static int enter_sandbox(const struct stub_options *opt, struct inferior *inf)
+{
+    struct sandbox_opts so = {.disabled = opt->no_sandbox};
+    char err[256];
+
+    if (sandbox_enter(&so, err, sizeof(err)) == 0)
+        return 0;
+    stub_log("cannot enter the sandbox: %s", err);
+    if (inf_launched(inf) ? inf_kill(inf) < 0 : inf_release(inf) < 0)
+        stub_log("and giving pid %d back failed", (int)inf_pid(inf));
+    inf_free(inf);
+    return -1;
+}
+
+/* The startup banner's limits: what protects the process, in one line. */
+static void print_limits(const struct stub_options *o)
+{
+    char max_stop[48];
+
+    if (o->max_stop_s)
+        snprintf(max_stop, sizeof(max_stop), "%us", o->max_stop_s);
+    else
+        snprintf(max_stop, sizeof(max_stop), "off");
+    stub_log("max-stop %s, idle-timeout %us%s%s%s", max_stop, o->idle_timeout_s,
+             o->read_only ? ", read-only" : "", o->allow_kill ? ", kill allowed" : "",
+             o->no_sandbox ? ", no sandbox" : ", sandboxed");
 }
 
 int main(int argc, char **argv)
@@ -107,6 +145,11 @@ int main(int argc, char **argv)
         rc = take_stdio(&in_fd, &out_fd);
         if (rc < 0) {
             stub_log("cannot use stdin/stdout: %s", strerror(-rc));
+            return 1;
+        }
+    } else if (opt.unix_path[0]) {
+        if (net_listen_unix(opt.unix_path, &listeners, err, sizeof(err)) < 0) {
+            stub_log("%s", err);
             return 1;
         }
     } else if (net_listen(&opt.listen, &listeners, err, sizeof(err)) < 0) {
@@ -143,12 +186,20 @@ int main(int argc, char **argv)
         size_t n = inf_thread_count(inf);
         stub_log("attached to pid %d (%zu thread%s)", (int)inf_pid(inf), n, n == 1 ? "" : "s");
     }
-    if (!opt.stdio) {
-        warn_exposed(&listeners);
+    if (enter_sandbox(&opt, inf) < 0) {
+        if (!opt.stdio)
+            net_close_listeners(&listeners);
+        return 1;
+    }
+    print_limits(&opt);
+    if (opt.unix_path[0]) {
+        fprintf(stderr, "Listening on unix:%s\n", opt.unix_path);
+    } else if (!opt.stdio) {
+        warn_exposed(&listeners, &opt);
         /* gdbserver's exact words: scripts wait for this line and read the port from it. */
         fprintf(stderr, "Listening on port %u\n", listeners.port);
-        fflush(stderr);
     }
+    fflush(stderr);
 
     memset(&params, 0, sizeof(params));
     params.opt = &opt;

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define LISTEN_BACKLOG 4 /* one client plus a few to refuse politely */
@@ -309,11 +311,56 @@ int net_listen(const struct stub_hostport *hp, struct net_listeners *out, char *
     return rc;
 }
 
+int net_listen_unix(const char *path, struct net_listeners *out, char *err, size_t errlen)
+{
+    struct sockaddr_un sun;
+    struct stat st;
+    mode_t old_mask;
+    int fd, rc;
+
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < NET_MAX_LISTENERS; i++)
+        out->fds[i] = -1;
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(sun.sun_path))
+        return fail(err, errlen, -ENAMETOOLONG, "cannot listen on %s: path too long", path);
+    memcpy(sun.sun_path, path, strlen(path));
+    /* Only a socket may be replaced: --listen unix:/etc/passwd must not delete anything. */
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            return fail(err, errlen, -EEXIST, "cannot listen on %s: it exists and is not a socket",
+                        path);
+        if (unlink(path) < 0)
+            return fail(err, errlen, -errno, "cannot replace the old socket %s: %s", path,
+                        strerror(errno));
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(err, errlen, -errno, "socket: %s", strerror(errno));
+    old_mask = umask(0177);
+    rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+    umask(old_mask);
+    if (rc < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+        rc = -errno;
+        close(fd);
+        return fail(err, errlen, rc, "cannot listen on %s: %s", path, strerror(-rc));
+    }
+    out->fds[out->n++] = fd;
+    snprintf(out->unix_path, sizeof(out->unix_path), "%s", path);
+    snprintf(out->addrs, sizeof(out->addrs), "unix:%s", path);
+    return 0;
+}
+
 void net_close_listeners(struct net_listeners *l)
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->fds[i] >= 0)
             close(l->fds[i]);
+    if (l->unix_path[0]) {
+        unlink(l->unix_path);
+        l->unix_path[0] = '\0';
+    }
     for (size_t i = 0; i < NET_MAX_LISTENERS; i++)
         l->fds[i] = -1;
     l->n = 0;
@@ -336,15 +383,35 @@ static const struct { int level, name, value; } client_options[] = {
 };
 // clang-format on
 
-int net_accept(int listen_fd, char *peer, size_t peerlen)
+int net_accept(int listen_fd, struct net_peer *peer)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
     int fd, rc;
 
+    memset(peer, 0, sizeof(*peer));
     fd = accept4(listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return -errno;
+    peer->family = ss.ss_family;
+    if (ss.ss_family == AF_UNIX) {
+        struct ucred cred;
+        socklen_t clen = sizeof(cred);
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
+            rc = -errno;
+            close(fd);
+            return rc;
+        }
+        peer->uid = cred.uid;
+        peer->pid = cred.pid;
+        snprintf(peer->text, sizeof(peer->text), "uid %u pid %d", (unsigned)cred.uid,
+                 (int)cred.pid);
+        return fd;
+    }
+    if (ss.ss_family == AF_INET)
+        memcpy(peer->addr, &((struct sockaddr_in *)(void *)&ss)->sin_addr, 4);
+    else if (ss.ss_family == AF_INET6)
+        memcpy(peer->addr, &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr, 16);
     for (size_t i = 0; i < sizeof(client_options) / sizeof(client_options[0]); i++) {
         if (setsockopt(fd, client_options[i].level, client_options[i].name,
                        &client_options[i].value, sizeof(int)) < 0) {
@@ -353,6 +420,6 @@ int net_accept(int listen_fd, char *peer, size_t peerlen)
             return rc;
         }
     }
-    net_format_addr((struct sockaddr *)&ss, len, peer, peerlen);
+    net_format_addr((struct sockaddr *)&ss, len, peer->text, sizeof(peer->text));
     return fd;
 }

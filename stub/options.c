@@ -6,8 +6,12 @@
 
 #include "stub/options.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +29,13 @@ static const char help_text[] =
     "Options:\n"
     "  -l, --listen HOST:PORT  listen on HOST:PORT (default 127.0.0.1:9000); :PORT and\n"
     "                          0.0.0.0:PORT mean every interface, localhost means loopback\n"
-    "                          only, [::1]:PORT is IPv6, port 0 picks a free port\n"
+    "                          only, [::1]:PORT is IPv6, port 0 picks a free port;\n"
+    "                          unix:PATH serves a Unix socket (mode 0600)\n"
+    "      --allow CIDR[,CIDR...]\n"
+    "                          accept TCP clients only from these networks (e.g.\n"
+    "                          10.1.0.0/16,::1); others are closed unread and logged\n"
+    "      --allow-uid UID[,UID...]\n"
+    "                          with unix:PATH, accept these users besides gostub's own\n"
     "      --stdio             serve one client on stdin/stdout instead of TCP\n"
     "                          (gdb: target remote | gostub --stdio PID)\n"
     "      --persist           after a client leaves, release the process and keep\n"
@@ -35,6 +45,14 @@ static const char help_text[] =
     "                          without a word from a client (default 300; 0: never)\n"
     "      --kill-on-exit      kill a launched PROGRAM when the client goes\n"
     "                          (default: detach and let it run on)\n"
+    "      --max-stop SECONDS  never keep the process stopped longer than this: then\n"
+    "                          release it, whatever the client does (default 0: off;\n"
+    "                          recommended in production)\n"
+    "      --read-only         refuse every write of memory or registers and every\n"
+    "                          breakpoint or watchpoint\n"
+    "      --allow-kill        let the client kill an attached process (default: a\n"
+    "                          kill request releases it, and it runs on)\n"
+    "      --no-sandbox        do not drop privileges nor enter the seccomp sandbox\n"
     "  -v, --verbose           log every packet to stderr\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
@@ -59,6 +77,12 @@ enum {
     OPT_PERSIST,
     OPT_IDLE_TIMEOUT,
     OPT_KILL_ON_EXIT,
+    OPT_ALLOW,
+    OPT_ALLOW_UID,
+    OPT_MAX_STOP,
+    OPT_READ_ONLY,
+    OPT_ALLOW_KILL,
+    OPT_NO_SANDBOX,
 };
 
 // clang-format off
@@ -69,6 +93,12 @@ static const struct option long_options[] = {
     { "persist",      no_argument,       NULL, OPT_PERSIST },
     { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "kill-on-exit", no_argument,       NULL, OPT_KILL_ON_EXIT },
+    { "allow",        required_argument, NULL, OPT_ALLOW },
+    { "allow-uid",    required_argument, NULL, OPT_ALLOW_UID },
+    { "max-stop",     required_argument, NULL, OPT_MAX_STOP },
+    { "read-only",    no_argument,       NULL, OPT_READ_ONLY },
+    { "allow-kill",   no_argument,       NULL, OPT_ALLOW_KILL },
+    { "no-sandbox",   no_argument,       NULL, OPT_NO_SANDBOX },
     { "verbose",      no_argument,       NULL, 'v' },
     { "help",         no_argument,       NULL, 'h' },
     { "version",      no_argument,       NULL, 'V' },
@@ -170,6 +200,130 @@ int stub_parse_hostport(const char *s, struct stub_hostport *out, char *err, siz
     return 0;
 }
 
+int stub_parse_cidr(const char *s, struct stub_cidr *out, char *err, size_t errlen)
+{
+    char addr[INET6_ADDRSTRLEN];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    unsigned long bits;
+    unsigned max;
+
+    memset(out, 0, sizeof(*out));
+    if (n == 0 || n >= sizeof(addr))
+        return fail(err, errlen, "--allow '%s': expected ADDRESS[/BITS], for example 10.0.0.0/8", s);
+    memcpy(addr, s, n);
+    addr[n] = '\0';
+    if (inet_pton(AF_INET, addr, out->addr) == 1) {
+        out->family = AF_INET;
+        max = 32;
+    } else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
+        out->family = AF_INET6;
+        max = 128;
+    } else {
+        return fail(err, errlen, "--allow '%s': '%s' is not an IPv4 or IPv6 address", s, addr);
+    }
+    bits = max;
+    if (slash && (strlen(slash + 1) > 3 || parse_decimal(slash + 1, max, &bits) < 0))
+        return fail(err, errlen, "--allow '%s': the prefix length must be 0 to %u", s, max);
+    out->prefix_bits = (unsigned)bits;
+    for (unsigned i = (unsigned)bits; i < max; i++)
+        if (out->addr[i / 8] & (0x80u >> (i % 8)))
+            return fail(err, errlen,
+                        "--allow '%s': address bits are set past the /%lu prefix (a typo?)", s,
+                        bits);
+    return 0;
+}
+
+static bool prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+    for (unsigned i = 0; i < bits; i++) {
+        unsigned m = 0x80u >> (i % 8);
+        if ((a[i / 8] & m) != (b[i / 8] & m))
+            return false;
+    }
+    return true;
+}
+
+bool stub_cidr_match(const struct stub_cidr *nets, size_t n, int family, const uint8_t *addr)
+{
+    static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    const uint8_t *v4 = NULL;
+
+    if (family == AF_INET)
+        v4 = addr;
+    else if (family == AF_INET6 && memcmp(addr, v4mapped, sizeof(v4mapped)) == 0)
+        v4 = addr + 12;
+    for (size_t i = 0; i < n; i++) {
+        if (nets[i].family == AF_INET && v4 && prefix_equal(nets[i].addr, v4, nets[i].prefix_bits))
+            return true;
+        if (nets[i].family == AF_INET6 && family == AF_INET6 &&
+            prefix_equal(nets[i].addr, addr, nets[i].prefix_bits))
+            return true;
+    }
+    return false;
+}
+
+/* "A,B,C": each network parsed into o->allow, at most STUB_MAX_ALLOW in all. */
+static int parse_allow_list(const char *arg, struct stub_options *o, char *err, size_t errlen)
+{
+    char item[128];
+    const char *p = arg;
+
+    do {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n >= sizeof(item))
+            return fail(err, errlen, "--allow: '%.*s' is too long", (int)n, p);
+        memcpy(item, p, n);
+        item[n] = '\0';
+        if (o->nallow == STUB_MAX_ALLOW)
+            return fail(err, errlen, "--allow: at most %d networks", STUB_MAX_ALLOW);
+        int rc = stub_parse_cidr(item, &o->allow[o->nallow], err, errlen);
+        if (rc < 0)
+            return rc;
+        o->nallow++;
+        p = comma ? comma + 1 : NULL;
+    } while (p);
+    return 0;
+}
+
+static int parse_uid_list(const char *arg, struct stub_options *o, char *err, size_t errlen)
+{
+    char item[16];
+    const char *p = arg;
+    unsigned long v;
+
+    do {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n == 0 || n >= sizeof(item))
+            return fail(err, errlen, "--allow-uid '%s': expected numeric user ids, e.g. 0,1000", arg);
+        memcpy(item, p, n);
+        item[n] = '\0';
+        if (parse_decimal(item, 4294967294ul, &v) < 0)
+            return fail(err, errlen, "--allow-uid '%s': '%s' is not a numeric user id", arg, item);
+        if (o->nallow_uid == STUB_MAX_ALLOW_UID)
+            return fail(err, errlen, "--allow-uid: at most %d users", STUB_MAX_ALLOW_UID);
+        o->allow_uid[o->nallow_uid++] = (uid_t)v;
+        p = comma ? comma + 1 : NULL;
+    } while (p);
+    return 0;
+}
+
+/* "unix:PATH" for --listen. */
+static int parse_unix(const char *arg, struct stub_options *o, char *err, size_t errlen)
+{
+    const char *path = arg + 5;
+
+    if (*path == '\0')
+        return fail(err, errlen, "--listen '%s': missing the socket's path after 'unix:'", arg);
+    if (strlen(path) >= sizeof(o->unix_path))
+        return fail(err, errlen, "--listen '%s': a Unix socket path has at most %d characters",
+                    arg, STUB_UNIX_PATH_MAX - 1);
+    snprintf(o->unix_path, sizeof(o->unix_path), "%s", path);
+    return 0;
+}
+
 static void set_defaults(struct stub_options *o)
 {
     memset(o, 0, sizeof(*o));
@@ -210,6 +364,10 @@ static int check_combinations(const struct stub_options *o, char *err, size_t er
     if (o->stdio && o->persist)
         return fail(err, errlen,
                     "--stdio serves a single client: --persist cannot be used with it");
+    if (o->nallow > 0 && (o->stdio || o->unix_path[0]))
+        return fail(err, errlen, "--allow applies to TCP clients only (not --stdio or unix:PATH)");
+    if (o->nallow_uid > 0 && !o->unix_path[0])
+        return fail(err, errlen, "--allow-uid applies only to --listen unix:PATH");
     if (o->kill_on_exit && !o->argv)
         return fail(err, errlen,
                     "--kill-on-exit applies only to a launched program (-- PROGRAM ARGS...)");
@@ -230,6 +388,14 @@ int stub_options_parse(int argc, char **argv, struct stub_options *out, char *er
     while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
         switch (c) {
         case 'l':
+            if (strncmp(optarg, "unix:", 5) == 0) {
+                rc = parse_unix(optarg, &o, err, errlen);
+                if (rc < 0)
+                    return rc;
+                o.listen_given = true;
+                break;
+            }
+            o.unix_path[0] = '\0';
             rc = stub_parse_hostport(optarg, &o.listen, err, errlen);
             if (rc < 0)
                 return rc;
@@ -249,6 +415,31 @@ int stub_options_parse(int argc, char **argv, struct stub_options *out, char *er
             break;
         case OPT_KILL_ON_EXIT:
             o.kill_on_exit = true;
+            break;
+        case OPT_ALLOW:
+            rc = parse_allow_list(optarg, &o, err, errlen);
+            if (rc < 0)
+                return rc;
+            break;
+        case OPT_ALLOW_UID:
+            rc = parse_uid_list(optarg, &o, err, errlen);
+            if (rc < 0)
+                return rc;
+            break;
+        case OPT_MAX_STOP:
+            if (parse_decimal(optarg, STUB_MAX_MAX_STOP, &v) < 0)
+                return fail(err, errlen, "--max-stop '%s': expected seconds, 0 to %u", optarg,
+                            STUB_MAX_MAX_STOP);
+            o.max_stop_s = (unsigned)v;
+            break;
+        case OPT_READ_ONLY:
+            o.read_only = true;
+            break;
+        case OPT_ALLOW_KILL:
+            o.allow_kill = true;
+            break;
+        case OPT_NO_SANDBOX:
+            o.no_sandbox = true;
             break;
         case 'v':
             o.verbose = true;

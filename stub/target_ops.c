@@ -133,11 +133,11 @@ static int op_detach(void *ctx) { return inf_release(ctx); }
 
 /* k kills a launched program. An attached process - a production service - is released instead:
  * lldb sends k whenever it quits a gdb-remote session, and no client should be able to take a
- * service down by quitting. */
+ * service down by quitting. gostub --allow-kill (inf_set_allow_kill) lets k kill it anyway. */
 static int op_kill(void *ctx)
 {
     struct inferior *inf = ctx;
-    if (!inf->launched)
+    if (!inf->launched && !inf->allow_kill)
         return inf_release(inf);
     return inf_kill(inf);
 }

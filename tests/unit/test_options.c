@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "stub/net.h"
@@ -115,6 +118,10 @@ struct good_cmd {
     int nprog;        /* launch: argc of the program */
     bool stdio, persist, kill_on_exit, verbose, help, version;
     unsigned idle;
+    unsigned max_stop;
+    bool read_only, allow_kill, no_sandbox;
+    size_t nallow, nallow_uid;
+    const char *unix_path;
 };
 
 static const struct good_cmd good_cmds[] = {
@@ -163,6 +170,28 @@ static const struct good_cmd good_cmds[] = {
      .nprog = 2,
      .stdio = true,
      .idle = 300},
+    {.args = {"--max-stop", "30", "--read-only", "--allow-kill", "--no-sandbox", "9"},
+     .host = "127.0.0.1",
+     .port = 9000,
+     .pid = 9,
+     .idle = 300,
+     .max_stop = 30,
+     .read_only = true,
+     .allow_kill = true,
+     .no_sandbox = true},
+    {.args = {"-l", ":0", "--allow", "10.0.0.0/8,::1,192.168.1.7", "--allow=fd00::/8", "9"},
+     .host = "",
+     .port = 0,
+     .pid = 9,
+     .idle = 300,
+     .nallow = 4},
+    {.args = {"-l", "unix:/tmp/x.sock", "--allow-uid", "0,1000", "9"},
+     .host = "127.0.0.1",
+     .port = 9000,
+     .pid = 9,
+     .idle = 300,
+     .nallow_uid = 2,
+     .unix_path = "/tmp/x.sock"},
     {.args = {"--help"}, .help = true},
     {.args = {"-h", "--bogus"}, .help = true},
     {.args = {"--version"}, .version = true},
@@ -198,6 +227,20 @@ static const struct {
     {{"--idle-timeout", "99999999999999999999", "1"}, "expected seconds"},
     {{"--idle-timeout"}, "needs an argument"},
     {{"--persist=yes", "1"}, "unknown option"},
+    {{"--max-stop", "86401", "1"}, "--max-stop '86401'"},
+    {{"--max-stop", "1s", "1"}, "expected seconds"},
+    {{"--allow", "10.0.0.1/8", "1"}, "past the /8 prefix"},
+    {{"--allow", "10.0.0.0/33", "1"}, "prefix length must be 0 to 32"},
+    {{"--allow", "::1/129", "1"}, "prefix length must be 0 to 128"},
+    {{"--allow", "example.com", "1"}, "not an IPv4 or IPv6 address"},
+    {{"--allow", "10.0.0.0/8,", "1"}, "--allow ''"},
+    {{"--allow", "[::1]", "1"}, "not an IPv4 or IPv6 address"},
+    {{"--stdio", "--allow", "::1", "1"}, "TCP clients only"},
+    {{"-l", "unix:/tmp/s", "--allow", "::1", "1"}, "TCP clients only"},
+    {{"--allow-uid", "0", "1"}, "only to --listen unix:PATH"},
+    {{"-l", "unix:/s", "--allow-uid", "x", "1"}, "not a numeric user id"},
+    {{"-l", "unix:", "1"}, "missing the socket's path"},
+    {{"-l", "unix:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "1"}, "at most 107"},
 };
 
 static int make_argv(const char *const args[MAXARGS], char **argv)
@@ -232,6 +275,13 @@ START_TEST(test_cmd_good)
     ck_assert(o.kill_on_exit == t->kill_on_exit);
     ck_assert(o.verbose == t->verbose);
     ck_assert_uint_eq(o.idle_timeout_s, t->idle);
+    ck_assert_uint_eq(o.max_stop_s, t->max_stop);
+    ck_assert(o.read_only == t->read_only);
+    ck_assert(o.allow_kill == t->allow_kill);
+    ck_assert(o.no_sandbox == t->no_sandbox);
+    ck_assert_uint_eq(o.nallow, t->nallow);
+    ck_assert_uint_eq(o.nallow_uid, t->nallow_uid);
+    ck_assert_str_eq(o.unix_path, t->unix_path ? t->unix_path : "");
     if (t->prog) {
         int n = 0;
         ck_assert_ptr_nonnull(o.argv);
@@ -263,7 +313,9 @@ START_TEST(test_help_lists_options)
 {
     static const char *const opts[] = {
         "--listen HOST:PORT", "--stdio",   "--persist", "--idle-timeout SECONDS",
-        "--kill-on-exit",     "--verbose", "--help",    "--version"};
+        "--kill-on-exit",     "--verbose", "--help",    "--version",
+        "--allow CIDR",       "--allow-uid UID", "--max-stop SECONDS", "--read-only",
+        "--allow-kill",       "--no-sandbox", "unix:PATH"};
     const char *help = stub_options_help();
 
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
@@ -399,23 +451,27 @@ START_TEST(test_accept_sets_options)
     struct stub_hostport hp = {.host = "127.0.0.1", .port = 0};
     struct sockaddr_in sin;
     struct net_listeners l;
-    char err[256], peer[NET_ADDR_STR_MAX];
+    struct net_peer who;
+    const char *peer = who.text;
+    char err[256];
     int one = 0, fd, cfd;
     socklen_t len = sizeof(one);
 
     ck_assert_int_eq(net_listen(&hp, &l, err, sizeof(err)), 0);
-    ck_assert_int_eq(net_accept(l.fds[0], peer, sizeof(peer)), -EAGAIN);
+    ck_assert_int_eq(net_accept(l.fds[0], &who), -EAGAIN);
     fd = socket(AF_INET, SOCK_STREAM, 0);
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     sin.sin_port = htons(l.port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-    for (int tries = 0; (cfd = net_accept(l.fds[0], peer, sizeof(peer))) == -EAGAIN && tries < 100;
+    for (int tries = 0; (cfd = net_accept(l.fds[0], &who)) == -EAGAIN && tries < 100;
          tries++)
         usleep(10000);
     ck_assert_int_ge(cfd, 0);
     ck_assert_ptr_nonnull(strstr(peer, "127.0.0.1:"));
+    ck_assert_int_eq(who.family, AF_INET);
+    ck_assert_int_eq(who.addr[0], 127);
     ck_assert_int_eq(getsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, &len), 0);
     ck_assert_int_ne(one, 0);
     one = 0;
@@ -428,6 +484,103 @@ START_TEST(test_accept_sets_options)
     close(cfd);
     close(fd);
     net_close_listeners(&l);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ --allow matching */
+
+static const struct {
+    const char *allow; /* comma-separated, as on the command line */
+    const char *peer;  /* an IPv4 or IPv6 literal */
+    bool match;
+} cidr_cases[] = {
+    {"10.0.0.0/8", "10.200.3.4", true},
+    {"10.0.0.0/8", "11.0.0.1", false},
+    {"10.0.0.0/8", "::ffff:10.1.2.3", true}, /* IPv4 client on a [::] socket */
+    {"10.0.0.0/8", "::ffff:11.1.2.3", false},
+    {"192.168.1.7", "192.168.1.7", true},
+    {"192.168.1.7", "192.168.1.6", false},
+    {"192.168.1.0/25", "192.168.1.127", true},
+    {"192.168.1.0/25", "192.168.1.128", false},
+    {"0.0.0.0/0", "203.0.113.9", true},
+    {"0.0.0.0/0", "2001:db8::1", false}, /* an IPv4 network never matches a real IPv6 peer */
+    {"::1", "::1", true},
+    {"::1", "::2", false},
+    {"::1", "127.0.0.1", false},
+    {"2001:db8::/32", "2001:db8:ffff::1", true},
+    {"2001:db8::/32", "2001:db9::1", false},
+    {"fe80::/10", "febf::1", true},
+    {"fe80::/10", "fec0::1", false},
+    {"127.0.0.1,::1", "::1", true},
+    {"127.0.0.1,::1", "127.0.0.2", false},
+    {"127.0.0.0/8,2001:db8::/32", "127.9.9.9", true},
+};
+
+START_TEST(test_cidr_match)
+{
+    char *argv[] = {(char *)"gostub", (char *)"-l",           (char *)":0",
+                    (char *)"--allow", (char *)cidr_cases[_i].allow, (char *)"1", NULL};
+    char err[256] = "";
+    struct stub_options o;
+    uint8_t addr[16];
+    int family = AF_INET;
+
+    ck_assert_msg(stub_options_parse(6, argv, &o, err, sizeof(err)) == 0, "%s", err);
+    if (inet_pton(AF_INET, cidr_cases[_i].peer, addr) != 1) {
+        family = AF_INET6;
+        ck_assert_int_eq(inet_pton(AF_INET6, cidr_cases[_i].peer, addr), 1);
+    }
+    ck_assert_msg(stub_cidr_match(o.allow, o.nallow, family, addr) == cidr_cases[_i].match,
+                  "--allow %s, peer %s", cidr_cases[_i].allow, cidr_cases[_i].peer);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ Unix sockets */
+
+START_TEST(test_listen_unix)
+{
+    char dir[] = "/tmp/test_options.XXXXXX", path[64], err[256];
+    struct sockaddr_un sun;
+    struct net_listeners l;
+    struct net_peer who;
+    struct stat st;
+    int fd, cfd = -EAGAIN;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/s", dir);
+    ck_assert_int_eq(net_listen_unix(path, &l, err, sizeof(err)), 0);
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISSOCK(st.st_mode));
+    ck_assert_uint_eq(st.st_mode & 0777, 0600);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+    for (int tries = 0; (cfd = net_accept(l.fds[0], &who)) == -EAGAIN && tries < 100; tries++)
+        usleep(10000);
+    ck_assert_int_ge(cfd, 0);
+    ck_assert_int_eq(who.family, AF_UNIX);
+    ck_assert_uint_eq(who.uid, geteuid());
+    ck_assert_int_eq(who.pid, getpid());
+    close(cfd);
+    close(fd);
+    /* A stale socket (a stub killed with SIGKILL leaves one) is replaced. */
+    ck_assert_int_eq(close(l.fds[0]), 0);
+    l.n = 0;
+    ck_assert_int_eq(net_listen_unix(path, &l, err, sizeof(err)), 0);
+    net_close_listeners(&l);
+    ck_assert_int_eq(lstat(path, &st), -1); /* removed on close */
+    /* Anything but a socket is never replaced. */
+    fd = open(path, O_CREAT | O_WRONLY, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(net_listen_unix(path, &l, err, sizeof(err)), -EEXIST);
+    ck_assert_ptr_nonnull(strstr(err, "is not a socket"));
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+    unlink(path);
+    rmdir(dir);
 }
 END_TEST
 
@@ -453,6 +606,8 @@ static Suite *options_suite(void)
     tcase_add_test(tc, test_listen_ipv6_loopback);
     tcase_add_test(tc, test_listen_unresolvable);
     tcase_add_test(tc, test_accept_sets_options);
+    tcase_add_loop_test(tc, test_cidr_match, 0, (int)(sizeof(cidr_cases) / sizeof(cidr_cases[0])));
+    tcase_add_test(tc, test_listen_unix);
     suite_add_tcase(s, tc);
     return s;
 }
