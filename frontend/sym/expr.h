@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define SYM_EXPR_STACK 64
-#define SYM_EXPR_MAX_PIECES 16
+#define SYM_EXPR_MAX_PIECES 64
 #define SYM_EXPR_MAX_STEPS 10000
 
 typedef int (*sym_read_reg_fn)(void *ctx, unsigned dwarf_regno, uint64_t *value);

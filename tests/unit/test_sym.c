@@ -1353,6 +1353,49 @@ START_TEST(test_var_abstract_origin)
 }
 END_TEST
 
+/* Every location of every variable of every function, in both builds, evaluates (given a CFA and
+ * frame base, without registers or memory): what the compiler emits is all understood. The largest
+ * real expressions have dozens of pieces (a struct spread over registers). */
+START_TEST(test_var_every_location)
+{
+    struct sym_image *img = _i == 0 ? dbg : opt;
+    size_t n, nlocs = 0, lists = 0;
+    ck_assert_int_eq(sym_func_count(img, &n), 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct sym_func *fn;
+        struct sym_var *v;
+        size_t nv;
+        ck_assert_int_eq(sym_func_at(img, i, &fn), 0);
+        ck_assert_msg(sym_func_vars(img, fn, 0, &v, &nv) == 0, "%s", fn->name);
+        for (size_t k = 0; k < nv; k++) {
+            struct sym_loc_entry locs[64];
+            size_t nl;
+            if (sym_var_locations(img, &v[k], locs, 64, &nl) != 0)
+                continue;
+            lists += v[k].has_loclist;
+            for (size_t e = 0; e < nl && e < 64; e++) {
+                struct sym_expr_ctx ctx = {.addr_size = 8,
+                                           .has_cfa = 1,
+                                           .cfa = 0x1000,
+                                           .has_frame_base = 1,
+                                           .frame_base = 0x1000};
+                struct sym_expr_result res;
+                int rc = sym_expr_eval(locs[e].expr, locs[e].expr_len, &ctx, &res);
+                ck_assert_msg(rc == 0 || rc == -ENODATA, "%s %s: %d", fn->name, v[k].name, rc);
+                if (v[k].has_loclist)
+                    ck_assert_msg(locs[e].lo >= fn->lowpc && locs[e].hi <= fn->highpc,
+                                  "%s %s: [%#llx, %#llx)", fn->name, v[k].name,
+                                  (unsigned long long)locs[e].lo, (unsigned long long)locs[e].hi);
+                nlocs++;
+            }
+        }
+        free(v);
+    }
+    ck_assert_uint_gt(nlocs, 5000);
+    ck_assert_uint_gt(lists, 500);
+}
+END_TEST
+
 /* Hand-written expressions: one table row each. */
 static const struct {
     const char *what;
@@ -1774,6 +1817,7 @@ static Suite *sym_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_var_shadow);
     tcase_add_test(tc, test_var_abstract_origin);
+    tcase_add_loop_test(tc, test_var_every_location, 0, 2);
     tcase_add_loop_test(tc, test_expr_table, 0, (int)(sizeof(expr_cases) / sizeof(expr_cases[0])));
     tcase_add_test(tc, test_expr_missing_context);
     suite_add_tcase(s, tc);
