@@ -19,6 +19,12 @@
 # collector goroutine completes a cycle (main.gcs grows) only when SIGURG reaches them - with
 # GODEBUG=asyncpreemptoff=1, spin makes no progress at all. A stub that swallowed SIGURG would pass
 # the "no SIGURG in gdb's output" check and fail this one.
+#
+# Then, still under that pressure, 300 "stepi" on a thread in main.burn (gdb resumes every thread for
+# each step, so the runtime keeps signalling): every step must land in main.burn - SIGURG is never
+# delivered in the middle of a single-step. Through gdbserver (target started with setsid, so that its
+# interrupt works, and gdb's default "handle SIGURG nostop noprint pass") the same 300 steps landed in
+# runtime.sigtramp 5 times, then in runtime.futex and runtime.usleep, the goroutine preempted.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/safety_lib.sh"
 
 need_cmd gdb
@@ -53,6 +59,24 @@ after=$(sed -n 's/.*MARK gcs-after \([0-9]*\)$/\1/p' "$GDB_OUT")
 log "collector cycles while running under gdb: $before -> $after"
 [ "$after" -gt "$before" ] ||
     fail "spin made no progress while running (main.gcs $before -> $after): SIGURG did not reach it"
+
+# 300 single steps on a thread of main.burn, each location shown by "display/i $pc" ("=> 0xADDR
+# <FUNCTION+OFFSET>:").
+gdb_send "info threads"
+gdb_mark threads
+tid=$(grep -E '^(\(gdb\) )?[* ] +[0-9]+ +Thread .* in main\.burn ' "$GDB_OUT" | tail -n 1 |
+    sed -E 's/^(\(gdb\) )?[* ] +([0-9]+) .*/\2/')
+[ -n "$tid" ] || die "no thread was in main.burn at the interrupt"
+gdb_send "thread $tid" 'display/i $pc' 'set $n = 0' 'while $n < 300' 'stepi' 'set $n = $n + 1' 'end'
+gdb_mark stepped 120
+grep -E '^(\(gdb\) )?=> 0x' "$GDB_OUT" | sed -E 's/.*<([^+>]*).*/\1/' >"$T/steps"
+nsteps=$(wc -l <"$T/steps")
+[ "$nsteps" -ge 300 ] || fail "gdb showed $nsteps step locations, expected 301"
+if grep -v '^main\.burn$' "$T/steps" >"$T/elsewhere"; then
+    fail "steps landed outside main.burn: $(sort "$T/elsewhere" | uniq -c | tr '\n' ' ')"
+else
+    log "$nsteps step locations, all in main.burn"
+fi
 if grep -n 'received signal SIGURG' "$GDB_OUT" >"$T/sigurg"; then
     fail "gdb saw SIGURG $(wc -l <"$T/sigurg") times; the first ones:"
     head -n 5 "$T/sigurg"
