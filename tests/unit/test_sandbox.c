@@ -217,7 +217,7 @@ static int p_execve(long a)
 {
     (void)a;
     char *argv[] = {(char *)"true", NULL};
-    execve("/bin/true", argv, NULL);
+    execve("/nonexistent/gostub-sandbox-test", argv, NULL); /* allowed: ENOENT */
     return 0;
 }
 
@@ -566,33 +566,46 @@ static void tracer_main(pid_t victim)
         _exit(17);
     /* The victim is stopped, held by us; now the forbidden call. */
     char *argv[] = {(char *)"true", NULL};
-    execve("/bin/true", argv, NULL);
+    execve("/nonexistent/gostub-sandbox-test", argv, NULL); /* allowed: ENOENT */
     _exit(18);
 }
 
 START_TEST(test_tracer_death)
 {
-    int pfd[2];
+    /* The victim is the tracer's child (so that kernel.yama.ptrace_scope=1 allows the attach
+     * without root); once the tracer is gone it is reparented to us, the subreaper, and we can reap
+     * it. */
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+    int pfd[2], idfd[2];
     ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
-    pid_t victim = fork();
-    ck_assert_int_ge(victim, 0);
-    if (victim == 0) {
-        close(pfd[0]);
-        victim_main(pfd[1]);
-    }
-    close(pfd[1]);
-    ck_assert_int_eq(fcntl(pfd[0], F_SETFL, O_NONBLOCK), 0);
-
+    ck_assert_int_eq(pipe2(idfd, O_CLOEXEC), 0);
     pid_t tracer = fork();
     ck_assert_int_ge(tracer, 0);
-    if (tracer == 0)
-        tracer_main(victim);
+    if (tracer == 0) {
+        pid_t v = fork();
+        if (v < 0)
+            _exit(9);
+        if (v == 0) {
+            close(pfd[0]);
+            victim_main(pfd[1]);
+        }
+        if (write(idfd[1], &v, sizeof v) != (ssize_t)sizeof v)
+            _exit(9);
+        tracer_main(v);
+    }
+    close(pfd[1]);
+    close(idfd[1]);
+    pid_t victim = -1;
+    ck_assert_int_eq(read(idfd[0], &victim, sizeof victim), (ssize_t)sizeof victim);
+    close(idfd[0]);
+    ck_assert_int_eq(fcntl(pfd[0], F_SETFL, O_NONBLOCK), 0);
+
     int st;
     ck_assert_int_eq(waitpid(tracer, &st, 0), tracer);
     if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)) {
         kill(victim, SIGKILL);
         waitpid(victim, NULL, 0);
-        ck_abort_msg("tracer: wanted death by SIGSYS, got status 0x%x (exit codes 10-18: a step "
+        ck_abort_msg("tracer: wanted death by SIGSYS, got status 0x%x (exit codes 9-18: a step "
                      "before execve failed)",
                      st);
     }
