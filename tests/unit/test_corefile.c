@@ -149,7 +149,9 @@ static uint8_t *build_elf(unsigned type, unsigned machine, const struct buf *not
 #define STACK 0x7ff000000ull
 
 static char tmp_dir[] = "/tmp/test_corefile.XXXXXX";
-static char mapped_path[256], exe_path[256], exe2_path[256], exe3_path[256];
+static char mapped_path[256], exe_path[256], exe2_path[256], exe3_path[256], gnu1_path[256],
+    gnu2_path[256];
+static uint8_t gnu_page[4096]; /* the first page of gnu1 */
 static uint8_t exe_page[4096]; /* the first page of the binary, copied into the cores */
 
 /* The binary: ELF header, PT_PHDR, PT_LOAD [0x400000, +0x3000) with 0x2000 file bytes, PT_NOTE with
@@ -178,7 +180,9 @@ static void write_exe(const char *path, unsigned machine, const char *go_id, uin
     put_le(ph + 40, 0x3000, 8);
     ph += 56;
     struct buf n = {0};
-    if (go_id)
+    if (go_id && strncmp(go_id, "gnu:", 4) == 0) /* a GNU build id: the bytes after "gnu:" */
+        add_note(&n, "GNU", NT_GNU_BUILD_ID, go_id + 4, strlen(go_id + 4));
+    else if (go_id)
         add_note(&n, "Go", 4, go_id, strlen(go_id));
     put_le(ph, go_id ? PT_NOTE : PT_NULL, 4);
     put_le(ph + 8, 0x200, 8);
@@ -208,6 +212,8 @@ static void setup(void)
     snprintf(exe_path, sizeof exe_path, "%s/prog", tmp_dir);
     snprintf(exe2_path, sizeof exe2_path, "%s/prog2", tmp_dir);
     snprintf(exe3_path, sizeof exe3_path, "%s/prog3", tmp_dir);
+    snprintf(gnu1_path, sizeof gnu1_path, "%s/gnu1", tmp_dir);
+    snprintf(gnu2_path, sizeof gnu2_path, "%s/gnu2", tmp_dir);
     /* The mapped file: 0x1800 bytes, byte i = i ^ 0x5a; mapped at FMAP from file offset 0x1000. */
     FILE *fp = fopen(mapped_path, "wb");
     ck_assert_ptr_nonnull(fp);
@@ -217,6 +223,8 @@ static void setup(void)
     write_exe(exe_path, EM_X86_64, "goid-AAAA/BBBB", exe_page);
     write_exe(exe2_path, EM_X86_64, "goid-CCCC/DDDD", NULL);
     write_exe(exe3_path, EM_X86_64, NULL, NULL); /* no build id at all */
+    write_exe(gnu1_path, EM_X86_64, "gnu:ABCD", gnu_page);
+    write_exe(gnu2_path, EM_X86_64, "gnu:ABCE", NULL);
 }
 
 static void teardown_all(void)
@@ -225,10 +233,13 @@ static void teardown_all(void)
     unlink(exe_path);
     unlink(exe2_path);
     unlink(exe3_path);
+    unlink(gnu1_path);
+    unlink(gnu2_path);
     rmdir(tmp_dir);
 }
 
 struct core_opts {
+    const uint8_t *first_page; /* the binary's first page in the core; NULL: exe_page */
     unsigned machine;
     unsigned etype;
     bool no_xstate;
@@ -338,7 +349,7 @@ static uint8_t *make_core(const struct core_opts *o, size_t *len)
         add_fp_x86(&n, 102, o);
     }
     struct seg_spec segs[] = {
-        {TEXT, 0x3000, 0x1000, PF_R | PF_X, exe_page},
+        {TEXT, 0x3000, 0x1000, PF_R | PF_X, o->first_page ? o->first_page : exe_page},
         {HEAP, 0x2000, 0x1000, PF_R | PF_W, NULL},
         {FMAP, 0x2000, 0, PF_R, NULL},
         {NONE, 0x1000, 0, 0, NULL},
@@ -600,6 +611,34 @@ START_TEST(test_build_id_mismatch)
     ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
     snprintf(want, sizeof want, "core was written for build-id goid-AAAA/BBBB; %s has none",
              exe3_path);
+    ck_assert_str_eq(err, want);
+    free(core);
+}
+END_TEST
+
+/* GNU build ids (NT_GNU_BUILD_ID), shown in hex. */
+START_TEST(test_build_id_gnu)
+{
+    setup();
+    size_t len;
+    struct core_opts o = {.xcr0 = 7, .first_page = gnu_page};
+    uint8_t *core = make_core(&o, &len);
+    struct corefile *cf = open_ok(core, len, gnu1_path);
+    char x[300];
+    ck_assert_int_eq(corefile_core_build_id(cf)->kind, COREFILE_BUILD_ID_GNU);
+    ck_assert_str_eq(corefile_build_id_str(corefile_core_build_id(cf), x, sizeof x), "41424344");
+    corefile_close(cf);
+    struct corefile_opts opts = {.exe_path = gnu2_path};
+    char err[512], want[600];
+    ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "core was written for build-id 41424344; %s has 41424345",
+             gnu2_path);
+    ck_assert_str_eq(err, want);
+    /* a Go binary for a core whose executable had a GNU id */
+    opts.exe_path = exe_path;
+    ck_assert_int_eq(corefile_open_mem(core, len, &opts, &cf, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "core was written for build-id 41424344; %s has goid-AAAA/BBBB",
+             exe_path);
     ck_assert_str_eq(err, want);
     free(core);
 }
@@ -908,6 +947,7 @@ static Suite *corefile_suite(void)
     tc = tcase_create("binary");
     tcase_add_test(tc, test_build_id_match);
     tcase_add_test(tc, test_build_id_mismatch);
+    tcase_add_test(tc, test_build_id_gnu);
     tcase_add_test(tc, test_other_arch_binary);
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
