@@ -7,7 +7,8 @@
 #   gdbserver     gdb's gcore through stock gdbserver --attach
 #   gostub        gdb's gcore through gostub --listen 127.0.0.1:0 PID
 # For each: the thread ids (equal to /proc/PID/task of the live process where it was alive to count),
-# rip/rsp/fs_base of every thread (gdb: thread apply all info registers), 16 bytes at every thread's
+# 15 registers of every thread ($REGS below: general, x87/SSE control, segment bases; gdb: thread
+# apply all info registers), 16 bytes at every thread's
 # stack pointer, in .text (main.main, runtime.mallocgc) and .rodata (not dumped by the kernel: read from the binary)
 # and in the heap (the program's pattern buffer, its address printed as "HEAP 0x..."), all equal to gdb's
 # x/16xb. The kernel cases need core_pattern to write a file in the working folder; when it is a pipe
@@ -56,6 +57,10 @@ start_coretest() {
 
 # tasks PID - the live thread ids, once two readings 0.3 s apart agree (the runtime may still be starting
 # an M just after READY).
+# Registers compared with gdb's "info registers": general (pr_reg), x87/SSE control (NT_FPREGSET,
+# ftag expanded from FXSAVE's abridged tag), segment bases.
+REGS="rip rsp rbp rax r14 eflags cs ss fs_base gs_base fctrl fstat ftag fop mxcsr"
+
 tasks() {
     t1=$(ls "/proc/$1/task" | sort -n | tr '\n' ' ')
     for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -71,7 +76,9 @@ tasks() {
 compare() {
     core=$1 live=${2:-}
     d=$T/$name
-    if ! "$PROBE" --probe "$core" "$bin" -- info threads reg rip reg rsp reg fs_base >"$d/probe1" 2>&1; then
+    set --
+    for r in $REGS; do set -- "$@" reg "$r"; done
+    if ! "$PROBE" --probe "$core" "$bin" -- info threads "$@" >"$d/probe1" 2>&1; then
         fail "$name: the reader refused the core: $(cat "$d/probe1")"
         return
     fi
@@ -87,7 +94,7 @@ compare() {
 
     {
         echo "info threads"
-        echo "thread apply all info registers rip rsp fs_base"
+        echo "thread apply all info registers $REGS"
         for a in $addrs; do echo "x/16xb $a"; done
     } >"$d/gdb.cmds"
     run_gdb "$d/gdb.out" "$bin" "$d/gdb.cmds" -c "$core" || fail "$name: gdb on the core exited with $?"
@@ -98,11 +105,11 @@ compare() {
         grep '^REG' "$d/probe1"
         sed 's/ error .*/ error/' "$d/probe2"
     } | sort >"$d/ours"
-    awk -v addrs="$addrs" '
-        BEGIN { n = split(addrs, A, " "); m = 0 }
+    awk -v addrs="$addrs" -v regs="$REGS" '
+        BEGIN { n = split(addrs, A, " "); m = 0; k = split(regs, R, " "); for (i = 1; i <= k; i++) isreg[R[i]] = 1 }
         /^[* ] +[0-9]+ +LWP [0-9]+/ { s = $0; sub(/^[* ] +[0-9]+ +LWP /, "", s); split(s, w, " "); print "THREAD " w[1] }
         /^Thread [0-9]+ \(LWP [0-9]+\)/ { s = $0; sub(/.*\(LWP /, "", s); sub(/\).*/, "", s); tid = s }
-        /^(rip|rsp|fs_base) +0x/ { print "REG " tid " " $1 " " $2 }
+        ($1 in isreg) && $2 ~ /^0x/ { print "REG " tid " " $1 " " $2 }
         /^0x[0-9a-f]+( <[^>]*>)?:/ {
             line = $0; sub(/^[^:]*:/, "", line)
             k = split(line, b, /[ \t]+/)
