@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "stub/inferior.h"
@@ -87,6 +88,40 @@ static void warn_exposed(const struct net_listeners *l, const struct stub_option
                  l->addrs);
 }
 
+/* --listen unix:PATH: the socket file must go when gostub ends, however it ends (SIGKILL too), and
+ * the sandbox forbids unlink. A small child made before the sandbox waits for the end of a pipe
+ * whose write end only gostub holds, then removes the file if it is still our socket (same inode).
+ * Its signal mask is gostub's (SIGTERM, SIGINT, SIGHUP blocked), so a Ctrl-C does not kill it first. */
+static void remove_socket_at_exit(const char *path)
+{
+    struct stat st, now;
+    int p[2];
+    pid_t pid;
+
+    if (lstat(path, &st) < 0 || pipe2(p, O_CLOEXEC) < 0)
+        return;
+    pid = fork();
+    if (pid < 0) {
+        stub_log("cannot watch %s: it will stay after gostub ends", path);
+        close(p[0]);
+        close(p[1]);
+        return;
+    }
+    if (pid == 0) {
+        char c;
+        for (int fd = 3; fd < 1024; fd++)
+            if (fd != p[0])
+                close(fd);
+        while (read(p[0], &c, 1) != 0 && errno == EINTR)
+            ;
+        if (lstat(path, &now) == 0 && S_ISSOCK(now.st_mode) && now.st_ino == st.st_ino &&
+            now.st_dev == st.st_dev)
+            unlink(path);
+        _exit(0);
+    }
+    close(p[0]); /* p[1] stays open, close-on-exec, until gostub ends */
+}
+
 /* After the attach or launch (fork, execve) and the listening sockets (bind, listen), before the
  * loop: see stub/sandbox.h. A failure gives the process back: the user did not ask for an
  * unconfined stub (--no-sandbox is how to ask). */
@@ -148,7 +183,9 @@ int main(int argc, char **argv)
             return 1;
         }
     } else if (opt.unix_path[0]) {
-        if (net_listen_unix(opt.unix_path, &listeners, err, sizeof(err)) < 0) {
+        /* --allow-uid: others must be able to connect at all; SO_PEERCRED then decides. */
+        mode_t mode = opt.nallow_uid > 0 ? 0666 : 0600;
+        if (net_listen_unix(opt.unix_path, mode, &listeners, err, sizeof(err)) < 0) {
             stub_log("%s", err);
             return 1;
         }
@@ -186,6 +223,8 @@ int main(int argc, char **argv)
         size_t n = inf_thread_count(inf);
         stub_log("attached to pid %d (%zu thread%s)", (int)inf_pid(inf), n, n == 1 ? "" : "s");
     }
+    if (opt.unix_path[0])
+        remove_socket_at_exit(opt.unix_path);
     if (enter_sandbox(&opt, inf) < 0) {
         if (!opt.stdio)
             net_close_listeners(&listeners);

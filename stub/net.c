@@ -311,7 +311,8 @@ int net_listen(const struct stub_hostport *hp, struct net_listeners *out, char *
     return rc;
 }
 
-int net_listen_unix(const char *path, struct net_listeners *out, char *err, size_t errlen)
+int net_listen_unix(const char *path, mode_t mode, struct net_listeners *out, char *err,
+                    size_t errlen)
 {
     struct sockaddr_un sun;
     struct stat st;
@@ -338,7 +339,7 @@ int net_listen_unix(const char *path, struct net_listeners *out, char *err, size
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return fail(err, errlen, -errno, "socket: %s", strerror(errno));
-    old_mask = umask(0177);
+    old_mask = umask(~mode & 0777);
     rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
     umask(old_mask);
     if (rc < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
@@ -408,6 +409,18 @@ int net_accept(int listen_fd, struct net_peer *peer)
                  (int)cred.pid);
         return fd;
     }
+    if (ss.ss_family == AF_INET6 &&
+        IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)(void *)&ss)->sin6_addr)) {
+        /* An IPv4 client of a [::] socket: shown and matched as the IPv4 address it is. */
+        struct sockaddr_in6 in6 = *(struct sockaddr_in6 *)(void *)&ss;
+        struct sockaddr_in *in = (struct sockaddr_in *)(void *)&ss;
+        memset(&ss, 0, sizeof(ss));
+        in->sin_family = AF_INET;
+        in->sin_port = in6.sin6_port;
+        memcpy(&in->sin_addr, &in6.sin6_addr.s6_addr[12], 4);
+        len = sizeof(*in);
+    }
+    peer->family = ss.ss_family;
     if (ss.ss_family == AF_INET)
         memcpy(peer->addr, &((struct sockaddr_in *)(void *)&ss)->sin_addr, 4);
     else if (ss.ss_family == AF_INET6)

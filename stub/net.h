@@ -46,11 +46,13 @@ struct net_peer {
  * stays open and err says why, e.g. "port 9000 is in use". Returns 0 or -errno. */
 int net_listen(const struct stub_hostport *hp, struct net_listeners *out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
-/* Binds and listens on a Unix stream socket at path, mode 0600 (set through the umask while it is
- * created, so it is never reachable by others, not even for a moment). An existing socket file is
+/* Binds and listens on a Unix stream socket at path with the given mode (0600, or 0666 when other
+ * users may connect and SO_PEERCRED decides), set through the umask while the file is created, so
+ * it is never more open than that, not even for a moment. An existing socket file is
  * replaced (a stale one from a stub that was killed); any other file there is refused ("PATH
  * exists and is not a socket"). Returns 0 or -errno with err. */
-int net_listen_unix(const char *path, struct net_listeners *out, char *err, size_t errlen)
+int net_listen_unix(const char *path, mode_t mode, struct net_listeners *out, char *err,
+                    size_t errlen)
     __attribute__((warn_unused_result));
 /* Closes the sockets and removes a Unix socket's file. */
 void net_close_listeners(struct net_listeners *l);

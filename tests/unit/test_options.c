@@ -548,7 +548,7 @@ START_TEST(test_listen_unix)
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/s", dir);
-    ck_assert_int_eq(net_listen_unix(path, &l, err, sizeof(err)), 0);
+    ck_assert_int_eq(net_listen_unix(path, 0600, &l, err, sizeof(err)), 0);
     ck_assert_int_eq(lstat(path, &st), 0);
     ck_assert(S_ISSOCK(st.st_mode));
     ck_assert_uint_eq(st.st_mode & 0777, 0600);
@@ -568,14 +568,14 @@ START_TEST(test_listen_unix)
     /* A stale socket (a stub killed with SIGKILL leaves one) is replaced. */
     ck_assert_int_eq(close(l.fds[0]), 0);
     l.n = 0;
-    ck_assert_int_eq(net_listen_unix(path, &l, err, sizeof(err)), 0);
+    ck_assert_int_eq(net_listen_unix(path, 0600, &l, err, sizeof(err)), 0);
     net_close_listeners(&l);
     ck_assert_int_eq(lstat(path, &st), -1); /* removed on close */
     /* Anything but a socket is never replaced. */
     fd = open(path, O_CREAT | O_WRONLY, 0600);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    ck_assert_int_eq(net_listen_unix(path, &l, err, sizeof(err)), -EEXIST);
+    ck_assert_int_eq(net_listen_unix(path, 0600, &l, err, sizeof(err)), -EEXIST);
     ck_assert_ptr_nonnull(strstr(err, "is not a socket"));
     ck_assert_int_eq(lstat(path, &st), 0);
     ck_assert(S_ISREG(st.st_mode));
