@@ -956,6 +956,20 @@ bool corefile_auxv(const struct corefile *cf, uint64_t type, uint64_t *value)
     return false;
 }
 
+size_t corefile_nsegments(const struct corefile *cf)
+{
+    return cf->nsegs;
+}
+
+bool corefile_segment(const struct corefile *cf, size_t i, struct corefile_segment *out)
+{
+    if (i >= cf->nsegs)
+        return false;
+    const struct cf_seg *s = &cf->segs[i];
+    *out = (struct corefile_segment){s->vaddr, s->memsz, s->filesz, s->flags};
+    return true;
+}
+
 size_t corefile_nmappings(const struct corefile *cf)
 {
     return cf->nmaps;

@@ -132,6 +132,17 @@ int corefile_read_reg(const struct corefile *cf, size_t i, unsigned regno, uint8
 int corefile_read_mem(struct corefile *cf, uint64_t addr, uint8_t *buf, size_t len,
                       size_t *nread) COREFILE_MUST_CHECK;
 
+/* The core's PT_LOAD segments (memsz > 0), sorted by address: the process's mappings as the core
+ * recorded them. flags are PF_R/PF_W/PF_X; file_len is how many of the first bytes the core itself
+ * holds (the rest comes from files or is zero, see corefile_read_mem). */
+struct corefile_segment {
+    uint64_t addr, len, file_len;
+    uint32_t flags;
+};
+size_t corefile_nsegments(const struct corefile *cf);
+/* Segment i into *out; false when i is out of range. */
+bool corefile_segment(const struct corefile *cf, size_t i, struct corefile_segment *out);
+
 /* AT_* value from NT_AUXV; false when there is none. */
 bool corefile_auxv(const struct corefile *cf, uint64_t type, uint64_t *value);
 size_t corefile_nmappings(const struct corefile *cf);

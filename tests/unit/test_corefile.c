@@ -8,17 +8,21 @@
  * Probe mode (for tests/integration/corefile_real.sh, which compares with gdb on real cores):
  *   test_corefile --probe CORE [BINARY] -- CMD...
  * with CMD "info" (PID/COMMAND/SIGNAL/ARCH/BUILDID lines), "threads" (THREAD tid lines), "reg NAME"
- * (REG tid NAME 0xHEX per thread), "mem ADDR LEN" (MEM ADDR b0 b1 ... or MEM ADDR error -N).
- * Opening errors print "ERROR message" and exit 1. test_corefile --seeds DIR   writes the hand-made
- * cores into DIR (a fuzzing corpus).
+ * (REG tid NAME 0xHEX per thread), "mem ADDR LEN" (MEM ADDR b0 b1 ... or MEM ADDR error -N), "scan"
+ * (every segment read through, with the time it took). Opening errors print "ERROR message" and
+ * exit 1.
+ *
+ * Seeds mode: "test_corefile --seeds DIR" writes the hand-made cores into DIR (a fuzzing corpus).
  */
 #include <check.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "frontend/target/corefile.h"
@@ -416,6 +420,15 @@ START_TEST(test_x86_threads_regs)
     ck_assert_uint_eq(corefile_nmappings(cf), 2);
     ck_assert_str_eq(corefile_mapping(cf, 1)->name, mapped_path);
     ck_assert_uint_eq(corefile_mapping(cf, 1)->file_off, 0x1000);
+
+    ck_assert_uint_eq(corefile_nsegments(cf), 5);
+    struct corefile_segment sg;
+    ck_assert(corefile_segment(cf, 1, &sg));
+    ck_assert_uint_eq(sg.addr, HEAP);
+    ck_assert_uint_eq(sg.len, 0x2000);
+    ck_assert_uint_eq(sg.file_len, 0x1000);
+    ck_assert_uint_eq(sg.flags, PF_R | PF_W);
+    ck_assert(!corefile_segment(cf, 5, &sg));
 
     ck_assert_uint_eq(reg_u64(cf, 0, "rip"), TEXT + 0x1234);
     ck_assert_uint_eq(reg_u64(cf, 1, "rip"), TEXT + 0x1500);
@@ -818,7 +831,17 @@ START_TEST(test_compressed)
 }
 END_TEST
 
-/* corefile_open on files: the core written to disk (pread path), a missing core, a device. */
+static int count_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) != -1)
+            n++;
+    return n;
+}
+
+/* corefile_open on files: the core written to disk (pread path), a missing core, a device. No file
+ * descriptor outlives corefile_close or a failed open. */
 START_TEST(test_files_on_disk)
 {
     setup();
@@ -834,6 +857,7 @@ START_TEST(test_files_on_disk)
     struct corefile_opts opts = {.exe_path = exe_path};
     struct corefile *cf;
     char err[512];
+    int fds = count_fds();
     ck_assert_int_eq(corefile_open(path, &opts, &cf, err, sizeof err), 0);
     uint8_t b[32];
     size_t n;
@@ -846,6 +870,17 @@ START_TEST(test_files_on_disk)
     ck_assert_ptr_nonnull(strstr(err, "cannot open core /nonexistent/core"));
     ck_assert_int_eq(corefile_open("/dev/null", NULL, &cf, err, sizeof err), -EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+    /* failures after the binary was opened: another binary, a non-ELF binary */
+    opts.exe_path = exe2_path;
+    ck_assert_int_eq(corefile_open(path, &opts, &cf, err, sizeof err), -EINVAL);
+    opts.exe_path = mapped_path;
+    ck_assert_int_lt(corefile_open(path, &opts, &cf, err, sizeof err), 0);
+    /* the NT_FILE file opened by a read, closed by corefile_close */
+    opts.exe_path = NULL;
+    ck_assert_int_eq(corefile_open(path, &opts, &cf, err, sizeof err), 0);
+    ck_assert_int_eq(corefile_read_mem(cf, FMAP, b, 8, &n), 0);
+    corefile_close(cf);
+    ck_assert_int_eq(count_fds(), fds);
     unlink(path);
     free(core);
 }
@@ -880,6 +915,28 @@ static int probe(int argc, char **argv)
                    corefile_command(cf), corefile_signal(cf), a->name, a->nregs);
             printf("BUILDID %s\n",
                    corefile_build_id_str(corefile_core_build_id(cf), id, sizeof id));
+        } else if (strcmp(argv[i], "scan") == 0) {
+            /* every readable byte of every segment, in 64 KiB reads: bytes and time */
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            uint64_t total = 0, unreadable = 0;
+            static uint8_t big[65536];
+            struct corefile_segment sg;
+            for (size_t k = 0; corefile_segment(cf, k, &sg); k++)
+                for (uint64_t o = 0; o < sg.len;) {
+                    size_t want = sg.len - o < sizeof big ? (size_t)(sg.len - o) : sizeof big, n;
+                    if (corefile_read_mem(cf, sg.addr + o, big, want, &n) != 0 || n == 0) {
+                        unreadable += 4096;
+                        o += 4096;
+                        continue;
+                    }
+                    total += n;
+                    o += n;
+                }
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            printf("SCAN %" PRIu64 " bytes readable, %" PRIu64 " unreadable, %.3f s\n", total,
+                   unreadable,
+                   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
         } else if (strcmp(argv[i], "threads") == 0) {
             for (size_t t = 0; t < corefile_nthreads(cf); t++)
                 printf("THREAD %" PRId64 "\n", corefile_thread(cf, t)->tid);
