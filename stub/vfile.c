@@ -4,8 +4,9 @@
  * so gdb with sysroot "target:" finds their symbols), and the target's own /proc/PID/ files (so
  * gcore can read the mappings). Read-only: every other path, and every open for writing, is EACCES.
  * Paths are opened through /proc/PID/root so a target in another mount namespace (a container) is
- * served its own files; a file qualifies by device and inode, whatever name it is asked by. Not the
- * place for the full confinement rules of the safety issue.
+ * served its own files; a file qualifies by device and inode, whatever name it is asked by. The
+ * /proc files allowed are listed by name (own_proc_path). There are no write, unlink, mkdir, chmod
+ * or shell operations at all (rsp/server_vfile.c has no such packets).
  */
 #include <config.h>
 
@@ -22,13 +23,58 @@
 
 #define NFDS (sizeof((struct inferior *)0)->vfile_fds / sizeof(int))
 
-/* "/proc/PID/..." of the target itself, without ".." components. */
-static bool own_proc_path(const struct inferior *inf, const char *path)
+/* The target's own /proc/PID/ files a debugger needs (gdb's info proc, gcore's smaps and
+ * coredump_filter, the thread list), by exact name. Not root/, cwd/, fd/, map_files/ (every file of
+ * the target's machine through them), environ (secrets), mem (memory goes through m/x, with the
+ * breakpoints hidden). */
+// clang-format off
+static const char *const proc_files[] = {
+    "maps", "smaps", "auxv", "cmdline", "exe", "stat", "status", "comm", "coredump_filter", "task",
+};
+static const char *const task_files[] = { "stat", "status", "comm", "maps", "smaps" };
+// clang-format on
+
+static bool in_list(const char *name, size_t len, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && strncmp(name, list[i], len) == 0)
+            return true;
+    return false;
+}
+
+/* "/proc/PID/NAME" or "/proc/PID/task[/TID[/NAME]]" of the target itself, NAME from the lists above
+ * (for readlink, "cwd" too: a name, not contents). Components are compared exactly, so "..", "."
+ * and doubled slashes never match. */
+static bool own_proc_path(const struct inferior *inf, const char *path, bool readlink_only)
 {
     char prefix[32];
     int n = snprintf(prefix, sizeof prefix, "/proc/%d/", (int)inf->pid);
-    return n > 0 && strncmp(path, prefix, (size_t)n) == 0 && !strstr(path, "/../") &&
-           strcmp(path + strlen(path) - (strlen(path) >= 3 ? 3 : 0), "/..") != 0;
+    const char *p, *slash;
+
+    if (n <= 0 || strncmp(path, prefix, (size_t)n) != 0)
+        return false;
+    p = path + n;
+    slash = strchr(p, '/');
+    if (!slash) {
+        if (readlink_only && strcmp(p, "cwd") == 0)
+            return true;
+        return in_list(p, strlen(p), proc_files, sizeof proc_files / sizeof proc_files[0]);
+    }
+    if ((size_t)(slash - p) != 4 || strncmp(p, "task", 4) != 0)
+        return false;
+    p = slash + 1; /* TID */
+    if (*p == '\0')
+        return true;
+    for (slash = p; *slash >= '0' && *slash <= '9'; slash++)
+        ;
+    if (slash == p || (*slash != '\0' && *slash != '/'))
+        return false;
+    if (*slash == '\0' || slash[1] == '\0')
+        return true;
+    p = slash + 1;
+    if (strchr(p, '/'))
+        return false;
+    return in_list(p, strlen(p), task_files, sizeof task_files / sizeof task_files[0]);
 }
 
 /* Whether the file open as fd is the target's executable or one it has mapped, by device and
@@ -97,7 +143,7 @@ static int vf_open(void *ctx, const char *path, int flags, int mode)
         return -EMFILE;
     char real[4096 + 32];
     int fd;
-    if (own_proc_path(inf, path)) {
+    if (own_proc_path(inf, path, false)) {
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
             return -errno;
@@ -181,7 +227,7 @@ static int vf_fstat(void *ctx, int fd, uint8_t st[64])
 static int64_t vf_readlink(void *ctx, const char *path, char *buf, size_t len)
 {
     struct inferior *inf = ctx;
-    if (!own_proc_path(inf, path))
+    if (!own_proc_path(inf, path, true))
         return -EACCES;
     ssize_t n = readlink(path, buf, len);
     return n < 0 ? -errno : n;
