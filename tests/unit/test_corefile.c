@@ -94,13 +94,18 @@ static uint8_t pattern(uint64_t addr)
 }
 
 /* ELF header + phdrs (one PT_NOTE, then the loads) + notes + load data. */
+/* Seeds for the fuzzer: no page alignment and small segments, so that mutations land in headers
+ * and notes rather than in kilobytes of data. */
+static bool compact_elf;
+
 static uint8_t *build_elf(unsigned type, unsigned machine, const struct buf *notes,
                           const struct seg_spec *segs, size_t nsegs, size_t *len)
 {
     struct buf b = {0};
     size_t phnum = nsegs + 1;
     uint64_t notes_off = 64 + 56 * phnum;
-    uint64_t data_off = (notes_off + notes->len + 4095) & ~4095ull;
+    uint64_t data_off =
+        compact_elf ? notes_off + notes->len : (notes_off + notes->len + 4095) & ~4095ull;
     uint8_t eh[64] = {0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT};
     put_le(eh + 16, type, 2);
     put_le(eh + 18, machine, 2);
@@ -243,6 +248,7 @@ static void teardown_all(void)
 }
 
 struct core_opts {
+    bool compact;              /* small segments, unaligned data (fuzzing seeds) */
     const uint8_t *first_page; /* the binary's first page in the core; NULL: exe_page */
     unsigned machine;
     unsigned etype;
@@ -359,8 +365,15 @@ static uint8_t *make_core(const struct core_opts *o, size_t *len)
         {NONE, 0x1000, 0, 0, NULL},
         {STACK, 0x1000, 0x1000, PF_R | PF_W, NULL},
     };
+    if (o->compact) {
+        compact_elf = true;
+        segs[0].filesz = 0x400; /* the binary's headers and its build-id note */
+        segs[1].filesz = 0x40;
+        segs[4].filesz = 0x40;
+    }
     uint8_t *core = build_elf(o->etype ? o->etype : ET_CORE, machine, &n, segs,
                               sizeof segs / sizeof segs[0], len);
+    compact_elf = false;
     free(n.p);
     return core;
 }
@@ -1024,7 +1037,14 @@ static const char *seeds_dir;
 START_TEST(test_write_seeds)
 {
     static const struct core_opts seeds[] = {
-        {.xcr0 = 7}, {.no_xstate = true}, {.machine = EM_AARCH64}, {.xcr0 = 3}};
+        {.xcr0 = 7},
+        {.no_xstate = true},
+        {.machine = EM_AARCH64},
+        {.xcr0 = 3},
+        {.xcr0 = 7, .compact = true},
+        {.machine = EM_AARCH64, .compact = true},
+        {.no_xstate = true, .compact = true},
+    };
     setup();
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         size_t len;
