@@ -74,6 +74,8 @@ static const struct srv_command commands[] = {
     { "QPassSignals:",             PREFIX, GRP_BASE,    srv_h_pass_signals,           "QPassSignals+",            false },
     { "QProgramSignals:",          PREFIX, GRP_BASE,    srv_h_program_signals,        "QProgramSignals+",         false },
     { "vKill;",                    PREFIX, GRP_BASE,    srv_h_vkill,                  "multiprocess+",            false },
+    { "vAttach;",                  PREFIX, GRP_BASE,    srv_h_vother,                 NULL,                       false },
+    { "vRun;",                     PREFIX, GRP_BASE,    srv_h_vother,                 NULL,                       false },
     { "QThreadEvents:",            PREFIX, GRP_BASE,    srv_h_thread_events,          "QThreadEvents+",           false },
     { "vMustReplyEmpty",           EXACT,  GRP_BASE,    handle_empty,                 NULL,                       false },
     { "QThreadSuffixSupported",    EXACT,  GRP_BASE,    srv_h_thread_suffix,          "QThreadSuffixSupported+",  false },

@@ -129,6 +129,7 @@ int srv_h_step_sig(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_detach(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_kill(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_vkill(struct rsp_server *s, struct rsp_cursor *a);
+int srv_h_vother(struct rsp_server *s, struct rsp_cursor *a); /* vAttach, vRun: refused with text */
 /* Encodes st as a stop reply payload into b, filling expedited registers when st has none. */
 int srv_encode_stop(struct rsp_server *s, struct rsp_buf *b, const struct rsp_stop *st)
     RSP_MUST_CHECK;

@@ -8,6 +8,7 @@
  * Not here: which thread's event is reported next (the target keeps its pending events).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rsp/server_internal.h"
@@ -272,4 +273,17 @@ int srv_h_vkill(struct rsp_server *s, struct rsp_cursor *a)
     s->state = RSP_SESSION_ENDED;
     s->end = RSP_END_KILLED;
     return srv_reply_str(s, "OK");
+}
+
+/* "vAttach;PID" and "vRun;..." (extended-remote): one server serves one process, the one its owner
+ * attached or launched; another is never taken on (issue 5), so the client shows why. */
+int srv_h_vother(struct rsp_server *s, struct rsp_cursor *a)
+{
+    char text[128];
+
+    (void)a;
+    snprintf(text, sizeof text,
+             "gostub serves only pid %lld: attaching to or running another process is refused",
+             (long long)s->tgt->pid(s->ctx));
+    return srv_reply_error_text(s, text);
 }
