@@ -7,6 +7,7 @@
  */
 #include "frontend/goruntime/unwind.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +40,23 @@ struct uw {
     uint64_t cfa, ra_addr, bp_addr, need_addr;
     size_t need_len;
     bool ra_in_lr, has_bp_slot;
+    bool sig; /* the slot to read is sigtramp's ctx argument (a ucontext_t *) */
 };
 
+// clang-format off
 static const char *const special_names[GORT_NSPECIAL] = {
-    "runtime.goexit",      "runtime.rt0_go",       "runtime.mstart",
-    "runtime.systemstack", "runtime.mcall",        "runtime.morestack",
-    "runtime.sigpanic",    "runtime.asyncPreempt", "runtime.debugCallV2",
+    [GORT_FN_GOEXIT]       = "runtime.goexit",
+    [GORT_FN_RT0_GO]       = "runtime.rt0_go",
+    [GORT_FN_MSTART]       = "runtime.mstart",
+    [GORT_FN_SYSTEMSTACK]  = "runtime.systemstack",
+    [GORT_FN_MCALL]        = "runtime.mcall",
+    [GORT_FN_MORESTACK]    = "runtime.morestack",
+    [GORT_FN_SIGPANIC]     = "runtime.sigpanic",
+    [GORT_FN_ASYNCPREEMPT] = "runtime.asyncPreempt",
+    [GORT_FN_DEBUGCALL]    = "runtime.debugCallV2",
+    [GORT_FN_SIGTRAMP]     = "runtime.sigtramp",
 };
+// clang-format on
 
 int gort_unwind_init(struct gort *rt)
 {
@@ -67,6 +78,7 @@ int gort_unwind_init(struct gort *rt)
     }
     for (int i = 0; i < GORT_NSPECIAL; i++) {
         const struct sym_func *fn;
+        assert(special_names[i] != NULL); /* every enum gort_special has its name */
         rt->special[i] = sym_func_by_name(rt->img, special_names[i], &fn) == 0 ? fn->lowpc : 0;
     }
     return 0;
@@ -168,6 +180,7 @@ static void plan(struct gort *rt, const struct gort_g *g, struct uw *u)
     u->fn = NULL;
     u->has_bp_slot = false;
     u->ra_in_lr = false;
+    u->sig = false;
     if (u->pc == 0 || sym_func_by_addr(rt->img, lookup, &u->fn) != 0) {
         u->fn = NULL;
         end(u, GORT_END_NO_FUNC);
@@ -189,6 +202,17 @@ static void plan(struct gort *rt, const struct gort_g *g, struct uw *u)
         (is_special(rt, u->fn, GORT_FN_SYSTEMSTACK) || is_special(rt, u->fn, GORT_FN_MCALL) ||
          is_special(rt, u->fn, GORT_FN_MORESTACK))) {
         u->act = ACT_SWITCH;
+        return;
+    }
+    /* The signal handler's entry (amd64 Linux): sigtramp stored its arguments sig, info, ctx at
+     * 0, 8, 16(SP) for sigtrampgo, so at its frame ctx is the word at sp + 16; the interrupted
+     * registers are in ctx's uc_mcontext. The return address the kernel pushed leads only to
+     * the sigreturn trampoline. */
+    if (is_special(rt, u->fn, GORT_FN_SIGTRAMP) && rt->machine == 62) {
+        u->sig = true;
+        u->act = ACT_READ;
+        u->need_addr = u->sp + 16;
+        u->need_len = 8;
         return;
     }
     struct sym_cfi_row row;
@@ -244,6 +268,33 @@ static void plan(struct gort *rt, const struct gort_g *g, struct uw *u)
     u->act = ACT_READ;
 }
 
+/* Linux x86-64 ucontext_t: uc_flags, uc_link, uc_stack (24 bytes), then uc_mcontext.gregs[23] in
+ * the order of <sys/ucontext.h> REG_R8..REG_CR2: RBP is gregs[10], RSP gregs[15], RIP gregs[16]. */
+#define UC_GREGS 40u
+#define UC_RBP (UC_GREGS + 8u * 10u)
+#define UC_RSP (UC_GREGS + 8u * 15u)
+#define UC_RIP (UC_GREGS + 8u * 16u)
+
+/* Continues at the registers the signal interrupted (a stack switch: bounded by MAX_SWITCHES). */
+static void leave_signal(struct gort *rt, const struct gort_g *g, struct uw *u, uint64_t ctx)
+{
+    uint8_t regs[UC_RIP + 8 - UC_RBP];
+    if (ctx == 0 || ctx + UC_RIP + 8 < ctx ||
+        gomem_read(&rt->mem, ctx + UC_RBP, regs, sizeof(regs)) < 0)
+        return end(u, GORT_END_UNREADABLE);
+    if (++u->nswitch > MAX_SWITCHES)
+        return end(u, GORT_END_BAD_SP);
+    u->bp = gomem_le(regs, 8);
+    u->sp = gomem_le(regs + (UC_RSP - UC_RBP), 8);
+    u->pc = gomem_le(regs + (UC_RIP - UC_RBP), 8);
+    u->on_system = !in_stack(g, u->sp);
+    u->ret_addr = false; /* the interrupted instruction itself */
+    u->after_sigpanic = false;
+    u->lr_valid = false;
+    if (u->pc == 0)
+        end(u, GORT_END_NO_FUNC);
+}
+
 /* Moves to the caller. BYTES holds need_len bytes from need_addr (ERR < 0: unreadable). */
 static void advance(struct gort *rt, const struct gort_g *g, struct uw *u, const uint8_t *bytes,
                     int err)
@@ -266,6 +317,8 @@ static void advance(struct gort *rt, const struct gort_g *g, struct uw *u, const
     }
     if (err < 0)
         return end(u, GORT_END_UNREADABLE);
+    if (u->sig)
+        return leave_signal(rt, g, u, gomem_le(bytes, 8));
     uint64_t ra = u->lr, bp = u->bp;
     if (!u->ra_in_lr)
         ra = gomem_le(bytes + (u->ra_addr - u->need_addr), 8);

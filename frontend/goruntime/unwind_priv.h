@@ -24,6 +24,7 @@ enum gort_special {
     GORT_FN_SIGPANIC,
     GORT_FN_ASYNCPREEMPT,
     GORT_FN_DEBUGCALL,
+    GORT_FN_SIGTRAMP,
     GORT_NSPECIAL
 };
 

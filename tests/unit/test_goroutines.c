@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -159,6 +160,8 @@ static pid_t start_target(const char *bin, const char *arg1, const char *arg2)
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        /* Dies with the test (a failed check ends the test's process). */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         /* No periodic GC: its worker goroutines would appear between dlv's look and ours. */
         setenv("GOGC", "off", 1);
         /* No preemption signals: the CPU loop is then never caught inside the signal handler or
@@ -908,6 +911,71 @@ START_TEST(test_switch)
 }
 END_TEST
 
+/* A thread stopped inside the signal handler (on the gsignal stack): at runtime.sigtramp the
+ * unwinder takes the interrupted registers from the ucontext_t (sigtramp's ctx argument at
+ * sp + 16) and continues in the interrupted function, whose pc is not a return address. */
+START_TEST(test_signal_frame)
+{
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(dbg_bin, &img), 0);
+    static uint8_t sigstack[4096], gstack[4096];
+    const uint64_t sig_addr = 0x7f0000100000, gs_addr = 0xc000300000;
+    struct fake f = {.nr = 2};
+    f.r[0].addr = sig_addr, f.r[0].bytes = sigstack, f.r[0].len = sizeof(sigstack);
+    f.r[1].addr = gs_addr, f.r[1].bytes = gstack, f.r[1].len = sizeof(gstack);
+    struct gomem mem = {&fake_ops, &f};
+    struct gort *rt;
+    ck_assert_int_eq(gort_new(img, &mem, &rt, NULL), 0);
+    const struct sym_func *tramp, *spin, *goexit;
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.sigtramp", &tramp), 0);
+    ck_assert_int_eq(sym_func_by_name(img, "main.spin", &spin), 0);
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.goexit", &goexit), 0);
+    uint64_t pc = spin->lowpc + 0x20; /* inside the loop, past the prologue */
+    struct sym_cfi_row row;
+    ck_assert_int_eq(sym_cfi_at(img, pc, &row), 0);
+    uint64_t sp = gs_addr + 2048, cfa = sp + (uint64_t)row.cfa.offset;
+    memset(gstack, 0, sizeof(gstack));
+    put64(gstack + (cfa - 8 - gs_addr), goexit->lowpc + 1);
+    uint64_t tsp = sig_addr + 256, ctx = sig_addr + 1024;
+    put64(sigstack + 256 + 16, ctx);
+    put64(sigstack + 1024 + 40 + 8 * 10, sp + 16); /* rbp */
+    put64(sigstack + 1024 + 40 + 8 * 15, sp);      /* rsp */
+    put64(sigstack + 1024 + 40 + 8 * 16, pc);      /* rip */
+    struct gort_g g = {.addr = 0xc000001000,
+                       .goid = 14,
+                       .pc = 0x1234,
+                       .sp = gs_addr + 8,
+                       .stack_lo = gs_addr,
+                       .stack_hi = gs_addr + sizeof(gstack),
+                       .thread = 2};
+    memset(fake_regs, 0, sizeof(fake_regs));
+    fake_regs[16] = tramp->lowpc + 1;
+    fake_regs[7] = tsp;
+    struct gort_frame fr[16];
+    size_t nf;
+    enum gort_stack_end end;
+    ck_assert_int_eq(gort_stack(rt, &g, fr, 16, &nf, &end), 0);
+    ck_assert_uint_eq(nf, 3);
+    ck_assert_str_eq(fr[0].func, "runtime.sigtramp");
+    ck_assert(fr[0].flags & GORT_FRAME_SYSTEM);
+    ck_assert_str_eq(fr[1].func, "main.spin");
+    ck_assert_uint_eq(fr[1].pc, pc);
+    ck_assert_uint_eq(fr[1].lookup_pc, pc);
+    ck_assert_str_eq(fr[2].func, "runtime.goexit");
+    ck_assert_int_eq(end, GORT_END_GOEXIT);
+    struct gort_loc cur, user;
+    ck_assert_int_eq(gort_user_locs(rt, &g, 1, &cur, &user), 0);
+    ck_assert_str_eq(user.func, "main.spin");
+    /* A ctx pointing nowhere ends the stack there. */
+    put64(sigstack + 256 + 16, 0xdead000);
+    ck_assert_int_eq(gort_stack(rt, &g, fr, 16, &nf, &end), 0);
+    ck_assert_uint_eq(nf, 1);
+    ck_assert_int_eq(end, GORT_END_UNREADABLE);
+    gort_free(rt);
+    sym_image_free(img);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("goroutines");
@@ -925,6 +993,7 @@ static Suite *suite(void)
     tcase_set_timeout(th, 120);
     tcase_add_test(th, test_hostile);
     tcase_add_loop_test(th, test_switch, 0, 3);
+    tcase_add_test(th, test_signal_frame);
     suite_add_tcase(s, th);
     return s;
 }
