@@ -600,16 +600,21 @@ START_TEST(test_read_counts)
     pid_t pid = start_target(dbg_bin, "-n", ns[_i]);
     ck_assert_int_gt(pid, 0);
     struct snap s;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     snap_take(&s, dbg_bin, pid);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     size_t parked = 0;
     for (size_t i = 0; i < s.n; i++)
         parked += s.user[i].func && strcmp(s.user[i].func, "main.parked") == 0;
     ck_assert_uint_eq(parked, (size_t)extra);
     uint64_t rt = s.p.reads + s.p.batches;
     fprintf(stderr,
-            "%ld extra goroutines (%zu in allgs): %llu reads + %llu batches (%llu regions)\n",
+            "%ld extra goroutines (%zu in allgs): %llu reads + %llu batches (%llu regions), "
+            "%.0f ms from attach to user frames\n",
             extra, s.n, (unsigned long long)s.p.reads, (unsigned long long)s.p.batches,
-            (unsigned long long)s.p.regions);
+            (unsigned long long)s.p.regions,
+            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     /* 2 header reads, the pointer array, one g batch per 1024, and per 1024 goroutines one batch
      * per frame up to the user frame (main.parked is the 4th), plus the wait reasons and threads.
      */
