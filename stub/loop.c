@@ -84,6 +84,7 @@ struct conn {
     int in_fd, out_fd; /* the same socket for TCP; stdin and stdout with --stdio */
     bool socket;
     bool ending; /* the session ended (D, k, fatal): only draining the last reply */
+    bool broken; /* an internal error lost a reply: end the session, give the process back */
     char peer[NET_ADDR_STR_MAX];
     size_t in_off, in_len; /* buf[in_off..in_len) is read but not yet fed to the server */
     uint8_t buf[READ_CHUNK];
@@ -108,8 +109,10 @@ struct stub {
     ev_tstamp stopped_since; /* the last stop reported, or the attach */
     struct rsp_stop stops[MAX_QUEUED_STOPS];
     size_t nstops;
-    bool process_gone; /* the process exited or was killed: nothing left to serve */
-    int status;        /* exit status returned by stub_loop_run */
+    bool process_gone;    /* the process exited or was killed: nothing left to serve */
+    bool test_fail_alloc; /* GOSTUB_TEST_FAIL_ALLOC=1 (tests only): every client's allocation fails
+                           */
+    int status;           /* exit status returned by stub_loop_run */
 };
 
 static void conn_close(struct conn *c);
@@ -419,9 +422,14 @@ static void conn_feed(struct conn *c)
         size_t n = c->in_len - c->in_off;
         if (n > FEED_PIECE)
             n = FEED_PIECE;
-        /* -ENOMEM: a reply did not fit the queue; cannot happen below OUTPUT_HIGH (see above). */
-        if (rsp_server_feed(c->srv, c->buf + c->in_off, n) < 0)
-            stub_log("reply dropped: the output queue is full");
+        /* -ENOMEM: a reply did not fit the queue; cannot happen below OUTPUT_HIGH (see above). If
+         * it ever does, the client waits for a reply that is lost: end the session (conn_pump). */
+        if (rsp_server_feed(c->srv, c->buf + c->in_off, n) < 0) {
+            stub_log("internal error: a reply did not fit the output queue");
+            c->broken = true;
+            c->in_off = c->in_len;
+            break;
+        }
         c->in_off += n;
         deliver_stops(s);
         if (rsp_server_state(c->srv) == RSP_SESSION_ENDED)
@@ -473,6 +481,10 @@ static int conn_pump(struct conn *c)
 
     do {
         conn_feed(c);
+        if (c->broken) {
+            conn_lost(c, "internal error (a reply was lost)");
+            return -1;
+        }
         if (!c->ending && rsp_server_state(c->srv) == RSP_SESSION_ENDED) {
             c->ending = true;
             ev_timer_stop(s->loop, &s->idle_timer);
@@ -689,11 +701,18 @@ static int conn_open(struct stub *s, int in_fd, int out_fd, bool is_socket, cons
     c = calloc(1, sizeof(*c));
     if (c)
         c->srv = rsp_server_new(inf_target(s->inf), s->inf, &s->cfg);
+    if (c && c->srv && s->test_fail_alloc) {
+        rsp_server_free(c->srv);
+        c->srv = NULL;
+    }
     if (!c || !c->srv) {
+        /* The process must not wait, stopped, for memory that may never come: give it back. */
         stub_log("client %s refused: out of memory", peer);
         if (is_socket)
             refuse(s, in_fd, "gostub: out of memory");
         free(c);
+        give_back(s, "out of memory");
+        after_client(s, 1); /* exit 1: an internal error, whatever --persist says */
         return -1;
     }
     c->stub = s;
@@ -878,6 +897,27 @@ static int setup(struct stub *s, const struct stub_loop_params *p)
     return 0;
 }
 
+/* The process is given back and gostub is ending: a refused client (the last one may carry the
+ * reason of the end, "out of memory" or "pid N is gone") still gets its error, within
+ * REFUSE_LINGER. Only the refusals' watchers stay, so ev_run returns when they are done. */
+static void linger_refusals(struct stub *s)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < MAX_REFUSALS; i++)
+        any = any || s->refusals[i].fd >= 0;
+    if (!any)
+        return;
+    ev_io_stop(s->loop, &s->sig_io);
+    ev_timer_stop(s->loop, &s->idle_timer);
+    ev_timer_stop(s->loop, &s->max_stop_timer);
+    for (size_t i = 0; i < s->nlisteners; i++) {
+        ev_io_stop(s->loop, &s->listeners[i].io);
+        ev_timer_stop(s->loop, &s->listeners[i].pause);
+    }
+    ev_run(s->loop, 0);
+}
+
 int stub_loop_run(const struct stub_loop_params *p)
 {
     struct stub s;
@@ -890,6 +930,10 @@ int stub_loop_run(const struct stub_loop_params *p)
     s.sigfd = -1;
     s.cfg.log = p->opt->verbose ? server_log : NULL;
     s.cfg.read_only = p->opt->read_only;
+    /* Test hook, for tests/integration/security_edge.sh: makes the allocation of every connection
+     * fail, to check that the process is given back. Nothing else reads the environment. */
+    const char *fail_alloc = getenv("GOSTUB_TEST_FAIL_ALLOC");
+    s.test_fail_alloc = fail_alloc && strcmp(fail_alloc, "1") == 0;
     inf_set_stop_callback(s.inf, on_stop, &s);
     inf_set_allow_kill(s.inf, p->opt->allow_kill);
 
@@ -922,6 +966,8 @@ out:
         conn_close(s.conn);
     if (s.inf && give_back(&s, "exiting") < 0)
         s.status = 1;
+    if (s.loop)
+        linger_refusals(&s);
     for (size_t i = 0; i < MAX_REFUSALS; i++)
         if (s.refusals[i].fd >= 0)
             refusal_close(&s.refusals[i]);

@@ -70,7 +70,7 @@ static void block_loop_signals(void)
     sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-/* Without --allow, an address other hosts can reach gets a warning; with it, the networks served. */
+/* An address other hosts can reach gets a warning, unless --allow restricts the peers. */
 static void warn_exposed(const struct net_listeners *l, const struct stub_options *o)
 {
     if (o->nallow > 0) {
@@ -91,7 +91,7 @@ static void warn_exposed(const struct net_listeners *l, const struct stub_option
 /* --listen unix:PATH: the socket file must go when gostub ends, however it ends (SIGKILL too), and
  * the sandbox forbids unlink. A small child made before the sandbox waits for the end of a pipe
  * whose write end only gostub holds, then removes the file if it is still our socket (same inode).
- * Its signal mask is gostub's (SIGTERM, SIGINT, SIGHUP blocked), so a Ctrl-C does not kill it first. */
+ * It has gostub's signal mask (SIGTERM, SIGINT, SIGHUP blocked): a Ctrl-C does not kill it. */
 static void remove_socket_at_exit(const char *path)
 {
     struct stat st, now;

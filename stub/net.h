@@ -52,8 +52,7 @@ int net_listen(const struct stub_hostport *hp, struct net_listeners *out, char *
  * replaced (a stale one from a stub that was killed); any other file there is refused ("PATH
  * exists and is not a socket"). Returns 0 or -errno with err. */
 int net_listen_unix(const char *path, mode_t mode, struct net_listeners *out, char *err,
-                    size_t errlen)
-    __attribute__((warn_unused_result));
+                    size_t errlen) __attribute__((warn_unused_result));
 /* Closes the sockets and removes a Unix socket's file. */
 void net_close_listeners(struct net_listeners *l);
 

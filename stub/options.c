@@ -210,7 +210,8 @@ int stub_parse_cidr(const char *s, struct stub_cidr *out, char *err, size_t errl
 
     memset(out, 0, sizeof(*out));
     if (n == 0 || n >= sizeof(addr))
-        return fail(err, errlen, "--allow '%s': expected ADDRESS[/BITS], for example 10.0.0.0/8", s);
+        return fail(err, errlen, "--allow '%s': expected ADDRESS[/BITS], for example 10.0.0.0/8",
+                    s);
     memcpy(addr, s, n);
     addr[n] = '\0';
     if (inet_pton(AF_INET, addr, out->addr) == 1) {
@@ -297,7 +298,8 @@ static int parse_uid_list(const char *arg, struct stub_options *o, char *err, si
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         if (n == 0 || n >= sizeof(item))
-            return fail(err, errlen, "--allow-uid '%s': expected numeric user ids, e.g. 0,1000", arg);
+            return fail(err, errlen, "--allow-uid '%s': expected numeric user ids, e.g. 0,1000",
+                        arg);
         memcpy(item, p, n);
         item[n] = '\0';
         if (parse_decimal(item, 4294967294ul, &v) < 0)
@@ -318,8 +320,8 @@ static int parse_unix(const char *arg, struct stub_options *o, char *err, size_t
     if (*path == '\0')
         return fail(err, errlen, "--listen '%s': missing the socket's path after 'unix:'", arg);
     if (strlen(path) >= sizeof(o->unix_path))
-        return fail(err, errlen, "--listen '%s': a Unix socket path has at most %d characters",
-                    arg, STUB_UNIX_PATH_MAX - 1);
+        return fail(err, errlen, "--listen '%s': a Unix socket path has at most %d characters", arg,
+                    STUB_UNIX_PATH_MAX - 1);
     snprintf(o->unix_path, sizeof(o->unix_path), "%s", path);
     return 0;
 }

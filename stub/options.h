@@ -52,12 +52,12 @@ struct stub_options {
     bool allow_kill;             /* --allow-kill: k/vKill may kill an attached process */
     struct stub_cidr allow[STUB_MAX_ALLOW]; /* --allow: TCP peers accepted; none: everyone */
     size_t nallow;
-    char unix_path[STUB_UNIX_PATH_MAX];     /* --listen unix:PATH; "" for TCP */
-    uid_t allow_uid[STUB_MAX_ALLOW_UID];    /* --allow-uid: Unix peers accepted besides our uid */
+    char unix_path[STUB_UNIX_PATH_MAX];  /* --listen unix:PATH; "" for TCP */
+    uid_t allow_uid[STUB_MAX_ALLOW_UID]; /* --allow-uid: Unix peers accepted besides our uid */
     size_t nallow_uid;
-    pid_t pid;                   /* attach mode: > 0; launch mode: 0 */
-    char **argv;                 /* launch mode: PROGRAM ARGS..., NULL-terminated, points into the
-                                  * argv given to stub_options_parse; attach mode: NULL */
+    pid_t pid;   /* attach mode: > 0; launch mode: 0 */
+    char **argv; /* launch mode: PROGRAM ARGS..., NULL-terminated, points into the
+                  * argv given to stub_options_parse; attach mode: NULL */
 };
 
 /* Parses "HOST:PORT", ":PORT" or "[IPV6]:PORT". The port is decimal, 0-65535. Returns 0, or -EINVAL

@@ -10,6 +10,8 @@
 #           running untraced;
 #   exit    the program exits while running: gdb sees "exited with code 07", the stub ends 0;
 #   killed  the program is SIGKILLed while stopped at a breakpoint: gdb sees it, the stub ends 0;
+#   alloc   the connection's allocation fails (GOSTUB_TEST_FAIL_ALLOC=1): the client gets
+#           "E.gostub: out of memory", the process is released, the stub exits 1;
 #   persist --persist with the Go service: gdb killed at a breakpoint; between clients the text is
 #           the binary's and the process runs untraced; the next client attaches.
 # The C program is tests/integration/progs/edge_threads.c, built here with cc.
@@ -126,6 +128,20 @@ grep -q 'Breakpoint 1, work ()' "$GOUT" || fail "killed: breakpoint not hit"
 grep -q 'terminated with signal SIGKILL' "$GOUT" || { cat "$GOUT"; fail "killed: gdb was not told"; }
 stub_ended killed
 wait "$PROG_PID" 2>/dev/null
+
+# --- an allocation failure (test hook GOSTUB_TEST_FAIL_ALLOC): the process is given back
+[ -x /usr/bin/python3 ] || skip "/usr/bin/python3 is not installed"
+start_prog churn
+GOSTUB_TEST_FAIL_ALLOC=1 stub_start --persist --listen 127.0.0.1:0 "$PROG_PID"
+probe "tcp:127.0.0.1:$SERVER_PORT" qSupported
+grep -qx 'REPLY E.gostub: out of memory' "$PROBE_OUT" || fail "alloc: the client was not told"
+wait_exit "$SERVER_PID" 10 || fail "alloc: gostub still runs"
+wait "$SERVER_PID" 2>/dev/null
+st=$?
+[ "$st" = 1 ] || fail "alloc: gostub exit status $st, not 1"
+grep -q 'out of memory: released pid' "$SERVER_LOG" || fail "alloc: no release logged"
+free_and_counting alloc
+kill_wait "$PROG_PID"
 
 # --- --persist: the text is intact between clients
 need_cmd go
