@@ -1,0 +1,63 @@
+/*
+ * frontend/cli/cli.h - godbg's command line: the command table, the readline loop (history and
+ * command-name completion when interactive), `--init` files and batch input, and every line godbg
+ * prints to the user. Commands live in cmd_*.c and share the helpers declared here.
+ *
+ * Not for: options (main.c), session state (session.h).
+ */
+#ifndef FRONTEND_CLI_CLI_H
+#define FRONTEND_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "frontend/cli/session.h"
+
+enum cli_exit { CLI_GO_ON = 0, CLI_QUIT_DETACH, CLI_QUIT_KILL, CLI_QUIT_GONE };
+
+struct cli {
+    struct session *s;
+    bool interactive; /* a person at a terminal: prompts, questions */
+    bool batch;       /* --batch or stdin not a terminal: never ask */
+    enum cli_exit quit;
+};
+
+/* A command handler: ARGS is the rest of the line after the command name (leading blanks
+ * removed, never NULL). Prints its own output and errors; returns 0, or -1 after it printed
+ * "Command failed: ..." */
+typedef int cli_handler_fn(struct cli *c, char *args);
+
+struct cli_command {
+    const char *name;     /* what the user types */
+    const char *aliases;  /* "c" or "quit|q": other names, '|'-separated, NULL for none */
+    const char *group;    /* the help section it is listed under */
+    cli_handler_fn *fn;
+    const char *summary;  /* one line for `help` */
+    const char *help;     /* full text for `help NAME` */
+};
+
+/* Runs one command line. Returns 0, or -1 when the command failed (already printed). */
+int cli_exec(struct cli *c, const char *line);
+/* Runs the commands of FILE (dlv's --init): a failing line prints "FILE:N: error" and the rest
+ * still run. -errno when FILE cannot be read (nothing printed). */
+int cli_source(struct cli *c, const char *path);
+/* Reads commands until exit/quit or end of input: readline when interactive, else stdin lines. */
+void cli_loop(struct cli *c);
+/* Prints the help text for every command (as `godbg help` / `help`). */
+void cli_print_help(void);
+
+/* ---- for cmd_*.c */
+/* "Command failed: MSG" on stderr-like output, as dlv prints a failed command. Returns -1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Text for an -errno from the target or the runtime reader. */
+const char *cli_strerror(int err);
+/* Prints dlv's source listing of FILE around LINE (`=>` on LINE), with substitute-path applied. */
+void cli_print_source(struct cli *c, const char *file, uint32_t line, int before, int after);
+/* Prints "> FUNC() FILE:LINE (PC: 0x...)"-style current-location header plus the listing. */
+void cli_print_where(struct cli *c, const char *suffix);
+/* Whether the user answered yes to QUESTION (always false in batch mode). */
+bool cli_ask(struct cli *c, const char *question);
+
+extern const struct cli_command cli_cmds_stack[], cli_cmds_run[], cli_cmds_mem[];
+
+#endif

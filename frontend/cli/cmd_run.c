@@ -1,0 +1,288 @@
+/*
+ * frontend/cli/cmd_run.c - breakpoints and run control: break, breakpoints, clear, clearall,
+ * continue, detach, exit. Output as dlv 1.20 prints it.
+ *
+ * Not for: stepping and conditions (not yet written), reading the stopped process (cmd_stack.c).
+ */
+#include "frontend/cli/cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/sym/func.h"
+#include "frontend/sym/line.h"
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-')
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void print_bp_addrs(const struct ses_bp *bp)
+{
+    for (size_t i = 0; i < bp->naddrs; i++)
+        printf("%s%#" PRIx64, i ? "," : "", bp->addrs[i]);
+}
+
+static void print_bp_where(const struct ses_bp *bp)
+{
+    printf(" for %s() %s:%u", bp->func ? bp->func : "?", bp->file ? bp->file : "?", bp->line);
+}
+
+/* The file of the selected frame (for `break LINE`), or NULL. */
+static const char *cur_file(struct session *s)
+{
+    struct gort_frame fr[SES_MAX_FRAMES];
+    size_t n = 0;
+    if (ses_frames(s, fr, SES_MAX_FRAMES, &n) < 0 || (size_t)s->cur_frame >= n)
+        return NULL;
+    return fr[s->cur_frame].file;
+}
+
+/* Resolves a dlv location spec into addresses. Returns 0, or -1 after printing the failure. */
+static int resolve(struct cli *c, char *spec, uint64_t *addrs, size_t max, size_t *n)
+{
+    struct session *s = c->s;
+    uint64_t v;
+    *n = 0;
+    if (spec[0] == '*') {
+        if (!parse_u64(spec + 1, &v))
+            return cli_fail("invalid address '%s' (use *0x...)", spec + 1);
+        addrs[0] = v;
+        *n = 1;
+        return 0;
+    }
+    char *colon = strrchr(spec, ':');
+    const char *file = NULL;
+    uint64_t line = 0;
+    if (colon && parse_u64(colon + 1, &line)) {
+        *colon = 0;
+        file = spec;
+    } else if (parse_u64(spec, &line)) {
+        file = cur_file(s);
+        if (!file)
+            return cli_fail("no current file to set a breakpoint on line %s: give FILE:LINE",
+                            spec);
+    }
+    if (file) {
+        const char *matched = NULL;
+        int rc = sym_line_addrs(s->img, file, (uint32_t)line, addrs, max, n, &matched);
+        if (rc == -EINVAL)
+            return cli_fail("%s matches several source files: give more of its path", file);
+        if (rc < 0 || *n == 0)
+            return cli_fail("could not find statement at %s:%" PRIu64
+                            ", please use a line with a statement",
+                            file, line);
+        if (*n > max)
+            *n = max;
+        return 0;
+    }
+    int rc = sym_func_locations(s->img, spec, addrs, max, n);
+    if (rc < 0 || *n == 0)
+        return cli_fail("location \"%s\" not found", spec);
+    if (*n > max)
+        *n = max;
+    return 0;
+}
+
+static int cmd_break(struct cli *c, char *args)
+{
+    struct session *s = c->s;
+    if (!*args)
+        return cli_fail("you must specify a location: break FUNC, FILE:LINE, LINE or *ADDR");
+    if (!s->t->ops->set_bp || !s->t->can_run)
+        return cli_fail("this target cannot set breakpoints (a core file, or a read-only server)");
+    uint64_t addrs[SES_MAX_BP_ADDRS];
+    size_t n;
+    char spec[1024];
+    snprintf(spec, sizeof(spec), "%s", args);
+    spec[strcspn(spec, " \t")] = 0;
+    if (resolve(c, spec, addrs, SES_MAX_BP_ADDRS, &n) < 0)
+        return -1;
+    struct ses_bp *bp = NULL;
+    int rc = ses_bp_add(s, addrs, n, &bp);
+    if (rc == -EEXIST) {
+        struct ses_bp *old = ses_bp_by_addr(s, addrs[0]);
+        for (size_t i = 0; !old && i < n; i++)
+            old = ses_bp_by_addr(s, addrs[i]);
+        return cli_fail("Breakpoint exists at %s:%u at %" PRIx64, old && old->file ? old->file : "?",
+                        old ? old->line : 0, addrs[0]);
+    }
+    if (rc < 0)
+        return cli_fail("could not set a breakpoint at %#" PRIx64 ": %s", addrs[0],
+                        cli_strerror(rc));
+    printf("Breakpoint %d set at ", bp->id);
+    print_bp_addrs(bp);
+    print_bp_where(bp);
+    printf("\n");
+    return 0;
+}
+
+static int cmd_breakpoints(struct cli *c, char *args)
+{
+    (void)args;
+    struct session *s = c->s;
+    for (size_t i = 0; i < s->nbps; i++) {
+        const struct ses_bp *bp = &s->bps[i];
+        printf("Breakpoint %d (enabled) at ", bp->id);
+        print_bp_addrs(bp);
+        print_bp_where(bp);
+        printf(" (%" PRIu64 ")\n", bp->total_hits);
+    }
+    return 0;
+}
+
+static int clear_one(struct cli *c, struct ses_bp *bp)
+{
+    int id = bp->id;
+    char line[1024];
+    int k = snprintf(line, sizeof(line), "Breakpoint %d cleared at ", id);
+    for (size_t i = 0; i < bp->naddrs && k > 0 && (size_t)k < sizeof(line); i++)
+        k += snprintf(line + k, sizeof(line) - (size_t)k, "%s%#" PRIx64, i ? "," : "",
+                      bp->addrs[i]);
+    if (k > 0 && (size_t)k < sizeof(line))
+        snprintf(line + k, sizeof(line) - (size_t)k, " for %s() %s:%u", bp->func ? bp->func : "?",
+                 bp->file ? bp->file : "?", bp->line);
+    int rc = ses_bp_remove(c->s, id);
+    if (rc < 0)
+        return cli_fail("breakpoint %d: the server could not remove it: %s", id,
+                        cli_strerror(rc));
+    printf("%s\n", line);
+    return 0;
+}
+
+static int cmd_clear(struct cli *c, char *args)
+{
+    uint64_t id;
+    if (!parse_u64(args, &id))
+        return cli_fail("clear needs a breakpoint number, as `breakpoints` lists them");
+    struct ses_bp *bp = ses_bp_by_id(c->s, (int)id);
+    if (!bp)
+        return cli_fail("Breakpoint %s does not exist", args);
+    return clear_one(c, bp);
+}
+
+static int cmd_clearall(struct cli *c, char *args)
+{
+    (void)args;
+    int rc = 0;
+    while (c->s->nbps && rc == 0)
+        rc = clear_one(c, &c->s->bps[0]);
+    return rc;
+}
+
+static int cmd_continue(struct cli *c, char *args)
+{
+    (void)args;
+    struct session *s = c->s;
+    struct rsp_stop st;
+    struct ses_bp *bp;
+    int rc = ses_continue(s, &st, &bp);
+    if (rc == -ESRCH)
+        return cli_fail("the process has exited; nothing to continue");
+    if (rc == -EOPNOTSUPP)
+        return cli_fail("this target cannot run (a core file?)");
+    if (rc < 0)
+        return cli_fail("%s", cli_strerror(rc));
+    if (st.kind == RSP_STOP_EXITED) {
+        printf("Process %" PRId64 " has exited with status %d\n", s->t->pid, st.exit_code);
+        return 0;
+    }
+    if (st.kind == RSP_STOP_KILLED) {
+        printf("Process %" PRId64 " was killed by signal %d\n", s->t->pid, st.signal);
+        return 0;
+    }
+    if (st.kind != RSP_STOP_SIGNAL) {
+        printf("The process stopped with nothing left to run\n");
+        return 0;
+    }
+    char suffix[256] = "";
+    if (bp) {
+        int k = snprintf(suffix, sizeof(suffix), " (hits goroutine(%" PRId64 "):", s->cur_goid);
+        uint64_t mine = 0;
+        for (size_t i = 0; i < bp->nhits; i++)
+            if (bp->hits[i].goid == s->cur_goid)
+                mine = bp->hits[i].n;
+        if (k > 0 && (size_t)k < sizeof(suffix))
+            snprintf(suffix + k, sizeof(suffix) - (size_t)k, "%" PRIu64 " total:%" PRIu64 ")",
+                     mine, bp->total_hits);
+    } else if (st.signal && st.signal != SIGTRAP && st.signal != SIGINT) {
+        printf("received signal %s\n", strsignal(st.signal));
+    }
+    cli_print_where(c, suffix);
+    return 0;
+}
+
+static int cmd_detach(struct cli *c, char *args)
+{
+    (void)args;
+    c->quit = CLI_QUIT_DETACH;
+    return 0;
+}
+
+static int cmd_exit(struct cli *c, char *args)
+{
+    if (strcmp(args, "-k") == 0) {
+        c->quit = CLI_QUIT_KILL;
+        return 0;
+    }
+    if (*args && strcmp(args, "-c") != 0)
+        return cli_fail("wrong argument: '%s' (exit [-k])", args);
+    if (c->s->t->exited) {
+        c->quit = CLI_QUIT_GONE;
+        return 0;
+    }
+    if (c->s->launched && !*args) {
+        if (c->batch || !c->interactive || cli_ask(c, "Would you like to kill the process? [Y/n] "))
+            c->quit = CLI_QUIT_KILL;
+        else
+            c->quit = CLI_QUIT_DETACH;
+        return 0;
+    }
+    c->quit = CLI_QUIT_DETACH;
+    return 0;
+}
+
+/* clang-format off */
+const struct cli_command cli_cmds_run[] = {
+    /* name  aliases  help group  handler  one-line summary  full help */
+    {"continue", "c", "Running the program", cmd_continue,
+     "Run until breakpoint or program termination.",
+     "Run until breakpoint or program termination.\n\n\tcontinue\n\n"
+     "Ctrl-C stops the program again."},
+    {"break", "b", "Manipulating breakpoints", cmd_break, "Sets a breakpoint.",
+     "Sets a breakpoint.\n\n\tbreak <location>\n\n"
+     "<location> is one of:\n"
+     "\t<function>\tfunction name: main.main, main.(*T).M, main.main.func1\n"
+     "\t<file>:<line>\tsource line; <file> may be the end of the recorded path (main.go)\n"
+     "\t<line>\t\ta line of the current frame's file\n"
+     "\t*<address>\tan instruction address"},
+    {"breakpoints", "bp", "Manipulating breakpoints", cmd_breakpoints,
+     "Print out info for active breakpoints.",
+     "Print out info for active breakpoints.\n\n\tbreakpoints\n\n"
+     "Each line shows the breakpoint's addresses, location and hit count."},
+    {"clear", NULL, "Manipulating breakpoints", cmd_clear, "Deletes breakpoint.",
+     "Deletes breakpoint.\n\n\tclear <breakpoint number>"},
+    {"clearall", NULL, "Manipulating breakpoints", cmd_clearall, "Deletes multiple breakpoints.",
+     "Deletes multiple breakpoints.\n\n\tclearall\n\nDeletes every breakpoint."},
+    {"detach", NULL, "Other commands", cmd_detach, "Detach from the process and exit.",
+     "Detach from the process and exit.\n\n\tdetach\n\n"
+     "Removes every breakpoint and lets the process run on, attached or launched."},
+    {"exit", "quit|q", "Other commands", cmd_exit, "Exit the debugger.",
+     "Exit the debugger.\n\n\texit [-k]\n\n"
+     "An attached process is detached and keeps running; -k kills it instead.\n"
+     "A launched program (godbg exec) is killed after asking (always in batch mode)."},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+/* clang-format on */

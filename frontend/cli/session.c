@@ -1,0 +1,370 @@
+/*
+ * frontend/cli/session.c - the session state behind the commands: the gomem adapter over struct
+ * tgt, the per-stop thread and goroutine lists, selection of thread/goroutine/frame, godbg's
+ * breakpoint table and the continue loop. See session.h. Prints nothing.
+ */
+#include "frontend/cli/session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/sym/func.h"
+#include "frontend/sym/line.h"
+
+/* Go keeps g at fs_base - 8 in a statically linked, non-cgo amd64 binary (runtime.tlsg; cgo
+ * binaries put it elsewhere: not handled yet). */
+#define GO_TLS_G_OFFSET (-8)
+
+/* ---- gomem over struct tgt: the per-stop cache of target/ does the batching. */
+
+static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    return tgt_read_mem(ctx, addr, buf, len);
+}
+
+static int mem_read_many(void *ctx, size_t n, const uint64_t *addrs, const size_t *lens,
+                         void *const *bufs, int *errs)
+{
+    return tgt_read_many(ctx, addrs, lens, bufs, n, errs);
+}
+
+static int mem_read_reg(void *ctx, int64_t tid, unsigned dwarf_regno, uint64_t *value)
+{
+    struct tgt *t = ctx;
+    int regno = arch_regno_by_dwarf(t->arch, (int)dwarf_regno);
+    if (regno < 0)
+        return -ENODATA;
+    return tgt_read_reg_u64(t, tid, (unsigned)regno, value);
+}
+
+static const struct gomem_ops tgt_gomem_ops = {mem_read, mem_read_many, mem_read_reg};
+
+int ses_init(struct session *s, struct tgt *t, struct sym_image *img)
+{
+    memset(s, 0, sizeof(*s));
+    s->t = t;
+    s->img = img;
+    s->mem.ops = &tgt_gomem_ops;
+    s->mem.ctx = t;
+    s->next_bp_id = 1;
+    s->cur_tid = t->current_tid;
+    int rc = gort_new(img, &s->mem, &s->rt, &s->rt_why);
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc < 0) {
+        s->rt = NULL;
+        if (!s->rt_why)
+            s->rt_why = "the binary has no Go runtime information";
+    }
+    return 0;
+}
+
+void ses_fini(struct session *s)
+{
+    ses_invalidate(s);
+    for (size_t i = 0; i < s->nbps; i++) {
+        free(s->bps[i].hits);
+        free(s->bps[i].file);
+        free(s->bps[i].func);
+    }
+    free(s->bps);
+    for (size_t i = 0; i < s->nsubst; i++) {
+        free(s->subst[i].from);
+        free(s->subst[i].to);
+    }
+    gort_free(s->rt);
+    tgt_close(s->t);
+    sym_image_free(s->img);
+    memset(s, 0, sizeof(*s));
+}
+
+void ses_invalidate(struct session *s)
+{
+    free(s->threads);
+    free(s->gs);
+    s->threads = NULL;
+    s->gs = NULL;
+    s->nthreads = s->ngs = 0;
+    s->loaded = false;
+}
+
+static int load_threads(struct session *s)
+{
+    size_t n = 0, max = 64;
+    for (;;) {
+        struct tgt_thread *th = calloc(max, sizeof(*th));
+        if (!th)
+            return -ENOMEM;
+        int rc = s->t->ops->threads(s->t, th, max, &n);
+        if (rc < 0) {
+            free(th);
+            return rc;
+        }
+        if (n <= max || max >= SES_MAX_THREADS) {
+            s->threads = th;
+            s->nthreads = n < max ? n : max;
+            return 0;
+        }
+        free(th);
+        max = n < SES_MAX_THREADS ? n : SES_MAX_THREADS;
+    }
+}
+
+int ses_refresh(struct session *s)
+{
+    if (s->loaded)
+        return 0;
+    int rc = load_threads(s);
+    if (rc < 0)
+        return rc;
+    if (s->rt) {
+        struct gort_thread *gt = calloc(s->nthreads ? s->nthreads : 1, sizeof(*gt));
+        if (!gt)
+            return -ENOMEM;
+        for (size_t i = 0; i < s->nthreads; i++) {
+            gt[i].tid = s->threads[i].tid;
+            if (tgt_current_g(s->t, gt[i].tid, GO_TLS_G_OFFSET, &gt[i].tls_g) < 0)
+                gt[i].tls_g = 0;
+        }
+        rc = gort_goroutines(s->rt, gt, s->nthreads, &s->gs, &s->ngs);
+        free(gt);
+        if (rc < 0) {
+            s->gs = NULL;
+            s->ngs = 0;
+            return rc;
+        }
+    }
+    s->loaded = true;
+    return 0;
+}
+
+const struct gort_g *ses_find_g(const struct session *s, int64_t goid)
+{
+    for (size_t i = 0; i < s->ngs; i++)
+        if (!(s->gs[i].flags & GORT_G_UNREADABLE) && s->gs[i].goid == goid &&
+            !gort_status_is(s->rt, s->gs[i].status, GORT_DEAD))
+            return &s->gs[i];
+    return NULL;
+}
+
+const struct gort_g *ses_cur_g(const struct session *s)
+{
+    return s->cur_goid ? ses_find_g(s, s->cur_goid) : NULL;
+}
+
+void ses_select_thread(struct session *s, int64_t tid)
+{
+    s->cur_tid = tid;
+    s->cur_goid = 0;
+    s->cur_frame = 0;
+    for (size_t i = 0; i < s->ngs; i++)
+        if (!(s->gs[i].flags & GORT_G_UNREADABLE) && s->gs[i].thread == tid &&
+            !gort_status_is(s->rt, s->gs[i].status, GORT_DEAD)) {
+            s->cur_goid = s->gs[i].goid;
+            break;
+        }
+}
+
+int ses_thread_frames(struct session *s, int64_t tid, struct gort_frame *out, size_t max,
+                      size_t *n)
+{
+    *n = 0;
+    if (!s->rt)
+        return -ENOTSUP;
+    /* A stand-in goroutine that runs on TID with no stack bounds: the unwinder starts from the
+     * thread's registers and stops at the first frame it cannot place. */
+    struct gort_g g;
+    memset(&g, 0, sizeof(g));
+    g.thread = tid;
+    g.stack_hi = UINT64_MAX;
+    return gort_stack(s->rt, &g, out, max, n, NULL);
+}
+
+int ses_frames(struct session *s, struct gort_frame *out, size_t max, size_t *n)
+{
+    *n = 0;
+    int rc = ses_refresh(s);
+    if (rc < 0)
+        return rc;
+    const struct gort_g *g = ses_cur_g(s);
+    if (!g)
+        return ses_thread_frames(s, s->cur_tid, out, max, n);
+    return gort_stack(s->rt, g, out, max, n, NULL);
+}
+
+const char *ses_subst_path(const struct session *s, const char *file, char *buf, size_t len)
+{
+    for (size_t i = 0; file && i < s->nsubst; i++) {
+        size_t fl = strlen(s->subst[i].from);
+        if (strncmp(file, s->subst[i].from, fl) == 0 &&
+            (file[fl] == '/' || file[fl] == 0 || (fl && s->subst[i].from[fl - 1] == '/'))) {
+            int w = snprintf(buf, len, "%s%s", s->subst[i].to, file + fl);
+            if (w > 0 && (size_t)w < len)
+                return buf;
+        }
+    }
+    return file;
+}
+
+/* ---- breakpoints */
+
+struct ses_bp *ses_bp_by_id(struct session *s, int id)
+{
+    for (size_t i = 0; i < s->nbps; i++)
+        if (s->bps[i].id == id)
+            return &s->bps[i];
+    return NULL;
+}
+
+struct ses_bp *ses_bp_by_addr(struct session *s, uint64_t addr)
+{
+    for (size_t i = 0; i < s->nbps; i++)
+        for (size_t j = 0; j < s->bps[i].naddrs; j++)
+            if (s->bps[i].addrs[j] == addr)
+                return &s->bps[i];
+    return NULL;
+}
+
+int ses_bp_add(struct session *s, const uint64_t *addrs, size_t n, struct ses_bp **out)
+{
+    if (n == 0 || n > SES_MAX_BP_ADDRS)
+        return -EINVAL;
+    if (!s->t->ops->set_bp)
+        return -EOPNOTSUPP;
+    for (size_t i = 0; i < n; i++)
+        if (ses_bp_by_addr(s, addrs[i])) {
+            s->next_bp_id++; /* dlv 1.20 spends an id on a breakpoint that already exists */
+            return -EEXIST;
+        }
+    struct ses_bp *nb = realloc(s->bps, (s->nbps + 1) * sizeof(*nb));
+    if (!nb)
+        return -ENOMEM;
+    s->bps = nb;
+    struct ses_bp *bp = &s->bps[s->nbps];
+    memset(bp, 0, sizeof(*bp));
+    size_t done = 0;
+    int rc = 0;
+    for (; done < n; done++) {
+        rc = s->t->ops->set_bp(s->t, TGT_BP_SW, addrs[done], s->t->arch->bp_kind);
+        if (rc < 0)
+            break;
+        bp->addrs[done] = addrs[done];
+    }
+    if (rc < 0) {
+        while (done-- > 0)
+            (void)s->t->ops->clear_bp(s->t, TGT_BP_SW, addrs[done], s->t->arch->bp_kind);
+        return rc;
+    }
+    bp->naddrs = n;
+    bp->id = s->next_bp_id++;
+    struct gort_loc loc = {0};
+    if (s->rt)
+        gort_loc_at(s->rt, addrs[0], false, &loc);
+    bp->func = loc.func ? strdup(loc.func) : NULL;
+    bp->file = loc.file ? strdup(loc.file) : NULL;
+    bp->line = loc.line;
+    s->nbps++;
+    tgt_invalidate(s->t);
+    *out = bp;
+    return 0;
+}
+
+int ses_bp_remove(struct session *s, int id)
+{
+    struct ses_bp *bp = ses_bp_by_id(s, id);
+    if (!bp)
+        return -ENOENT;
+    int rc = 0;
+    for (size_t i = 0; i < bp->naddrs; i++) {
+        int r = s->t->ops->clear_bp(s->t, TGT_BP_SW, bp->addrs[i], s->t->arch->bp_kind);
+        if (r < 0 && rc == 0 && !s->t->exited)
+            rc = r;
+    }
+    free(bp->hits);
+    free(bp->file);
+    free(bp->func);
+    size_t idx = (size_t)(bp - s->bps);
+    memmove(bp, bp + 1, (s->nbps - idx - 1) * sizeof(*bp));
+    s->nbps--;
+    tgt_invalidate(s->t);
+    return rc;
+}
+
+void ses_bp_hit(struct ses_bp *bp, int64_t goid)
+{
+    bp->total_hits++;
+    for (size_t i = 0; i < bp->nhits; i++)
+        if (bp->hits[i].goid == goid) {
+            bp->hits[i].n++;
+            return;
+        }
+    struct ses_bp_hit *nh = realloc(bp->hits, (bp->nhits + 1) * sizeof(*nh));
+    if (!nh)
+        return;
+    bp->hits = nh;
+    bp->hits[bp->nhits].goid = goid;
+    bp->hits[bp->nhits].n = 1;
+    bp->nhits++;
+}
+
+/* ---- run control */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp)
+{
+    *bp = NULL;
+    if (!s->t->ops->resume || !s->t->can_run)
+        return -EOPNOTSUPP;
+    if (s->t->exited)
+        return -ESRCH;
+    struct tgt_resume r = {0};
+    ses_invalidate(s);
+    int rc = s->t->ops->resume(s->t, &r);
+    if (rc < 0)
+        return rc;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    bool asked = false;
+    for (;;) {
+        rc = s->t->ops->wait(s->t, stop, 200);
+        if (rc != -ETIMEDOUT && rc != -EINTR)
+            break;
+        if (interrupted && !asked) {
+            asked = true;
+            rc = s->t->ops->interrupt(s->t);
+            if (rc < 0)
+                break;
+        }
+    }
+    sigaction(SIGINT, &old, NULL);
+    if (rc < 0)
+        return rc;
+    if (stop->kind != RSP_STOP_SIGNAL)
+        return 0;
+    rc = ses_refresh(s);
+    if (rc < 0)
+        return rc;
+    ses_select_thread(s, stop->tid ? stop->tid : s->t->current_tid);
+    uint64_t pc;
+    if ((stop->reason == RSP_REASON_SWBREAK || stop->reason == RSP_REASON_HWBREAK) &&
+        tgt_read_pc(s->t, s->cur_tid, &pc) == 0) {
+        *bp = ses_bp_by_addr(s, pc);
+        if (*bp)
+            ses_bp_hit(*bp, s->cur_goid);
+    }
+    return 0;
+}
