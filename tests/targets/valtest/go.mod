@@ -1,0 +1,3 @@
+module valtest
+
+go 1.19
