@@ -381,6 +381,57 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------------------------ the g of a thread */
+
+int gort_tls_g_offset(struct gort *rt, int64_t *off)
+{
+    if (rt->machine != 62)
+        return -ENOTSUP;
+    const struct sym_symbol *tlsg;
+    if (sym_symbol_by_name(rt->img, "runtime.tlsg", &tlsg) != 0) {
+        *off = -8; /* Go's own linker: the 8-byte slot is the whole TLS block */
+        return 0;
+    }
+    /* x86-64 TLS variant II: the block of the TLS sections (.tdata, .tbss: the PT_TLS segment)
+     * ends at fs_base; runtime.tlsg's value is its offset in the block. */
+    uint64_t lo = UINT64_MAX, hi = 0, align = 8;
+    for (size_t i = 0; i < sym_image_section_count(rt->img); i++) {
+        const struct sym_section *sec = sym_image_section(rt->img, i);
+        if (!(sec->flags & 0x400 /* SHF_TLS */))
+            continue;
+        if (sec->addr < lo)
+            lo = sec->addr;
+        if (sec->addr + sec->size > hi)
+            hi = sec->addr + sec->size;
+    }
+    if (hi <= lo || hi - lo > (1u << 20))
+        return -ENOENT;
+    uint64_t memsz = (hi - lo + align - 1) & ~(align - 1);
+    if (tlsg->addr >= memsz)
+        return -ENOENT;
+    *off = (int64_t)tlsg->addr - (int64_t)memsz;
+    return 0;
+}
+
+int gort_thread_g(struct gort *rt, int64_t tid, uint64_t *g)
+{
+    uint64_t v;
+    *g = 0;
+    if (rt->machine == 183) /* arm64: g lives in x28 while Go code runs */
+        return gomem_read_reg(&rt->mem, tid, 28, g);
+    int64_t off;
+    int rc = gort_tls_g_offset(rt, &off);
+    if (rc == 0)
+        rc = gomem_read_reg(&rt->mem, tid, 58 /* fs_base */, &v);
+    if (rc < 0)
+        return rc;
+    uint8_t b[8];
+    rc = gomem_read(&rt->mem, v + (uint64_t)off, b, 8);
+    if (rc == 0)
+        *g = gomem_le(b, 8);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ wait reasons */
 
 /* runtime/runtime2.go of Go 1.19, in waitReason order. */

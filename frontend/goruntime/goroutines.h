@@ -51,6 +51,15 @@ struct gort_thread {
     uint64_t tls_g;
 };
 
+/* Where the runtime keeps the current g of a thread: amd64 at fs_base + *off (-8 in static and
+ * internally linked binaries; with external linking from runtime.tlsg and the TLS segment, as the
+ * linker laid it out: the block of the TLS sections ends at fs_base). 0, -ENOTSUP (arm64 keeps g
+ * in register x28: no offset). */
+GORT_MUST_CHECK int gort_tls_g_offset(struct gort *rt, int64_t *off);
+/* The g thread TID runs (its TLS slot on amd64, x28 on arm64), through gomem read_reg (DWARF 58
+ * fs_base / 28 x28) and read_mem: 0 and *g (0: the thread runs no goroutine), or -errno. */
+GORT_MUST_CHECK int gort_thread_g(struct gort *rt, int64_t tid, uint64_t *g);
+
 #define GORT_G_UNREADABLE 0x1u /* the g struct could not be read: only addr is meaningful */
 #define GORT_G_ON_SYSTEM 0x2u  /* the thread runs this goroutine's m on the system stack (g0) */
 

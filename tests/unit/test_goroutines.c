@@ -79,6 +79,9 @@ static int proc_read_reg(void *ctx, int64_t tid, unsigned regno, uint64_t *v)
     case 16:
         *v = r.rip;
         return 0;
+    case 58:
+        *v = r.fs_base;
+        return 0;
     default:
         return -ENODATA;
     }
@@ -92,6 +95,20 @@ static bool attached(const struct proc *p, int64_t tid)
         if (p->tids[i] == tid)
             return true;
     return false;
+}
+
+static bool traced_by_us(pid_t tid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+    FILE *f = fopen(path, "r");
+    bool ours = false;
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, "TracerPid:", 10) == 0)
+            ours = strtol(line + 10, NULL, 10) == getpid();
+    if (f)
+        fclose(f);
+    return ours;
 }
 
 /* Seizes and interrupts every thread, until a pass over /proc/PID/task finds no new one. */
@@ -110,8 +127,10 @@ static void proc_attach(struct proc *p, pid_t pid)
             long tid = strtol(e->d_name, NULL, 10);
             if (tid <= 0 || attached(p, tid) || p->ntids == 256)
                 continue;
-            ck_assert_msg(ptrace(PTRACE_SEIZE, (pid_t)tid, NULL, NULL) == 0, "seize %ld: %s", tid,
-                          strerror(errno));
+            /* EPERM: still ours from a detach that found the thread running (see proc_detach). */
+            if (ptrace(PTRACE_SEIZE, (pid_t)tid, NULL, NULL) != 0)
+                ck_assert_msg(errno == EPERM && traced_by_us((pid_t)tid), "seize %ld: %s", tid,
+                              strerror(errno));
             ck_assert(ptrace(PTRACE_INTERRUPT, (pid_t)tid, NULL, NULL) == 0);
             int st;
             ck_assert(waitpid((pid_t)tid, &st, __WALL) == (pid_t)tid);
@@ -128,22 +147,25 @@ static void proc_attach(struct proc *p, pid_t pid)
 
 static void proc_detach(struct proc *p)
 {
-    for (size_t i = 0; i < p->ntids; i++)
-        ptrace(PTRACE_DETACH, (pid_t)p->tids[i], NULL, NULL);
+    /* A thread that left its stop (a signal reported after the interrupt was consumed) refuses
+     * PTRACE_DETACH with ESRCH until it is stopped again. */
+    for (size_t i = 0; i < p->ntids; i++) {
+        for (int tries = 0; tries < 5; tries++) {
+            if (ptrace(PTRACE_DETACH, (pid_t)p->tids[i], NULL, NULL) == 0 || errno != ESRCH)
+                break;
+            if (ptrace(PTRACE_INTERRUPT, (pid_t)p->tids[i], NULL, NULL) == 0)
+                waitpid((pid_t)p->tids[i], NULL, __WALL);
+        }
+    }
     close(p->memfd);
 }
 
-/* The threads with the g their TLS names (fs_base - 8: Go's slot in a static non-cgo binary). */
-static size_t proc_threads(struct proc *p, struct gort_thread *th)
+/* The threads with the g their TLS names, as the library finds it (gort_thread_g). */
+static size_t proc_threads(struct proc *p, struct gort *rt, struct gort_thread *th)
 {
     for (size_t i = 0; i < p->ntids; i++) {
-        struct user_regs_struct r;
         th[i].tid = p->tids[i];
-        th[i].tls_g = 0;
-        uint64_t g;
-        if (ptrace(PTRACE_GETREGS, (pid_t)p->tids[i], NULL, &r) == 0 &&
-            pread(p->memfd, &g, 8, (off_t)(r.fs_base - 8)) == 8)
-            th[i].tls_g = g;
+        ck_assert_int_eq(gort_thread_g(rt, th[i].tid, &th[i].tls_g), 0);
     }
     return p->ntids;
 }
@@ -221,7 +243,7 @@ static void snap_take(struct snap *s, const char *bin, pid_t pid)
     struct gomem mem = {&proc_ops, &s->p};
     const char *why = NULL;
     ck_assert_int_eq(gort_new(s->img, &mem, &s->rt, &why), 0);
-    s->nth = proc_threads(&s->p, s->th);
+    s->nth = proc_threads(&s->p, s->rt, s->th);
     ck_assert_int_eq(gort_goroutines(s->rt, s->th, s->nth, &s->gs, &s->n), 0);
     s->cur = calloc(s->n, sizeof(*s->cur));
     s->user = calloc(s->n, sizeof(*s->user));
@@ -666,6 +688,42 @@ START_TEST(test_async_preempt)
 }
 END_TEST
 
+/* The g in each thread's TLS, from fs_base and the offset the binary implies: -8 for Go's linker,
+ * runtime.tlsg in the TLS block for the C linker. The two goroutines on threads are found. */
+START_TEST(test_thread_g)
+{
+    char bin[4300];
+    snprintf(bin, sizeof(bin), "%s/%s", bin_dir, _i == 0 ? "grtest" : "grtest-ext");
+    if (access(bin, X_OK) != 0) {
+        fprintf(stderr, "%s not built (no cgo): skipped\n", bin);
+        return;
+    }
+    pid_t pid = start_target(bin, NULL, NULL);
+    ck_assert_int_gt(pid, 0);
+    struct snap s;
+    snap_take(&s, bin, pid);
+    int64_t off;
+    ck_assert_int_eq(gort_tls_g_offset(s.rt, &off), 0);
+    ck_assert_int_lt(off, 0);
+    size_t found = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        const struct gort_g *g = &s.gs[i];
+        if (!g->thread)
+            continue;
+        for (size_t t = 0; t < s.nth; t++)
+            if (s.th[t].tid == g->thread)
+                ck_assert_uint_eq(s.th[t].tls_g, g->addr);
+        found++;
+    }
+    ck_assert_uint_eq(found, 2);
+    const struct gort_g *spin = by_user(&s, "main.spin", NULL);
+    ck_assert_ptr_nonnull(spin);
+    ck_assert(spin->thread != 0);
+    snap_free(&s);
+    stop_target(pid);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ hostile memory */
 
 /* Fake memory: a few regions; everything else unreadable. */
@@ -993,6 +1051,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_dlv_opt);
     tcase_add_loop_test(tc, test_read_counts, 0, 2);
     tcase_add_test(tc, test_async_preempt);
+    tcase_add_loop_test(tc, test_thread_g, 0, 2);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("hostile");
     tcase_set_timeout(th, 120);
