@@ -867,6 +867,10 @@ START_TEST(test_hostile)
     char line[256];
     gort_format_goroutine(rt, &gs[2], "User", &user[2], true, line, sizeof(line));
     ck_assert_msg(strstr(line, "[unknown wait reason 200]"), "%s", line);
+    /* runtime.waitReasonStrings is unreadable here: the Go 1.19 table (the binary's version) */
+    ck_assert_str_eq(gort_wait_reason(rt, 2), "IO wait");
+    ck_assert_str_eq(gort_wait_reason(rt, 20), "sync.Cond.Wait");
+    ck_assert_ptr_null(gort_wait_reason(rt, 27));
     /* A thread with garbage registers running it: no crash, bounded. */
     gs[2].thread = 5;
     ck_assert_int_eq(gort_stack(rt, &gs[2], fr, 4096, &nf, &end), 0);
