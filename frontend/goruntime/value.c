@@ -1369,3 +1369,45 @@ int gort_type_name(struct gort_values *vs, uint64_t type_id, struct rsp_buf *out
         return rc == -EINVAL ? -ENOENT : rc;
     return rsp_buf_adds(out, t->name ? t->name : "");
 }
+
+struct sym_image *gort_values_image(struct gort_values *vs)
+{
+    return vs->img;
+}
+
+const struct gomem *gort_values_mem(struct gort_values *vs)
+{
+    return vs->mem;
+}
+
+int gort_value_map_lookup(struct gort_values *vs, uint64_t map_type_id,
+                          const struct gort_value_src *src, gort_key_match_fn match, void *ctx,
+                          uint64_t *val_addr, uint64_t *val_type)
+{
+    const struct sym_type *t;
+    int rc = sym_type_by_id(vs->img, map_type_id, &t);
+    if (rc)
+        return -ENOENT;
+    struct loc at = {src->addr, src->bytes, src->len};
+    struct vnode *m = node_new(vs, "", t, at);
+    struct map_iter it;
+    rc = -ENOENT;
+    if (!m || m->kind != SYM_GO_MAP || !map_start(vs, m, &it)) {
+        rc = m && m->unreadable ? -EIO : -ENOENT;
+        goto out;
+    }
+    for (int64_t n = 0; n < GORT_VALUE_MAX_ELEMS && map_next(vs, &it); n++) {
+        uint64_t i = it.idx - 1;
+        if (match(ctx, it.key, it.b + it.fkeys->offset + i * it.kstride)) {
+            *val_addr = it.b + it.fvals->offset + i * it.vstride;
+            *val_type = it.val ? it.val->id : 0;
+            rc = 0;
+            goto out;
+        }
+    }
+    if (m->unreadable)
+        rc = -EIO;
+out:
+    arena_free(vs);
+    return rc;
+}

@@ -73,6 +73,18 @@ GORT_MUST_CHECK int gort_value_format(struct gort_values *vs, uint64_t type_id,
  * "interface {}"). Appends to OUT. 0, -ENOENT, -E2BIG. */
 GORT_MUST_CHECK int gort_type_name(struct gort_values *vs, uint64_t type_id, struct rsp_buf *out);
 
+/* The image and memory the reader was made with (for eval.c). */
+struct sym_image *gort_values_image(struct gort_values *vs);
+const struct gomem *gort_values_mem(struct gort_values *vs);
+
+/* Map lookup for m[key]: walks the map of type MAP_TYPE_ID at SRC in dlv's order and calls MATCH
+ * with each key's address and type until it returns true; then *val_addr is that entry's value
+ * address and *val_type its type id. 0, -ENOENT (no such key or a nil map), -EIO (unreadable). */
+typedef bool (*gort_key_match_fn)(void *ctx, const struct sym_type *key_type, uint64_t key_addr);
+GORT_MUST_CHECK int gort_value_map_lookup(struct gort_values *vs, uint64_t map_type_id,
+                                          const struct gort_value_src *src, gort_key_match_fn match,
+                                          void *ctx, uint64_t *val_addr, uint64_t *val_type);
+
 /* reflect.Kind of a type (enum sym_go_kind), from DW_AT_go_kind or, where Go left it out, from the
  * DWARF tag, encoding and size. 0 when unknown. */
 unsigned gort_type_kind(struct sym_image *img, const struct sym_type *t);

@@ -22,7 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "frontend/goruntime/eval.h"
+#include "frontend/goruntime/goroutines.h"
+#include "frontend/goruntime/unwind.h"
 #include "frontend/goruntime/value.h"
+#include "frontend/sym/func.h"
 #include "frontend/sym/type.h"
 
 static char bin_dir[4096], dbg_bin[4200], opt_bin[4200];
@@ -147,7 +151,65 @@ static const struct {
     {"ChU", "gap: as Ch"},
 };
 
-static char *dlv_text[NNAMES];
+/* Expressions and frame commands checked against dlv besides the package variables: HOW says
+ * what we run (FRAME: evaluated in main.stop's frame of goroutine 1, dlv's `frame 3`). */
+enum how { GLOBAL, EXPR, FRAME, LOCALS, ARGS };
+static const struct check {
+    const char *key, *dlv;
+    enum how how;
+    const char *expr;
+} checks[] = {
+    {"field", "print main.Out.In.Name", EXPR, "main.Out.In.Name"},
+    {"autoderef", "print main.OutP.In.Tags", EXPR, "main.OutP.In.Tags"},
+    {"autoderef2", "print main.OutP.Next.Next.P.Tags[2]", EXPR, "main.OutP.Next.Next.P.Tags[2]"},
+    {"deref", "print *main.PInt", EXPR, "*main.PInt"},
+    {"derefstruct", "print *main.Ptr", EXPR, "*main.Ptr"},
+    {"pp", "print **main.PP", EXPR, "**main.PP"},
+    {"cyc", "print main.Cyc.Next.Next.Next.Val", EXPR, "main.Cyc.Next.Next.Next.Val"},
+    {"arr", "print main.Arr[2]", EXPR, "main.Arr[2]"},
+    {"arrbig", "print main.ArrBig[99]", EXPR, "main.ArrBig[99]"},
+    {"slice", "print main.SlBig[50]", EXPR, "main.SlBig[50]"},
+    {"mat", "print main.Mat[1]", EXPR, "main.Mat[1]"},
+    {"strindex", "print main.S[1]", EXPR, "main.S[1]"},
+    {"mapstr", "print main.M[\"two\"]", EXPR, "main.M[\"two\"]"},
+    {"mapint", "print main.MInt[-2]", EXPR, "main.MInt[-2]"},
+    {"mapbig", "print main.MBig[77]", EXPR, "main.MBig[77]"},
+    {"mapptr", "print main.MPtr[main.Ptr]", EXPR, "main.MPtr[main.Ptr]"},
+    {"len", "print len(main.SlStr)", EXPR, "len(main.SlStr)"},
+    {"cap", "print cap(main.Sl)", EXPR, "cap(main.Sl)"},
+    {"lenmap", "print len(main.MBig)", EXPR, "len(main.MBig)"},
+    {"lenstr", "print len(main.SLong)", EXPR, "len(main.SLong)"},
+    {"lenarr", "print len(main.ArrBig)", EXPR, "len(main.ArrBig)"},
+    {"lenchan", "print len(main.Ch)", EXPR, "len(main.Ch)"},
+    {"capchan", "print cap(main.Ch)", EXPR, "cap(main.Ch)"},
+    {"add", "print main.I + 2", EXPR, "main.I + 2"},
+    {"mul", "print main.I * main.I", EXPR, "main.I * main.I"},
+    {"div", "print main.I / 5", EXPR, "main.I / 5"},
+    {"fadd", "print main.F64 + 1", EXPR, "main.F64 + 1"},
+    {"cmp", "print main.I < 0", EXPR, "main.I < 0"},
+    {"cmpstr", "print main.S == \"hello, world\"", EXPR, "main.S == \"hello, world\""},
+    {"land", "print main.B && !main.BF", EXPR, "main.B && !main.BF"},
+    {"lor", "print main.BF || main.I > 100", EXPR, "main.BF || main.I > 100"},
+    {"nilptr", "print main.PtrNil == nil", EXPR, "main.PtrNil == nil"},
+    {"nilmap", "print main.MNil == nil", EXPR, "main.MNil == nil"},
+    {"nilerr", "print main.Err != nil", EXPR, "main.Err != nil"},
+    {"lit", "print \"lit\"", EXPR, "\"lit\""},
+    {"litnum", "print 1 + 2*3", EXPR, "1 + 2*3"},
+    {"embed", "print main.Emb.Name", EXPR, "main.Emb.Name"},
+    {"iface", "print main.ErrF", EXPR, "main.ErrF"},
+    {"locals", "frame 3 locals", LOCALS, NULL},
+    {"args", "frame 3 args", ARGS, NULL},
+    {"shadow", "frame 3 print li", FRAME, "li"},
+    {"local", "frame 3 print lo", FRAME, "lo"},
+    {"localidx", "frame 3 print lsl[1]", FRAME, "lsl[1]"},
+    {"localmap", "frame 3 print lm[\"k\"]", FRAME, "lm[\"k\"]"},
+    {"arg", "frame 3 print p.Tags", FRAME, "p.Tags"},
+    {"argexpr", "frame 3 print n * 2 == li", FRAME, "n * 2 == li"},
+    {"pkgfromframe", "frame 3 print Out.ID", FRAME, "Out.ID"},
+};
+#define NCHECKS (sizeof(checks) / sizeof(checks[0]))
+
+static char *dlv_text[NNAMES + NCHECKS];
 static bool have_dlv;
 
 static const char *difference(const char *name)
@@ -158,7 +220,12 @@ static const char *difference(const char *name)
     return NULL;
 }
 
-/* Runs dlv attach on PID with a print of each variable between marker lines. */
+static const char *key_of(size_t i)
+{
+    return i < NNAMES ? names[i] : checks[i - NNAMES].key;
+}
+
+/* Runs dlv attach on PID: each package variable and each check, between marker lines. */
 static void run_dlv(pid_t pid)
 {
     char init[4300], out[4300], cmd[9000];
@@ -169,6 +236,9 @@ static void run_dlv(pid_t pid)
         return;
     for (size_t i = 0; i < NNAMES; i++)
         fprintf(f, "print \"@@ %s\"\nprint main.%s\n", names[i], names[i]);
+    fprintf(f, "goroutine 1\n");
+    for (size_t i = 0; i < NCHECKS; i++)
+        fprintf(f, "print \"@@ %s\"\n%s\n", checks[i].key, checks[i].dlv);
     fprintf(f, "print \"@@ end\"\nexit\n");
     fclose(f);
     snprintf(cmd, sizeof(cmd),
@@ -194,12 +264,14 @@ static void run_dlv(pid_t pid)
             }
             line[strcspn(line + 4, "\"") + 4] = '\0';
             cur = -1;
-            for (size_t i = 0; i < NNAMES; i++)
-                if (strcmp(names[i], line + 4) == 0)
+            for (size_t i = 0; i < NNAMES + NCHECKS; i++)
+                if (strcmp(key_of(i), line + 4) == 0)
                     cur = (int)i;
             len = 0;
             continue;
         }
+        if (strncmp(line, "Switched from", 13) == 0)
+            continue;
         size_t n = strlen(line);
         if (cur >= 0 && len + n < sizeof(acc)) {
             memcpy(acc + len, line, n);
@@ -227,6 +299,69 @@ static char *format_global(struct sym_image *img, struct gort_values *vs, const 
     return (char *)rsp_buf_take(&b, NULL);
 }
 
+/* main.stop's frame of goroutine 1 (parked in a chan receive inside it). */
+static void stop_frame(struct sym_image *img, const struct gomem *mem, struct gort_eval_frame *fr,
+                       size_t *index)
+{
+    struct gort *rt;
+    const char *why = NULL;
+    ck_assert_int_eq(gort_new(img, mem, &rt, &why), 0);
+    struct gort_g *gs;
+    size_t n;
+    ck_assert_int_eq(gort_goroutines(rt, NULL, 0, &gs, &n), 0);
+    memset(fr, 0, sizeof(*fr));
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++) {
+        if (gs[i].goid != 1)
+            continue;
+        struct gort_frame frames[64];
+        size_t count;
+        ck_assert_int_eq(gort_stack(rt, &gs[i], frames, 64, &count, NULL), 0);
+        for (size_t j = 0; j < count && !found; j++)
+            if (frames[j].func && strcmp(frames[j].func, "main.stop") == 0) {
+                ck_assert_int_eq(sym_func_by_addr(img, frames[j].lookup_pc, &fr->fn), 0);
+                fr->pc = frames[j].lookup_pc;
+                fr->cfa = frames[j].cfa;
+                fr->line = frames[j].line;
+                fr->curg = gs[i].addr;
+                *index = j;
+                found = true;
+            }
+    }
+    ck_assert_msg(found, "main.stop not on goroutine 1's stack");
+    free(gs);
+    gort_free(rt);
+}
+
+/* Our text for check I (package variables first, then checks[]). */
+static char *ours_for(struct gort_values *vs, const struct gort_eval_frame *fr, size_t i)
+{
+    struct gort_eval_frame none = {0};
+    struct rsp_buf b;
+    rsp_buf_init(&b, 1 << 20);
+    char expr[128], err[256] = "";
+    struct gort_eval_result r;
+    int rc = 0;
+    enum how how = i < NNAMES ? GLOBAL : checks[i - NNAMES].how;
+    if (how == GLOBAL)
+        snprintf(expr, sizeof(expr), "main.%s", names[i]);
+    else if (how == EXPR || how == FRAME)
+        snprintf(expr, sizeof(expr), "%s", checks[i - NNAMES].expr);
+    if (how == LOCALS || how == ARGS) {
+        ck_assert_int_eq(gort_eval_locals(vs, fr, how == ARGS, &gort_load_locals, &b), 0);
+        while (b.len && b.data[b.len - 1] == '\n')
+            b.len--;
+    } else {
+        rc = gort_eval(vs, how == FRAME ? fr : &none, expr, &r, err, sizeof(err));
+        if (rc == 0)
+            ck_assert_int_eq(gort_eval_format(vs, &r, &gort_load_print, true, &b), 0);
+        else
+            ck_assert_int_eq(rsp_buf_addf(&b, "error: %s", err), 0);
+    }
+    ck_assert_int_eq(rsp_buf_addc(&b, '\0'), 0);
+    return (char *)rsp_buf_take(&b, NULL);
+}
+
 START_TEST(test_print_like_dlv)
 {
     if (!have_dlv) {
@@ -240,23 +375,32 @@ START_TEST(test_print_like_dlv)
     struct gomem mem = {&proc_ops, &p};
     struct gort_values *vs;
     ck_assert_int_eq(gort_values_new(img, &mem, &vs), 0);
+    struct gort_eval_frame fr;
+    size_t index = 0;
+    stop_frame(img, &mem, &fr, &index);
+    ck_assert_int_eq(index, 3); /* dlv's `frame 3` in checks[] */
     int bad = 0, same = 0;
-    for (size_t i = 0; i < NNAMES; i++) {
-        char *ours = format_global(img, vs, names[i], &gort_load_print, true);
+    for (size_t i = 0; i < NNAMES + NCHECKS; i++) {
+        char *ours = ours_for(vs, &fr, i);
+        if (i < NNAMES) { /* the value printer alone must agree with the evaluator's result */
+            char *direct = format_global(img, vs, names[i], &gort_load_print, true);
+            ck_assert_str_eq(direct, ours);
+            free(direct);
+        }
         const char *want = dlv_text[i] ? dlv_text[i] : "(dlv printed nothing)";
-        const char *why = difference(names[i]);
+        const char *why = difference(key_of(i));
         if (strcmp(ours, want) == 0) {
             same++;
         } else if (why) {
-            fprintf(stderr, "known difference %s (%s):\n  dlv:  %s\n  ours: %s\n", names[i], why,
+            fprintf(stderr, "known difference %s (%s):\n  dlv:  %s\n  ours: %s\n", key_of(i), why,
                     want, ours);
         } else {
-            fprintf(stderr, "DIFFER %s:\n--- dlv\n%s\n--- ours\n%s\n", names[i], want, ours);
+            fprintf(stderr, "DIFFER %s:\n--- dlv\n%s\n--- ours\n%s\n", key_of(i), want, ours);
             bad++;
         }
         free(ours);
     }
-    fprintf(stderr, "print: %d of %zu the same as dlv\n", same, NNAMES);
+    fprintf(stderr, "print/locals/args: %d of %zu the same as dlv\n", same, NNAMES + NCHECKS);
     gort_values_free(vs);
     proc_detach(&p);
     sym_image_free(img);
