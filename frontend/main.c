@@ -311,6 +311,8 @@ int main(int argc, char **argv)
         return 1;
     }
     s.launched = launched;
+    if (strcmp(t->ops->name, "rsp") == 0)
+        ses_pass_signals(&s);
     s.stub_pid = stub_pid;
     if (!s.rt)
         fprintf(stderr, "godbg: warning: no goroutine information: %s\n", s.rt_why);

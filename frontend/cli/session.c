@@ -312,6 +312,24 @@ void ses_bp_hit(struct ses_bp *bp, int64_t goid)
 
 /* ---- run control */
 
+static const int passed_signals[] = {SIGURG, SIGCHLD, SIGPROF, SIGWINCH, SIGPIPE, SIGALRM, SIGIO};
+
+bool ses_signal_passed(int sig)
+{
+    for (size_t i = 0; i < sizeof(passed_signals) / sizeof(passed_signals[0]); i++)
+        if (passed_signals[i] == sig)
+            return true;
+    return false;
+}
+
+void ses_pass_signals(struct session *s)
+{
+    /* Not every server can (then ses_continue resumes them one by one). */
+    if (tgt_rsp_pass_signals(s->t, passed_signals,
+                             sizeof(passed_signals) / sizeof(passed_signals[0])) < 0)
+        return;
+}
+
 static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig)
@@ -329,9 +347,7 @@ int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp)
         return -ESRCH;
     struct tgt_resume r = {0};
     ses_invalidate(s);
-    int rc = s->t->ops->resume(s->t, &r);
-    if (rc < 0)
-        return rc;
+    int rc;
     struct sigaction sa, old;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_sigint;
@@ -340,15 +356,25 @@ int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp)
     sigaction(SIGINT, &sa, &old);
     bool asked = false;
     for (;;) {
-        rc = s->t->ops->wait(s->t, stop, 200);
-        if (rc != -ETIMEDOUT && rc != -EINTR)
+        rc = s->t->ops->resume(s->t, &r);
+        if (rc < 0)
             break;
-        if (interrupted && !asked) {
-            asked = true;
-            rc = s->t->ops->interrupt(s->t);
-            if (rc < 0)
+        for (;;) {
+            rc = s->t->ops->wait(s->t, stop, 200);
+            if (rc != -ETIMEDOUT && rc != -EINTR)
                 break;
+            if (interrupted && !asked) {
+                asked = true;
+                rc = s->t->ops->interrupt(s->t);
+                if (rc < 0)
+                    break;
+            }
         }
+        if (rc < 0 || stop->kind != RSP_STOP_SIGNAL || !ses_signal_passed(stop->signal) || asked)
+            break;
+        /* A signal the Go runtime uses for itself (SIGURG preempts goroutines): hand it back to
+         * the program and go on, as dlv does, for servers that stop on it (no QPassSignals). */
+        r.signal = stop->signal;
     }
     sigaction(SIGINT, &old, NULL);
     if (rc < 0)

@@ -115,4 +115,9 @@ void ses_bp_hit(struct ses_bp *bp, int64_t goid);
  * one of our breakpoints sets *bp (else NULL). Ctrl-C (SIGINT) interrupts the target. 0, -errno. */
 int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp) SES_MUST_CHECK;
 
+/* Whether SIG is one the Go runtime uses for itself (SIGURG...): continue hands it back silently. */
+bool ses_signal_passed(int sig);
+/* Asks the server to pass those signals without stopping (QPassSignals), where it can. */
+void ses_pass_signals(struct session *s);
+
 #endif

@@ -1,2 +1,157 @@
 #!/bin/sh
-exit 77
+# godbg_session.sh - one scripted session (an --init file) run three times on the same Go process
+# (tests/targets/grtest: goroutines parked in every wait state, one spinning in main.spin):
+#   1. godbg attach PID            (godbg starts gostub --stdio itself)
+#   2. godbg connect HOST:PORT     (to stock gdbserver, binary fetched from the server: no BINARY)
+#   3. dlv attach PID --init FILE  (the reference)
+# Compared after masking addresses: every goroutine line (ids, user/start/go locations, wait reasons),
+# each parked goroutine's frames (`goroutine N stack 40`), goroutine switching, frame/up/down listings,
+# and a breakpoint's hit line and count on the spinning goroutine (`break main.go:72`, `continue` x2).
+# Also: an unknown command's text, `help` listing, and that every run leaves the process untraced.
+#
+# Masked, because timing and not the debugger decides them: goroutines running on a thread (their pcs
+# move between attaches: `goroutines -with running` lines are dropped from the comparison, their ids
+# are still compared), thread ids.
+# dlv's own lines that godbg does not print, with the reason:
+#   - "Type 'help' for list of commands." (dlv's banner; godbg prints it only at a terminal)
+#   - dlv's exit at the end of input asks "Would you like to kill the process? [Y/n]" and reads EOF
+#     (it detaches); godbg detaches from an attached process without asking. dlv 1.20 refuses
+#     `exit -c` in an init file ("not connected to an --accept-multiclient server"), so the script
+#     ends without exit and both debuggers exit at the end of input.
+#   - dlv reports `clear`/`clearall` of breakpoints it set itself (none in this script) and lists its
+#     internal runtime-fatal-throw / unrecovered-panic breakpoints in `breakpoints`: godbg sets none,
+#     so `breakpoints` is not part of the compared script.
+#   - dlv writes an init file's failures as "FILE:N: error"; godbg does the same only for unknown
+#     commands, other failures print "Command failed: ..." (checked separately, not compared).
+# KEEP=1 keeps the scratch folder (all outputs and diffs).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+GODBG=$top_builddir/frontend/godbg
+[ -x "$GODBG" ] || die "$GODBG not built (run make first)"
+need_gostub
+need_ptrace
+need_cmd go gdbserver dlv
+
+bindir=$top_builddir/tests/targets/grtest
+sh "$top_srcdir/tests/targets/grtest/build.sh" "$bindir" >&2 || die "building grtest failed"
+bin=$bindir/grtest
+
+"$bin" >"$T/grtest.out" 2>&1 &
+pid=$!
+track "$pid"
+wait_for_line "$T/grtest.out" '^READY' 20 || die "grtest did not start"
+log "grtest pid $pid"
+
+# First pass: the goroutine ids, to write the per-goroutine part of the script.
+printf 'goroutines\n' >"$T/ids.init"
+"$GODBG" attach "$pid" "$bin" --init "$T/ids.init" </dev/null >"$T/ids.out" 2>"$T/ids.err" ||
+    die "godbg attach failed: $(cat "$T/ids.err")"
+ids=$(sed -n 's/^[ *] Goroutine \([0-9]*\) - .*\[.*\]$/\1/p' "$T/ids.out")
+running=$(grep -c '(thread [0-9]*)$' "$T/ids.out")
+[ -n "$ids" ] || die "no parked goroutines listed: $(cat "$T/ids.out")"
+[ "$running" -ge 1 ] || fail "no running goroutine listed (main.spin runs all the time)"
+spin=$(sed -n 's/^[ *] Goroutine \([0-9]*\) - User: .* main\.spin .*/\1/p' "$T/ids.out")
+[ -n "$spin" ] || die "main.spin's goroutine not listed"
+
+{
+    echo goroutines
+    echo goroutines -r
+    echo goroutines -g
+    echo goroutines -s
+    echo 'goroutines -with user'
+    echo 'goroutines -without curloc runtime'
+    echo 'goroutines -t 3 -with userloc main. -without running'
+    for g in $ids; do
+        echo "goroutine $g stack 40"
+    done
+    echo goroutine 1
+    echo stack
+    echo frame 1
+    echo up
+    echo down
+    echo list
+    echo frame 2 list
+    echo regs
+    echo goroutine 99999
+    echo 'x -fmt hex -count 16 -size 1 0x401000'
+    echo 'x -fmt hex -count 4 -size 8 0x401000'
+    echo "break main.go:72"
+    echo continue
+    echo continue
+    echo clearall
+} >"$T/session.init"
+
+mask() {
+    sed -e '/^Type .help. for list of commands\.$/d' \
+        -e '/^Breakpoint .* cleared at /d' \
+        -e '/^Command failed: /d' -e '/^.*session.init:[0-9]*: /d' \
+        -e 's/0x[0-9a-f][0-9a-f]*/ADDR/g' -e 's/(PC: [0-9a-f]*)/(PC: ADDR)/' \
+        -e 's/(thread [0-9]*)/(thread T)/' -e 's/^Switched from \([0-9]*\) to \([0-9]*\) (thread [0-9]*)/Switched from \1 to \2/' \
+        -e 's/\x1b\[[0-9;]*m//g' -e 's/[[:space:]]*$//' "$1" |
+        # a running goroutine's location and its listing move between attaches: keep its id only
+        awk '/\(thread T\)$/ { sub(/ - .*/, " - RUNNING"); }  { print }' |
+        # the registers of the thread at attach time differ between attaches (it may be in a syscall)
+        grep -v -E '^ *(R[a-z0-9]*|Rflags|[CDEFGS]s|Fs_base|Gs_base) = |\(dlv\) exit|Would you like to kill'
+}
+
+run_godbg_attach() {
+    "$GODBG" attach "$pid" "$bin" --init "$T/session.init" </dev/null >"$T/gostub.out" 2>"$T/gostub.err"
+    echo $? >"$T/gostub.rc"
+}
+
+run_godbg_gdbserver() {
+    start_server gdbserver "$pid"
+    "$GODBG" connect "127.0.0.1:$SERVER_PORT" --init "$T/session.init" </dev/null \
+        >"$T/gdbserver.out" 2>"$T/gdbserver.err"
+    echo $? >"$T/gdbserver.rc"
+    wait_exit "$SERVER_PID" 10 >/dev/null 2>&1 || kill_wait "$SERVER_PID"
+}
+
+run_dlv() {
+    (cd "$T" && timeout 60 dlv attach "$pid" --allow-non-terminal-interactive=true \
+        --init "$T/session.init" </dev/null >"$T/dlv.out" 2>&1)
+}
+
+for run in godbg_attach godbg_gdbserver dlv; do
+    log "session: $run"
+    "run_$run"
+    sleep 0.2
+    check_untraced "$pid" || fail "$run left grtest traced"
+    kill -0 "$pid" 2>/dev/null || die "grtest died during $run"
+done
+
+[ "$(cat "$T/gostub.rc")" = 0 ] || fail "godbg attach exited $(cat "$T/gostub.rc"): $(cat "$T/gostub.err")"
+[ "$(cat "$T/gdbserver.rc")" = 0 ] ||
+    fail "godbg connect exited $(cat "$T/gdbserver.rc"): $(cat "$T/gdbserver.err")"
+grep -q 'using .*grtest from the server' "$T/gdbserver.err" ||
+    fail "godbg connect without BINARY did not fetch the executable: $(cat "$T/gdbserver.err")"
+
+# Things that must be there (so that equally broken outputs cannot pass).
+hit="> main.spin() .*grtest/main.go:72 (hits goroutine($spin):2 total:2)"
+for f in gostub gdbserver dlv; do
+    grep -q "$hit" "$T/$f.out" || fail "$f: no second hit of main.go:72 by goroutine $spin"
+    grep -q '^\[[0-9]* goroutines\]$' "$T/$f.out" || fail "$f: no goroutine count line"
+    grep -q '\[chan receive\]$' "$T/$f.out" || fail "$f: no goroutine in chan receive"
+done
+
+for f in gostub gdbserver dlv; do
+    mask "$T/$f.out" >"$T/$f.masked"
+done
+for f in gostub gdbserver; do
+    if diff -u "$T/dlv.masked" "$T/$f.masked" >"$T/$f.diff"; then
+        log "godbg via $f agrees with dlv ($(wc -l <"$T/$f.masked") lines)"
+    else
+        fail "godbg via $f differs from dlv (- dlv, + godbg):"
+        head -n 80 "$T/$f.diff"
+    fi
+done
+
+# The texts dlv prints for an unknown command and for help.
+out=$(printf 'nosuchcommand\nhelp\nexit\n' | "$GODBG" attach "$pid" "$bin" 2>/dev/null)
+echo "$out" | grep -qx 'Command failed: command not available' ||
+    fail "unknown command: $(echo "$out" | head -n 3)"
+echo "$out" | grep -q '^    goroutines (alias: grs) -* List program goroutines\.$' ||
+    fail "help does not list goroutines in dlv's layout"
+check_untraced "$pid" || fail "the help session left grtest traced"
+
+lib_finish
