@@ -3,7 +3,7 @@
  * inferior (no ptrace): the loop runs in a child process on a loopback listener, the test is the
  * client. Covers detach, a client that vanishes, the refusal of a second client, an interrupt whose
  * stop is reported from inside a target operation, a client that pipelines requests without reading
- * (bounded memory, no reply lost), --persist, the idle timeout and SIGTERM. The fake records every
+ * (bounded memory, no reply lost), --persist, the idle timeout, SIGTERM, --max-stop and --allow. The fake records every
  * inferior call on a pipe the test reads after the loop ends.
  */
 #include "config.h"
@@ -274,6 +274,10 @@ struct stub_child {
     int journal; /* read end */
 };
 
+/* Options the next start_loop adds (tests of issue 5's policies set them first). */
+static unsigned next_max_stop_s;
+static const char *next_allow; /* --allow text, or NULL */
+
 static void start_loop(struct stub_child *sc, bool persist, unsigned idle_s)
 {
     static struct stub_options opt;
@@ -300,6 +304,12 @@ static void start_loop(struct stub_child *sc, bool persist, unsigned idle_s)
         memset(&opt, 0, sizeof(opt));
         opt.persist = persist;
         opt.idle_timeout_s = idle_s;
+        opt.max_stop_s = next_max_stop_s;
+        if (next_allow) {
+            if (stub_parse_cidr(next_allow, &opt.allow[0], msg, sizeof(msg)) < 0)
+                _exit(98);
+            opt.nallow = 1;
+        }
         if (inf_attach(getpid(), &inf, &err) < 0)
             _exit(99);
         memset(&p, 0, sizeof(p));
@@ -615,6 +625,61 @@ START_TEST(test_sigterm_with_client)
 }
 END_TEST
 
+/* --max-stop: the process is given back while the client stays; every request then gets the reason,
+ * the target is never called again (no "detach" in the journal), and D ends the session. */
+START_TEST(test_max_stop)
+{
+    struct stub_child sc;
+    char buf[512], j[256];
+    int fd;
+
+    next_max_stop_s = 1;
+    start_loop(&sc, false, 300);
+    next_max_stop_s = 0;
+    fd = client(sc.port);
+    noack(fd);
+    usleep(1600 * 1000);
+    send_packet(fd, "g");
+    recv_packet(fd, buf, sizeof(buf), 5000);
+    ck_assert_msg(strstr(buf, "$E.gostub: pid ") == buf &&
+                      strstr(buf, "was stopped longer than --max-stop (1s)") != NULL,
+                  "reply: %s", buf);
+    send_packet(fd, "m0,4");
+    recv_packet(fd, buf, sizeof(buf), 5000);
+    ck_assert_ptr_nonnull(strstr(buf, "--max-stop"));
+    send_packet(fd, "D");
+    recv_packet(fd, buf, sizeof(buf), 5000);
+    ck_assert_str_eq(buf, "$OK#9a");
+    ck_assert(at_eof(fd, 5000));
+    ck_assert_int_eq(wait_loop(&sc, 10), 0);
+    journal(&sc, j, sizeof(j));
+    ck_assert_str_eq(j, "attach,release,free");
+    close(fd);
+}
+END_TEST
+
+/* --allow: a peer outside is closed before anything is read or written; the process stays held. */
+START_TEST(test_allow_refuses)
+{
+    struct stub_child sc;
+    char buf[256], j[256];
+    int fd;
+
+    next_allow = "10.0.0.0/8";
+    start_loop(&sc, false, 300);
+    next_allow = NULL;
+    fd = client(sc.port);
+    send_str(fd, "+");
+    send_packet(fd, "qSupported");
+    ck_assert_uint_eq(recv_packet(fd, buf, sizeof(buf), 5000), 0); /* EOF, not a byte */
+    close(fd);
+    kill(sc.pid, SIGTERM);
+    ck_assert_int_eq(wait_loop(&sc, 10), 0);
+    journal(&sc, j, sizeof(j));
+    ck_assert_str_eq(j, "attach,release,free");
+}
+END_TEST
+
 static Suite *loop_suite(void)
 {
     Suite *s = suite_create("loop");
@@ -629,6 +694,8 @@ static Suite *loop_suite(void)
     tcase_add_test(tc, test_persist);
     tcase_add_test(tc, test_idle_timeout);
     tcase_add_test(tc, test_sigterm_with_client);
+    tcase_add_test(tc, test_max_stop);
+    tcase_add_test(tc, test_allow_refuses);
     suite_add_tcase(s, tc);
     return s;
 }
