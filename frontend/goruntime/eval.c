@@ -694,6 +694,7 @@ static int call(struct ev *ev, const struct gort_expr_node *n, struct gort_eval_
             memcpy(b, &u, size);
         }
         set_bytes(out, t->id, b, size);
+        out->cast_ptr = k == SYM_GO_POINTER;
         return 0;
     }
     size_t tl;
@@ -1053,6 +1054,10 @@ int gort_eval_format(struct gort_values *vs, const struct gort_eval_result *r,
 {
     switch (r->kind) {
     case GORT_EVAL_VALUE: {
+        const struct sym_type *t;
+        if (r->cast_ptr && r->len >= 8 &&
+            sym_type_by_id(gort_values_image(vs), r->type_id, &t) == 0)
+            return gort_fmt_pointer(out, t->name ? t->name : "", gomem_le(r->bytes, 8));
         struct gort_value_src src = {r->addr, r->has_bytes ? r->bytes : NULL, r->len};
         return gort_value_format(vs, r->type_id, &src, cfg, multiline, out);
     }
