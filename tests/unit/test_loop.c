@@ -3,8 +3,8 @@
  * inferior (no ptrace): the loop runs in a child process on a loopback listener, the test is the
  * client. Covers detach, a client that vanishes, the refusal of a second client, an interrupt whose
  * stop is reported from inside a target operation, a client that pipelines requests without reading
- * (bounded memory, no reply lost), --persist, the idle timeout, SIGTERM, --max-stop and --allow. The fake records every
- * inferior call on a pipe the test reads after the loop ends.
+ * (bounded memory, no reply lost), --persist, the idle timeout, SIGTERM, --max-stop and --allow.
+ * The fake records every inferior call on a pipe the test reads after the loop ends.
  */
 #include "config.h"
 
