@@ -199,6 +199,9 @@ arm_and_hit() {
     request "$1" >"$T/held.out" 2>&1 &
     track $!
     gdb_wait 'hit Breakpoint 1, main\.handle'
+    # gdb is still reading the frame's arguments after that line: wait until it has finished, or a
+    # connection closed under it meanwhile trips gdb 13.1's own assertion (thread.c:85).
+    gdb_mark stopped-at-handle
     grep -Eq '(^|\(gdb\) )Hardware watchpoint 3: main\.hits' "$GDB_OUT" ||
         die "gdb did not set a hardware watchpoint on main.hits"
 }
