@@ -247,7 +247,9 @@ static bool session_busy(const struct stub *s)
 static void idle_rearm(struct stub *s)
 {
     ev_timer_stop(s->loop, &s->idle_timer);
-    if (s->opt->idle_timeout_s == 0 || !s->inf || (s->conn && s->conn->ending))
+    /* Without a process the timer runs only for a client kept after --max-stop gave it back: a
+     * forgotten one must not hold the stub (and, with --persist, the next client) for ever. */
+    if (s->opt->idle_timeout_s == 0 || (!s->inf && !s->conn) || (s->conn && s->conn->ending))
         return;
     ev_timer_set(&s->idle_timer, (ev_tstamp)s->opt->idle_timeout_s, 0.);
     ev_timer_start(s->loop, &s->idle_timer);
@@ -271,8 +273,11 @@ static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
         ev_timer_start(loop, w);
         return;
     }
-    snprintf(why, sizeof(why), "idle for %us while pid %d is stopped", s->opt->idle_timeout_s,
-             (int)s->pid);
+    if (s->inf)
+        snprintf(why, sizeof(why), "idle for %us while pid %d is stopped", s->opt->idle_timeout_s,
+                 (int)s->pid);
+    else
+        snprintf(why, sizeof(why), "idle for %us after --max-stop", s->opt->idle_timeout_s);
     if (s->conn) {
         conn_lost(s->conn, why);
         return;
@@ -331,7 +336,7 @@ static void on_max_stop(struct ev_loop *loop, ev_timer *w, int revents)
              "watchpoints were removed and it runs on, released; detach and connect again",
              (int)s->pid, s->opt->max_stop_s);
     rsp_server_given_back(s->conn->srv, text);
-    ev_timer_stop(loop, &s->idle_timer);
+    idle_rearm(s); /* the client still gets --idle-timeout to detach */
 }
 
 /* ------------------------------------------------------------------ the connection */

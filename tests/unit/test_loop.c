@@ -658,6 +658,31 @@ START_TEST(test_max_stop)
 }
 END_TEST
 
+/* After --max-stop a silent client still gets --idle-timeout, then is hung up on. */
+START_TEST(test_max_stop_then_idle)
+{
+    struct stub_child sc;
+    char buf[512], j[256];
+    int fd;
+
+    next_max_stop_s = 1;
+    start_loop(&sc, false, 3);
+    next_max_stop_s = 0;
+    fd = client(sc.port);
+    noack(fd);
+    usleep(1500 * 1000);
+    send_packet(fd, "?");
+    recv_packet(fd, buf, sizeof(buf), 5000);
+    ck_assert_ptr_nonnull(strstr(buf, "--max-stop"));
+    ck_assert(!at_eof(fd, 1000)); /* kept: not hung up at once */
+    ck_assert(at_eof(fd, 6000));  /* hung up after the idle timeout */
+    ck_assert_int_eq(wait_loop(&sc, 10), 0);
+    journal(&sc, j, sizeof(j));
+    ck_assert_str_eq(j, "attach,release,free");
+    close(fd);
+}
+END_TEST
+
 /* --allow: a peer outside is closed before anything is read or written; the process stays held. */
 START_TEST(test_allow_refuses)
 {
@@ -695,6 +720,7 @@ static Suite *loop_suite(void)
     tcase_add_test(tc, test_idle_timeout);
     tcase_add_test(tc, test_sigterm_with_client);
     tcase_add_test(tc, test_max_stop);
+    tcase_add_test(tc, test_max_stop_then_idle);
     tcase_add_test(tc, test_allow_refuses);
     suite_add_tcase(s, tc);
     return s;
