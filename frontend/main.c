@@ -54,6 +54,11 @@ static const char usage_text[] =
     "`exit -k` kills it. A program started with exec is killed (after asking when\n"
     "interactive). GODBG_GOSTUB names the gostub to run (default: next to godbg, then PATH).\n";
 
+static void on_sigint(int sig)
+{
+    (void)sig;
+}
+
 static void die_usage(const char *msg)
 {
     fprintf(stderr, "godbg: %s\nTry 'godbg --help' for more information.\n", msg);
@@ -234,6 +239,10 @@ int main(int argc, char **argv)
         sargv[k++] = (char *)"--stdio";
         if (exec_mode) {
             binary = args[0];
+            if (access(binary, R_OK | X_OK) != 0) {
+                fprintf(stderr, "godbg: cannot run %s: %s\n", binary, strerror(errno));
+                return 1;
+            }
             sargv[k++] = (char *)"--";
             sargv[k++] = args[0];
             if (nargs > 1)
@@ -318,6 +327,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "godbg: warning: no goroutine information: %s\n", s.rt_why);
     if (ses_refresh(&s) == 0)
         ses_select_thread(&s, t->current_tid);
+
+    /* Ctrl-C at the prompt clears the line (readline) and never ends godbg; during continue the
+     * session's own handler interrupts the program. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
 
     struct cli c = {.s = &s};
     c.interactive = isatty(0) && !batch;

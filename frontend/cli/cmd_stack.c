@@ -71,11 +71,63 @@ static bool loc_has(const struct gort_loc *l, const char *sub)
     return strstr(buf, sub) != NULL;
 }
 
+/* goroutines -group: every listed goroutine's line under its group's key. */
+struct member {
+    char *key, *line;
+    size_t order;
+};
+
+#define GROUP_SHOWN 5 /* dlv lists this many goroutines of a group, then its total */
+
+static int add_member(struct member **m, size_t *n, const char *key, const char *line)
+{
+    struct member *nm = realloc(*m, (*n + 1) * sizeof(*nm));
+    if (!nm)
+        return -ENOMEM;
+    *m = nm;
+    nm[*n].key = strdup(key);
+    nm[*n].line = strdup(line);
+    nm[*n].order = *n;
+    if (!nm[*n].key || !nm[*n].line) {
+        free(nm[*n].key);
+        free(nm[*n].line);
+        return -ENOMEM;
+    }
+    (*n)++;
+    return 0;
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+    const struct member *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* dlv's layout: groups sorted by key, a blank line between them. */
+static void print_groups(struct member *m, size_t n)
+{
+    qsort(m, n, sizeof(*m), member_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(m[j].key, m[i].key) == 0)
+            j++;
+        printf("%s%s\n", i ? "\n" : "", m[i].key);
+        for (size_t k = i; k < j && k < i + GROUP_SHOWN; k++)
+            printf("\t%s\n", m[k].line);
+        printf("\tTotal: %zu\n", j - i);
+        i = j;
+    }
+}
+
 static int cmd_goroutines(struct cli *c, char *args)
 {
     struct session *s = c->s;
     enum loc_kind kind = LOC_USER;
     long long depth = -1;
+    int group = -1;
     struct gr_filter filt[8];
     size_t nfilt = 0;
     char *save = NULL;
@@ -90,6 +142,19 @@ static int cmd_goroutines(struct cli *c, char *args)
             kind = LOC_START;
         else if (strcmp(w, "-t") == 0)
             depth = DEFAULT_DEPTH;
+        else if (strcmp(w, "-group") == 0) {
+            char *k = strtok_r(NULL, " \t", &save);
+            static const char *const keys[] = {"userloc", "curloc", "goloc", "startloc",
+                                               "running", "user"};
+            group = -1;
+            for (int i = 0; k && i < 6; i++)
+                if (strcmp(k, keys[i]) == 0)
+                    group = i;
+            if (group < 0)
+                return cli_fail("wrong argument: '-group %s' (userloc, curloc, goloc, startloc, "
+                                "running or user)",
+                                k ? k : "");
+        }
         else if (depth >= 0 && parse_num(w, &depth))
             ;
         else if (strcmp(w, "-with") == 0 || strcmp(w, "-w") == 0 || strcmp(w, "-without") == 0 ||
@@ -143,6 +208,8 @@ static int cmd_goroutines(struct cli *c, char *args)
             !gort_status_is(s->rt, s->gs[i].status, GORT_DEAD))
             curg = &s->gs[i];
     size_t shown = 0;
+    struct member *members = NULL;
+    size_t nmembers = 0;
     struct gort_frame *fr = depth >= 0 ? calloc((size_t)depth + 2, sizeof(*fr)) : NULL;
     for (size_t i = 0; i < n; i++) {
         const struct gort_g *g = &s->gs[i];
@@ -174,6 +241,27 @@ static int cmd_goroutines(struct cli *c, char *args)
                                                          : &start;
         char line[2048];
         gort_format_goroutine(s->rt, g, loc_kind_names[kind], l, curg == g, line, sizeof(line));
+        if (group >= 0) {
+            bool is_user = user[i].func && !(cur[i].pc == user[i].pc &&
+                                             !gort_is_user_func(user[i].func));
+            const struct gort_loc *gl = group == 0   ? &user[i]
+                                        : group == 1 ? &cur[i]
+                                        : group == 2 ? &go
+                                                     : &start;
+            char key[1024];
+            if (group == 4)
+                snprintf(key, sizeof(key), "running=%s", g->thread ? "true" : "false");
+            else if (group == 5)
+                snprintf(key, sizeof(key), "user=%s", is_user ? "true" : "false");
+            else
+                snprintf(key, sizeof(key), "%s:%u in %s", gl->file ? gl->file : "?", gl->line,
+                         gl->func ? gl->func : "?");
+            if (add_member(&members, &nmembers, key, line) < 0) {
+                rc = -ENOMEM;
+                break;
+            }
+            continue;
+        }
         printf("%s\n", line);
         shown++;
         if (fr) {
@@ -187,7 +275,15 @@ static int cmd_goroutines(struct cli *c, char *args)
                 printf("\t(truncated)\n");
         }
     }
-    printf("[%zu goroutines]\n", shown);
+    if (group >= 0)
+        print_groups(members, nmembers);
+    else
+        printf("[%zu goroutines]\n", shown);
+    for (size_t i = 0; i < nmembers; i++) {
+        free(members[i].key);
+        free(members[i].line);
+    }
+    free(members);
     free(fr);
     free(cur);
     free(user);
@@ -615,7 +711,7 @@ const struct cli_command cli_cmds_stack[] = {
     {"goroutines", "grs", "Listing and switching between threads and goroutines", cmd_goroutines,
      "List program goroutines.",
      "List program goroutines.\n\n"
-     "\tgoroutines [-u|-r|-g|-s] [-t [depth]] [-with|-without FILTER]...\n\n"
+     "\tgoroutines [-u|-r|-g|-s] [-t [depth]] [-with|-without FILTER]... [-group KEY]\n\n"
      "Print out info for every goroutine. The location shown is chosen by:\n\n"
      "\t-u\tdisplays location of topmost stackframe in user code (default)\n"
      "\t-r\tdisplays location of topmost stackframe (including frames inside private runtime functions)\n"
@@ -624,7 +720,9 @@ const struct cli_command cli_cmds_stack[] = {
      "\t-t\tdisplays goroutine's stacktrace (an optional depth value can be specified, default: 10)\n\n"
      "FILTER is one of: userloc STR, curloc STR, goloc STR, startloc STR (the location contains\n"
      "STR), running (the goroutine runs on a thread), user (a user goroutine). -with keeps the\n"
-     "goroutines that match, -without drops them. The last line counts the goroutines shown."},
+     "goroutines that match, -without drops them. The last line counts the goroutines shown.\n\n"
+     "-group KEY groups the goroutines by userloc, curloc, goloc, startloc, running or user:\n"
+     "each group's key, its first 5 goroutines and its total."},
     {"goroutine", "gr", "Listing and switching between threads and goroutines", cmd_goroutine,
      "Shows or changes current goroutine",
      "Shows or changes current goroutine\n\n"

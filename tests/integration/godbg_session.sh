@@ -4,7 +4,8 @@
 #   1. godbg attach PID            (godbg starts gostub --stdio itself)
 #   2. godbg connect HOST:PORT     (to stock gdbserver, binary fetched from the server: no BINARY)
 #   3. dlv attach PID --init FILE  (the reference)
-# Compared after masking addresses: every goroutine line (ids, user/start/go locations, wait reasons),
+# Compared after masking addresses: every goroutine line (ids, user/start/go locations, wait reasons,
+# -with/-without filters, -group),
 # each parked goroutine's frames (`goroutine N stack 40`), goroutine switching, frame/up/down listings,
 # and a breakpoint's hit line and count on the spinning goroutine (`break main.go:72`, `continue` x2).
 # Also: an unknown command's text, `help` listing, and that every run leaves the process untraced.
@@ -61,6 +62,8 @@ spin=$(sed -n 's/^[ *] Goroutine \([0-9]*\) - User: .* main\.spin .*/\1/p' "$T/i
     echo 'goroutines -with user'
     echo 'goroutines -without curloc runtime'
     echo 'goroutines -t 3 -with userloc main. -without running'
+    echo 'goroutines -group userloc -without running'
+    echo 'goroutines -group user -without running'
     for g in $ids; do
         echo "goroutine $g stack 40"
     done
