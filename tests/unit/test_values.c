@@ -587,6 +587,53 @@ START_TEST(test_hostile)
             }
         }
     }
+    /* Expressions and locals over the same garbage, in main.stop's frame at random CFAs. */
+    static const char *const exprs[] = {
+        "main.Out.Next.Next.Next.In.Tags[1]",
+        "main.M[\"two\"]",
+        "main.MBig[77]",
+        "main.MPtr[main.Ptr]",
+        "len(main.MBig) + cap(main.Sl)",
+        "main.S[3] == 1",
+        "*main.PP",
+        "main.Cyc.Next.Next.Next.Next.Val",
+        "main.ErrF",
+        "lo.In.Tags[0]",
+        "lm[\"k\"]",
+        "lsl[1] * n",
+        "li",
+        "runtime.curg.goid",
+        "main.Mat[1][0]",
+        "(*main.Outer)(0xc000000100).P.Name",
+        "main.SLong[70]",
+        "len(main.Ch)",
+    };
+    const struct sym_func *fn;
+    ck_assert_int_eq(sym_func_by_name(img, "main.stop", &fn), 0);
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < FAKE_LEN; i += 8) {
+            uint64_t v =
+                rnd() % 3 == 0 ? FAKE_BASE + (rnd() % FAKE_LEN & ~7ull) : rnd() >> (rnd() % 64);
+            memcpy(fake + i, &v, 8);
+        }
+        struct gort_eval_frame fr = {fn,   fn->highpc - 1, FAKE_BASE + (rnd() % FAKE_LEN), 0,
+                                     NULL, NULL,           FAKE_BASE + (rnd() % FAKE_LEN)};
+        for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+            struct gort_eval_result r;
+            char err[256];
+            struct rsp_buf b;
+            rsp_buf_init(&b, 1 << 22);
+            if (gort_eval(vs, &fr, exprs[i], &r, err, sizeof(err)) == 0) {
+                int rc = gort_eval_format(vs, &r, &gort_load_print, true, &b);
+                ck_assert_msg(rc == 0 || rc == -E2BIG || rc == -ENOMEM, "%s: %d", exprs[i], rc);
+            } else {
+                ck_assert_msg(err[0] != '\0', "%s: failed without a message", exprs[i]);
+            }
+            rsp_buf_reset(&b);
+            ck_assert_int_eq(gort_eval_locals(vs, &fr, i & 1, &gort_load_print, &b), 0);
+            rsp_buf_fini(&b);
+        }
+    }
     /* A value from register bytes: no address, short bytes. */
     struct sym_global g;
     ck_assert_int_eq(sym_global_by_name(img, "main.Out", &g), 0);
