@@ -107,7 +107,8 @@ static pid_t spawn_stub(char *const *stub_args, int *fd)
         dup2(sv[1], 0);
         dup2(sv[1], 1);
         execvp(stub_args[0], stub_args);
-        fprintf(stderr, "godbg: cannot run %s: %s (build it, put it on PATH, or set GODBG_GOSTUB)\n",
+        fprintf(stderr,
+                "godbg: cannot run %s: %s (build it, put it on PATH, or set GODBG_GOSTUB)\n",
                 stub_args[0], strerror(errno));
         _exit(127);
     }
@@ -162,8 +163,10 @@ static void check_build_id(struct tgt *t, struct sym_image *img)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"init", required_argument, NULL, 'i'}, {"batch", no_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
+        {"init", required_argument, NULL, 'i'},
+        {"batch", no_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *init = NULL;
@@ -287,8 +290,9 @@ int main(int argc, char **argv)
 
     if (!binary) {
         if (fetch_binary(t, tmp_exe, sizeof(tmp_exe)) < 0) {
-            fprintf(stderr, "godbg: a local copy of the binary is needed: run godbg connect %s "
-                            "BINARY\n",
+            fprintf(stderr,
+                    "godbg: a local copy of the binary is needed: run godbg connect %s "
+                    "BINARY\n",
                     args[0]);
             if (t->ops->detach)
                 (void)t->ops->detach(t);

@@ -55,7 +55,7 @@ static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_mem, c
                                                    cli_cmds_other};
 
 #define FOREACH_CMD(cmd)                                                                           \
-    for (size_t ti_ = 0; ti_ < sizeof(tables) / sizeof(tables[0]); ti_++)                        \
+    for (size_t ti_ = 0; ti_ < sizeof(tables) / sizeof(tables[0]); ti_++)                          \
         for (const struct cli_command *cmd = tables[ti_]; cmd->name; cmd++)
 
 static bool alias_matches(const char *aliases, const char *word, size_t len)
@@ -120,7 +120,8 @@ const char *cli_strerror(int err)
     }
 }
 
-/* dlv's "    name (alias: a | b) ---- summary" lines, name column as wide as its section's widest. */
+/* dlv's "    name (alias: a | b) ---- summary" lines, name column as wide as its section's widest.
+ */
 void cli_print_help(void)
 {
     printf("The following commands are available:\n");

@@ -28,12 +28,12 @@ struct cli {
 typedef int cli_handler_fn(struct cli *c, char *args);
 
 struct cli_command {
-    const char *name;     /* what the user types */
-    const char *aliases;  /* "c" or "quit|q": other names, '|'-separated, NULL for none */
-    const char *group;    /* the help section it is listed under */
+    const char *name;    /* what the user types */
+    const char *aliases; /* "c" or "quit|q": other names, '|'-separated, NULL for none */
+    const char *group;   /* the help section it is listed under */
     cli_handler_fn *fn;
-    const char *summary;  /* one line for `help` */
-    const char *help;     /* full text for `help NAME` */
+    const char *summary; /* one line for `help` */
+    const char *help;    /* full text for `help NAME` */
 };
 
 /* Runs one command line. Returns 0, or -1 when the command failed (already printed). */

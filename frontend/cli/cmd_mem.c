@@ -54,8 +54,7 @@ static int cmd_x(struct cli *c, char *args)
         } else if (!have_addr && parse_u64(w, &addr)) {
             have_addr = true;
         } else {
-            return cli_fail("wrong argument: '%s' (x [-fmt FMT] [-count N] [-size S] ADDRESS)",
-                            w);
+            return cli_fail("wrong argument: '%s' (x [-fmt FMT] [-count N] [-size S] ADDRESS)", w);
         }
     }
     if (!have_addr)
@@ -121,8 +120,8 @@ static void format_insn(struct session *s, const char *mn, const char *ops, char
     const struct sym_func *fn;
     char *end;
     if ((mn[0] == 'j' || strcmp(mn, "call") == 0) && strncmp(o, "0x", 2) == 0 &&
-        (target = strtoull(o, &end, 16), *end == 0) &&
-        sym_func_by_addr(s->img, target, &fn) == 0 && fn->lowpc == target) {
+        (target = strtoull(o, &end, 16), *end == 0) && sym_func_by_addr(s->img, target, &fn) == 0 &&
+        fn->lowpc == target) {
         snprintf(out, len, "%s $%s", mn, fn->name);
         return;
     }
@@ -250,8 +249,7 @@ static int cmd_disassemble(struct cli *c, char *args)
                             rc < 0 ? cli_strerror(rc) : "no frames");
         pc = fr[s->cur_frame].pc;
         if (sym_func_by_addr(s->img, fr[s->cur_frame].lookup_pc, &fn) < 0)
-            return cli_fail("no function contains %#" PRIx64 " (use disassemble -a START END)",
-                            pc);
+            return cli_fail("no function contains %#" PRIx64 " (use disassemble -a START END)", pc);
     }
     char title[1024];
     struct sym_line ln;

@@ -72,8 +72,7 @@ static int resolve(struct cli *c, char *spec, uint64_t *addrs, size_t max, size_
     } else if (parse_u64(spec, &line)) {
         file = cur_file(s);
         if (!file)
-            return cli_fail("no current file to set a breakpoint on line %s: give FILE:LINE",
-                            spec);
+            return cli_fail("no current file to set a breakpoint on line %s: give FILE:LINE", spec);
     }
     if (file) {
         const char *matched = NULL;
@@ -116,8 +115,8 @@ static int cmd_break(struct cli *c, char *args)
         struct ses_bp *old = ses_bp_by_addr(s, addrs[0]);
         for (size_t i = 0; !old && i < n; i++)
             old = ses_bp_by_addr(s, addrs[i]);
-        return cli_fail("Breakpoint exists at %s:%u at %" PRIx64, old && old->file ? old->file : "?",
-                        old ? old->line : 0, addrs[0]);
+        return cli_fail("Breakpoint exists at %s:%u at %" PRIx64,
+                        old && old->file ? old->file : "?", old ? old->line : 0, addrs[0]);
     }
     if (rc < 0)
         return cli_fail("could not set a breakpoint at %#" PRIx64 ": %s", addrs[0],
@@ -149,15 +148,14 @@ static int clear_one(struct cli *c, struct ses_bp *bp)
     char line[1024];
     int k = snprintf(line, sizeof(line), "Breakpoint %d cleared at ", id);
     for (size_t i = 0; i < bp->naddrs && k > 0 && (size_t)k < sizeof(line); i++)
-        k += snprintf(line + k, sizeof(line) - (size_t)k, "%s%#" PRIx64, i ? "," : "",
-                      bp->addrs[i]);
+        k +=
+            snprintf(line + k, sizeof(line) - (size_t)k, "%s%#" PRIx64, i ? "," : "", bp->addrs[i]);
     if (k > 0 && (size_t)k < sizeof(line))
         snprintf(line + k, sizeof(line) - (size_t)k, " for %s() %s:%u", bp->func ? bp->func : "?",
                  bp->file ? bp->file : "?", bp->line);
     int rc = ses_bp_remove(c->s, id);
     if (rc < 0)
-        return cli_fail("breakpoint %d: the server could not remove it: %s", id,
-                        cli_strerror(rc));
+        return cli_fail("breakpoint %d: the server could not remove it: %s", id, cli_strerror(rc));
     printf("%s\n", line);
     return 0;
 }
@@ -215,10 +213,8 @@ static int cmd_continue(struct cli *c, char *args)
             if (bp->hits[i].goid == s->cur_goid)
                 mine = bp->hits[i].n;
         if (k > 0 && (size_t)k < sizeof(suffix))
-            snprintf(suffix + k, sizeof(suffix) - (size_t)k, "%" PRIu64 " total:%" PRIu64 ")",
-                     mine, bp->total_hits);
-    } else if (st.signal && st.signal != SIGTRAP && st.signal != SIGINT) {
-        printf("received signal %s\n", strsignal(st.signal));
+            snprintf(suffix + k, sizeof(suffix) - (size_t)k, "%" PRIu64 " total:%" PRIu64 ")", mine,
+                     bp->total_hits);
     }
     cli_print_where(c, suffix);
     return 0;

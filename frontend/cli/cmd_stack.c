@@ -144,8 +144,8 @@ static int cmd_goroutines(struct cli *c, char *args)
             depth = DEFAULT_DEPTH;
         else if (strcmp(w, "-group") == 0) {
             char *k = strtok_r(NULL, " \t", &save);
-            static const char *const keys[] = {"userloc", "curloc", "goloc", "startloc",
-                                               "running", "user"};
+            static const char *const keys[] = {"userloc",  "curloc",  "goloc",
+                                               "startloc", "running", "user"};
             group = -1;
             for (int i = 0; k && i < 6; i++)
                 if (strcmp(k, keys[i]) == 0)
@@ -154,8 +154,7 @@ static int cmd_goroutines(struct cli *c, char *args)
                 return cli_fail("wrong argument: '-group %s' (userloc, curloc, goloc, startloc, "
                                 "running or user)",
                                 k ? k : "");
-        }
-        else if (depth >= 0 && parse_num(w, &depth))
+        } else if (depth >= 0 && parse_num(w, &depth))
             ;
         else if (strcmp(w, "-with") == 0 || strcmp(w, "-w") == 0 || strcmp(w, "-without") == 0 ||
                  strcmp(w, "-wo") == 0) {
@@ -164,8 +163,8 @@ static int cmd_goroutines(struct cli *c, char *args)
             struct gr_filter *f = &filt[nfilt];
             f->without = strcmp(w, "-without") == 0 || strcmp(w, "-wo") == 0;
             char *k = strtok_r(NULL, " \t", &save);
-            static const char *const keys[] = {"userloc", "curloc", "goloc", "startloc",
-                                               "running", "user"};
+            static const char *const keys[] = {"userloc",  "curloc",  "goloc",
+                                               "startloc", "running", "user"};
             static const char *const shortk[] = {"u", "c", "g", "s", "r", NULL};
             f->kind = -1;
             for (int i = 0; k && i < 6; i++)
@@ -201,7 +200,8 @@ static int cmd_goroutines(struct cli *c, char *args)
         free(user);
         return cli_fail("%s", cli_strerror(rc));
     }
-    /* dlv stars the goroutine of the selected thread, even after `goroutine N` chose a parked one */
+    /* dlv stars the goroutine of the selected thread, even after `goroutine N` chose a parked one
+     */
     const struct gort_g *curg = NULL;
     for (size_t i = 0; i < n && !curg; i++)
         if (!(s->gs[i].flags & GORT_G_UNREADABLE) && s->gs[i].thread == s->cur_tid &&
@@ -222,12 +222,24 @@ static int cmd_goroutines(struct cli *c, char *args)
         for (size_t k = 0; k < nfilt && keep; k++) {
             bool m;
             switch (filt[k].kind) {
-            case 0: m = loc_has(&user[i], filt[k].arg); break;
-            case 1: m = loc_has(&cur[i], filt[k].arg); break;
-            case 2: m = loc_has(&go, filt[k].arg); break;
-            case 3: m = loc_has(&start, filt[k].arg); break;
-            case 4: m = g->thread != 0; break;
-            default: m = user[i].func && cur[i].func && gort_is_user_func(cur[i].func); break;
+            case 0:
+                m = loc_has(&user[i], filt[k].arg);
+                break;
+            case 1:
+                m = loc_has(&cur[i], filt[k].arg);
+                break;
+            case 2:
+                m = loc_has(&go, filt[k].arg);
+                break;
+            case 3:
+                m = loc_has(&start, filt[k].arg);
+                break;
+            case 4:
+                m = g->thread != 0;
+                break;
+            default:
+                m = user[i].func && cur[i].func && gort_is_user_func(cur[i].func);
+                break;
             }
             if (filt[k].kind == 5) /* dlv: -with user = the user frame is not the runtime frame */
                 m = user[i].func && !(cur[i].pc == user[i].pc && !gort_is_user_func(user[i].func));
@@ -242,8 +254,8 @@ static int cmd_goroutines(struct cli *c, char *args)
         char line[2048];
         gort_format_goroutine(s->rt, g, loc_kind_names[kind], l, curg == g, line, sizeof(line));
         if (group >= 0) {
-            bool is_user = user[i].func && !(cur[i].pc == user[i].pc &&
-                                             !gort_is_user_func(user[i].func));
+            bool is_user =
+                user[i].func && !(cur[i].pc == user[i].pc && !gort_is_user_func(user[i].func));
             const struct gort_loc *gl = group == 0   ? &user[i]
                                         : group == 1 ? &cur[i]
                                         : group == 2 ? &go
@@ -407,8 +419,7 @@ static void print_frames(const struct gort_frame *fr, size_t n, size_t shown)
         d++;
     for (size_t i = 0; i < shown && i < n; i++)
         printf("%*zu  0x%016" PRIx64 " in %s\n%*sat %s:%u\n", d, i, fr[i].pc,
-               fr[i].func ? fr[i].func : "?", d + 2, "", fr[i].file ? fr[i].file : "?",
-               fr[i].line);
+               fr[i].func ? fr[i].func : "?", d + 2, "", fr[i].file ? fr[i].file : "?", fr[i].line);
     if (n > shown)
         printf("(truncated)\n");
 }
@@ -597,8 +608,8 @@ static void cap_name(const char *name, char *out, size_t len)
 /* dlv's "\t[IF IOPL=0]": the names of the set flags in bit order, IOPL at its place. */
 static void print_eflags(uint64_t v)
 {
-    static const char *const names[22] = {"CF", NULL, "PF", NULL, "AF", NULL, "ZF", "SF",
-                                          "TF", "IF", "DF", "OF", NULL, NULL, "NT", NULL,
+    static const char *const names[22] = {"CF", NULL, "PF", NULL,  "AF",  NULL, "ZF", "SF",
+                                          "TF", "IF", "DF", "OF",  NULL,  NULL, "NT", NULL,
                                           "RF", "VM", "AC", "VIF", "VIP", "ID"};
     printf("\t[");
     bool first = true;
@@ -644,10 +655,10 @@ static int cmd_regs(struct cli *c, char *args)
         return 0;
     }
     /* dlv's order on amd64 first (general registers, flags, segments, bases); the rest with -a. */
-    static const char *const order[] = {"rip", "rsp", "rax", "rbx", "rcx", "rdx", "rdi", "rsi",
-                                        "rbp", "r8",  "r9",  "r10", "r11", "r12", "r13", "r14",
-                                        "r15", "eflags", "es", "cs", "ss", "ds", "fs", "gs",
-                                        "fs_base", "gs_base"};
+    static const char *const order[] = {"rip", "rsp", "rax", "rbx",     "rcx",    "rdx", "rdi",
+                                        "rsi", "rbp", "r8",  "r9",      "r10",    "r11", "r12",
+                                        "r13", "r14", "r15", "eflags",  "es",     "cs",  "ss",
+                                        "ds",  "fs",  "gs",  "fs_base", "gs_base"};
     size_t norder = sizeof(order) / sizeof(order[0]);
     unsigned *list = calloc(a->nregs + norder, sizeof(*list));
     if (!list)

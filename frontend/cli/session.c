@@ -168,8 +168,7 @@ void ses_select_thread(struct session *s, int64_t tid)
         }
 }
 
-int ses_thread_frames(struct session *s, int64_t tid, struct gort_frame *out, size_t max,
-                      size_t *n)
+int ses_thread_frames(struct session *s, int64_t tid, struct gort_frame *out, size_t max, size_t *n)
 {
     *n = 0;
     if (!s->rt)
@@ -316,10 +315,10 @@ static const int passed_signals[] = {SIGURG, SIGCHLD, SIGPROF, SIGWINCH, SIGPIPE
 
 bool ses_signal_passed(int sig)
 {
-    for (size_t i = 0; i < sizeof(passed_signals) / sizeof(passed_signals[0]); i++)
-        if (passed_signals[i] == sig)
-            return true;
-    return false;
+    /* As dlv: every signal but SIGTRAP (breakpoints, runtime.Breakpoint) goes back to the program,
+     * whose runtime handles it (a nil dereference becomes a panic that may be recovered; a fatal
+     * one ends the process, which continue then reports). */
+    return sig != 0 && sig != SIGTRAP;
 }
 
 void ses_pass_signals(struct session *s)
@@ -372,8 +371,8 @@ int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp)
         }
         if (rc < 0 || stop->kind != RSP_STOP_SIGNAL || !ses_signal_passed(stop->signal) || asked)
             break;
-        /* A signal the Go runtime uses for itself (SIGURG preempts goroutines): hand it back to
-         * the program and go on, as dlv does, for servers that stop on it (no QPassSignals). */
+        /* A signal for the program (SIGURG preempts goroutines, SIGSEGV becomes a panic): hand it
+         * back and go on, as dlv does. */
         r.signal = stop->signal;
     }
     sigaction(SIGINT, &old, NULL);

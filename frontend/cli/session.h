@@ -4,8 +4,8 @@
  * thread and goroutine lists of the current stop, the selected goroutine and frame, and godbg's own
  * breakpoint table. The commands (cli/cmd_*.c) read and change it; nothing here prints.
  *
- * Not for: option parsing (main.c), text for the user (the cli_*.c files turn every -errno into words).
- * One owner, no threads. Every call blocks on the target.
+ * Not for: option parsing (main.c), text for the user (the cli_*.c files turn every -errno into
+ * words). One owner, no threads. Every call blocks on the target.
  */
 #ifndef FRONTEND_CLI_SESSION_H
 #define FRONTEND_CLI_SESSION_H
@@ -27,17 +27,17 @@
 #define SES_MAX_SUBST 16
 
 struct ses_bp {
-    int id;                              /* 1, 2, ... as dlv numbers them; 0: free slot */
-    uint64_t addrs[SES_MAX_BP_ADDRS];    /* every address it was set at */
+    int id;                           /* 1, 2, ... as dlv numbers them; 0: free slot */
+    uint64_t addrs[SES_MAX_BP_ADDRS]; /* every address it was set at */
     size_t naddrs;
-    char *func;                          /* function of addrs[0] (image string, may be NULL) */
-    char *file;                          /* file:line of addrs[0] */
+    char *func; /* function of addrs[0] (image string, may be NULL) */
+    char *file; /* file:line of addrs[0] */
     uint32_t line;
     uint64_t total_hits;
     struct ses_bp_hit {
         int64_t goid;
         uint64_t n;
-    } *hits; /* hits per goroutine, in order of first hit */
+    } * hits; /* hits per goroutine, in order of first hit */
     size_t nhits;
 };
 
@@ -51,7 +51,7 @@ struct session {
     struct gort *rt; /* NULL when the binary lacks the runtime's DWARF: goroutine commands refuse */
     const char *rt_why;
     struct gomem mem;
-    bool launched; /* we started the program (exec): exit asks, or kills in batch mode */
+    bool launched;  /* we started the program (exec): exit asks, or kills in batch mode */
     pid_t stub_pid; /* the gostub we started, 0 for connect */
 
     /* The current stop, loaded lazily (ses_refresh) and dropped by every resume. */
@@ -61,9 +61,9 @@ struct session {
     struct gort_g *gs;
     size_t ngs;
 
-    int64_t cur_tid;   /* selected thread */
-    int64_t cur_goid;  /* selected goroutine, 0 when the thread runs none */
-    int cur_frame;     /* selected frame of the selected goroutine (or thread) */
+    int64_t cur_tid;  /* selected thread */
+    int64_t cur_goid; /* selected goroutine, 0 when the thread runs none */
+    int cur_frame;    /* selected frame of the selected goroutine (or thread) */
 
     struct ses_bp *bps;
     size_t nbps;
@@ -103,8 +103,8 @@ const char *ses_subst_path(const struct session *s, const char *file, char *buf,
 
 /* Breakpoints: set at ADDRS (inserted in the target), described by the location of addrs[0]. *out
  * is the new entry (valid until the table changes). -EEXIST when one is already at addrs[0]. */
-int ses_bp_add(struct session *s, const uint64_t *addrs, size_t n, struct ses_bp **out)
-    SES_MUST_CHECK;
+int ses_bp_add(struct session *s, const uint64_t *addrs, size_t n,
+               struct ses_bp **out) SES_MUST_CHECK;
 int ses_bp_remove(struct session *s, int id) SES_MUST_CHECK;
 struct ses_bp *ses_bp_by_id(struct session *s, int id);
 struct ses_bp *ses_bp_by_addr(struct session *s, uint64_t addr);
@@ -115,9 +115,11 @@ void ses_bp_hit(struct ses_bp *bp, int64_t goid);
  * one of our breakpoints sets *bp (else NULL). Ctrl-C (SIGINT) interrupts the target. 0, -errno. */
 int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp) SES_MUST_CHECK;
 
-/* Whether SIG is one the Go runtime uses for itself (SIGURG...): continue hands it back silently. */
+/* Whether SIG is one the Go runtime uses for itself (SIGURG...): continue hands it back silently.
+ */
 bool ses_signal_passed(int sig);
-/* Asks the server to pass those signals without stopping (QPassSignals), where it can. */
+/* Asks the server to pass the signals Go uses all the time (SIGURG, SIGPROF...) without even
+ * stopping (QPassSignals), where it can. */
 void ses_pass_signals(struct session *s);
 
 #endif

@@ -157,4 +157,29 @@ echo "$out" | grep -q '^    goroutines (alias: grs) -* List program goroutines\.
     fail "help does not list goroutines in dlv's layout"
 check_untraced "$pid" || fail "the help session left grtest traced"
 
+# godbg exec: a launched program, a function breakpoint, and the end of input in batch mode kills it.
+printf 'break main.spin\ncontinue\ngoroutine\n' >"$T/exec.init"
+timeout 60 "$GODBG" exec "$bin" --init "$T/exec.init" </dev/null >"$T/exec.out" 2>"$T/exec.err" ||
+    fail "godbg exec exited $?: $(cat "$T/exec.err")"
+grep -q '^> main\.spin() .*grtest/main.go:[0-9]* (hits goroutine([0-9]*):1 total:1)' "$T/exec.out" ||
+    fail "godbg exec: no hit of main.spin: $(cat "$T/exec.out")"
+grep -q '^	Start: .* main\.spin ' "$T/exec.out" || fail "godbg exec: goroutine does not start in main.spin"
+lpid=$(sed -n 's/^gostub: launched .* as pid \([0-9]*\)$/\1/p' "$T/exec.err")
+[ -n "$lpid" ] || fail "godbg exec: gostub did not say which pid it launched: $(cat "$T/exec.err")"
+if [ -n "$lpid" ] && kill -0 "$lpid" 2>/dev/null; then
+    st=$(sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$lpid/status" 2>/dev/null)
+    [ "$st" = Z ] || { fail "godbg exec in batch mode left pid $lpid running"; kill -9 "$lpid"; }
+fi
+
+# godbg connect to a gostub listening on TCP, without BINARY (fetched through vFile).
+start_server gostub "$pid"
+printf 'goroutines -with userloc main.chanRecv\n' >"$T/tcp.init"
+"$GODBG" connect "127.0.0.1:$SERVER_PORT" --init "$T/tcp.init" </dev/null >"$T/tcp.out" 2>"$T/tcp.err" ||
+    fail "godbg connect to gostub exited $?: $(cat "$T/tcp.err")"
+grep -q 'Goroutine [0-9]* - User: .*main.go:41 main.chanRecv .*\[chan receive\]$' "$T/tcp.out" ||
+    fail "godbg connect to gostub: $(cat "$T/tcp.out" "$T/tcp.err")"
+wait_exit "$SERVER_PID" 10 || kill_wait "$SERVER_PID"
+sleep 0.2
+check_untraced "$pid" || fail "godbg connect to gostub left grtest traced"
+
 lib_finish
