@@ -1136,3 +1136,86 @@ int gort_eval_locals(struct gort_values *vs, const struct gort_eval_frame *fr, b
     free(vars);
     return rc;
 }
+
+int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, const char *lhs,
+                  const char *rhs, gort_write_mem_fn write, void *wctx, char *err, size_t errlen)
+{
+    struct gort_eval_result l, r, s;
+    int rc = gort_eval(vs, fr, lhs, &l, err, errlen);
+    if (rc)
+        return rc;
+    if ((rc = gort_eval(vs, fr, rhs, &r, err, errlen)))
+        return rc;
+    struct ev ev = {vs, gort_values_image(vs), gort_values_mem(vs), fr, NULL, err, errlen};
+    if (l.kind != GORT_EVAL_VALUE || l.has_bytes || l.addr == 0)
+        return fail(&ev, -EINVAL, "can not set %s: not a variable in memory", lhs);
+    const struct sym_type *t = type_of(&ev, l.type_id);
+    unsigned k = gort_type_kind(ev.img, t);
+    uint64_t size = size_of(&ev, t);
+    uint8_t b[8] = {0};
+    if (size == 0 || size > 8)
+        return fail(&ev, -EINVAL, "can not set %s: not a number, bool or pointer", lhs);
+    if (r.kind == GORT_EVAL_NIL) {
+        if (k != SYM_GO_POINTER && k != SYM_GO_UNSAFE_POINTER)
+            return fail(&ev, -EINVAL, "can not assign nil to %s", t->name ? t->name : lhs);
+        return write(wctx, l.addr, b, size) ? fail(&ev, -EIO, "could not write %s", lhs) : 0;
+    }
+    if (r.kind == GORT_EVAL_VALUE && (k == SYM_GO_POINTER || k == SYM_GO_UNSAFE_POINTER)) {
+        unsigned rk = kind_of(&ev, &r);
+        if (rk != SYM_GO_POINTER && rk != SYM_GO_UNSAFE_POINTER && rk != SYM_GO_UINTPTR)
+            return fail(&ev, -EINVAL, "can not assign to %s: mismatched types", lhs);
+        const struct sym_type *rt = type_of(&ev, r.type_id);
+        if (rk == SYM_GO_POINTER && k == SYM_GO_POINTER && rt && t->name && rt->name &&
+            strcmp(rt->name, t->name) != 0)
+            return fail(&ev, -EINVAL, "can not assign %s to %s", rt->name, t->name);
+    }
+    if ((rc = scalar(&ev, &r, &s)))
+        return rc;
+    switch (k) {
+    case SYM_GO_BOOL:
+        if (s.kind != GORT_EVAL_BOOL)
+            return fail(&ev, -EINVAL, "can not assign a non-bool to %s", lhs);
+        b[0] = s.b;
+        break;
+    case SYM_GO_FLOAT32:
+    case SYM_GO_FLOAT64: {
+        if (s.kind == GORT_EVAL_BOOL)
+            return fail(&ev, -EINVAL, "can not assign a bool to %s", lhs);
+        double d = as_f(&s);
+        if (size == 4) {
+            float f = (float)d;
+            memcpy(b, &f, 4);
+        } else {
+            memcpy(b, &d, 8);
+        }
+        break;
+    }
+    case SYM_GO_INT:
+    case SYM_GO_INT8:
+    case SYM_GO_INT16:
+    case SYM_GO_INT32:
+    case SYM_GO_INT64:
+    case SYM_GO_UINT:
+    case SYM_GO_UINT8:
+    case SYM_GO_UINT16:
+    case SYM_GO_UINT32:
+    case SYM_GO_UINT64:
+    case SYM_GO_UINTPTR:
+    case SYM_GO_POINTER:
+    case SYM_GO_UNSAFE_POINTER: {
+        if (s.kind == GORT_EVAL_BOOL)
+            return fail(&ev, -EINVAL, "can not assign a bool to %s", lhs);
+        if (s.kind == GORT_EVAL_FLOAT && s.f != (double)(int64_t)s.f)
+            return fail(&ev, -EINVAL, "can not assign %g to an integer", s.f);
+        uint64_t u = s.kind == GORT_EVAL_FLOAT ? (uint64_t)(int64_t)s.f
+                     : s.kind == GORT_EVAL_INT ? (uint64_t)s.i
+                                               : s.u;
+        for (size_t i = 0; i < size; i++)
+            b[i] = (uint8_t)(u >> (8 * i));
+        break;
+    }
+    default:
+        return fail(&ev, -EINVAL, "can not set %s: not a number, bool or pointer", lhs);
+    }
+    return write(wctx, l.addr, b, size) ? fail(&ev, -EIO, "could not write %s", lhs) : 0;
+}

@@ -6,8 +6,9 @@
  * `&&`/`||`/`!`, literals, nil, and casts to pointer types such as `(*main.T)(0xc000010000)`.
  * Results print through value.h.
  *
- * Not for (yet): slicing, assignment (`set`), function calls, type assertions, registers by name.
- * Everything read from the target is hostile; the tree's height is bounded by the parser.
+ * Also dlv's `set` for numbers, bools and pointers. Not for (yet): slicing, function calls, type
+ * assertions, registers by name. Everything read from the target is hostile; the tree's height is
+ * bounded by the parser.
  */
 #ifndef GOSTUB_GORUNTIME_EVAL_H
 #define GOSTUB_GORUNTIME_EVAL_H
@@ -65,6 +66,16 @@ GORT_MUST_CHECK int gort_eval(struct gort_values *vs, const struct gort_eval_fra
 GORT_MUST_CHECK int gort_eval_format(struct gort_values *vs, const struct gort_eval_result *r,
                                      const struct gort_load_config *cfg, bool multiline,
                                      struct rsp_buf *out);
+
+/* Writes LEN bytes at ADDR of the target: 0 or -errno. */
+typedef int (*gort_write_mem_fn)(void *ctx, uint64_t addr, const void *buf, size_t len);
+
+/* dlv's `set LHS = RHS`: LHS must be a variable or field in memory of a number, bool or pointer
+ * kind (a pointer also takes nil or an integer address); RHS is any expression of a fitting kind,
+ * converted as Go converts constants. Writes through WRITE. 0, or -errno with ERR set. */
+GORT_MUST_CHECK int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr,
+                                  const char *lhs, const char *rhs, gort_write_mem_fn write,
+                                  void *wctx, char *err, size_t errlen);
 
 /* dlv's `locals` (ARGS false) or `args` (true): one "name = value" line per variable, locals
  * ordered by block depth then declaration line, a shadowed one in parentheses "(li) = 42", or

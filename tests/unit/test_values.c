@@ -507,6 +507,84 @@ START_TEST(test_optimized_build)
 }
 END_TEST
 
+/* set: numbers, bools and pointers written through /proc/PID/mem, read back, then restored. */
+static int proc_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+    int fd = *(int *)ctx;
+    return pwrite(fd, buf, len, (off_t)addr) == (ssize_t)len ? 0 : -EIO;
+}
+
+static const struct {
+    const char *lhs, *rhs, *frame_expr, *want; /* want: the text of lhs after, or an error */
+} sets[] = {
+    {"main.I", "7", NULL, "7"},
+    {"main.I", "main.I * -3 + 1", NULL, "-20"},
+    {"main.U8", "256 + 3", NULL, "3"},
+    {"main.F64", "2.5", NULL, "2.5"},
+    {"main.F32", "main.F32 * 2", NULL, "3"},
+    {"main.BF", "true", NULL, "true"},
+    {"main.BF", "!main.BF", NULL, "false"},
+    {"main.PtrNil", "main.Ptr", NULL,
+     "*main.Inner {Name: \"inner\", Tags: []string len: 3, cap: 3, [\"a\",\"b\",\"c\"]}"},
+    {"main.PtrNil", "nil", NULL, "*main.Inner nil"},
+    {"main.Out.ID", "-70", NULL, "-70"},
+    {"main.OutP.In.Name", "1", NULL, "error"},
+    {"main.B", "1", NULL, "error"},
+    {"main.PtrNil", "main.OutP", NULL, "error"},
+    {"li", "5", "li", "5"},
+    {"n", "n + 1", "n", "22"},
+    /* restore */
+    {"main.I", "-42", NULL, "-42"},
+    {"main.U8", "255", NULL, "255"},
+    {"main.F64", "3.141592653589793", NULL, "3.141592653589793"},
+    {"main.F32", "1.5", NULL, "1.5"},
+    {"main.Out.ID", "-7", NULL, "-7"},
+    {"li", "99", "li", "99"},
+    {"n", "21", "n", "21"},
+};
+
+START_TEST(test_set)
+{
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(dbg_bin, &img), 0);
+    struct proc p;
+    proc_attach(&p, dbg_pid);
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)dbg_pid);
+    int wfd = open(path, O_RDWR);
+    ck_assert_int_ge(wfd, 0);
+    struct gomem mem = {&proc_ops, &p};
+    struct gort_values *vs;
+    ck_assert_int_eq(gort_values_new(img, &mem, &vs), 0);
+    struct gort_eval_frame fr;
+    size_t index;
+    stop_frame(img, &mem, &fr, &index);
+    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+        char err[256] = "";
+        const struct gort_eval_frame *f = sets[i].frame_expr ? &fr : &(struct gort_eval_frame){0};
+        int rc = gort_eval_set(vs, f, sets[i].lhs, sets[i].rhs, proc_write, &wfd, err, sizeof(err));
+        if (strcmp(sets[i].want, "error") == 0) {
+            ck_assert_msg(rc != 0 && err[0], "set %s = %s should fail", sets[i].lhs, sets[i].rhs);
+            continue;
+        }
+        ck_assert_msg(rc == 0, "set %s = %s: %s", sets[i].lhs, sets[i].rhs, err);
+        struct gort_eval_result r;
+        ck_assert_int_eq(gort_eval(vs, f, sets[i].lhs, &r, err, sizeof(err)), 0);
+        struct rsp_buf b;
+        rsp_buf_init(&b, 4096);
+        ck_assert_int_eq(gort_eval_format(vs, &r, &gort_load_print, false, &b), 0);
+        ck_assert_int_eq(rsp_buf_addc(&b, '\0'), 0);
+        ck_assert_msg(strcmp((char *)b.data, sets[i].want) == 0, "set %s = %s: '%s', want '%s'",
+                      sets[i].lhs, sets[i].rhs, (char *)b.data, sets[i].want);
+        rsp_buf_fini(&b);
+    }
+    close(wfd);
+    gort_values_free(vs);
+    proc_detach(&p);
+    sym_image_free(img);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ hostile memory */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -666,6 +744,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_print_like_dlv);
     tcase_add_test(tc, test_oneline);
     tcase_add_test(tc, test_optimized_build);
+    tcase_add_test(tc, test_set);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("hostile");
     tcase_set_timeout(th, 300);
