@@ -500,6 +500,25 @@ START_TEST(test_optimized_build)
                               dlv_text[j]);
         free(ours);
     }
+    /* Locals and args of the optimized main.stop, where Go keeps some in registers and drops
+     * others: what dlv 1.20.2 printed for the same frame (its readings of ls, lm, le and ~r0 there
+     * are garbage or "empty OP stack"; see doc/internals/values.md). */
+    struct gort_eval_frame fr;
+    size_t index;
+    stop_frame(img, &mem, &fr, &index);
+    ck_assert_int_eq(index, 3);
+    struct rsp_buf b;
+    rsp_buf_init(&b, 1 << 16);
+    ck_assert_int_eq(gort_eval_locals(vs, &fr, false, &gort_load_locals, &b), 0);
+    ck_assert_int_eq(gort_eval_locals(vs, &fr, true, &gort_load_locals, &b), 0);
+    ck_assert_int_eq(rsp_buf_addc(&b, '\0'), 0);
+    fprintf(stderr, "optimized main.stop:\n%s", (char *)b.data);
+    static const char *const want[] = {"\nlp = (*main.Inner)(0x", "\nn = 21\n",
+                                       "\np = (*main.Inner)(0x",
+                                       "\nlo = main.Outer {ID: -7, In: (*main.Inner)(0xc"};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        ck_assert_msg(strstr((char *)b.data, want[i]), "no '%s'", want[i] + 1);
+    rsp_buf_fini(&b);
     gort_values_free(vs);
     proc_detach(&p);
     stop_target(pid);
