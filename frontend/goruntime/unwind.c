@@ -249,7 +249,9 @@ static void plan(struct gort *rt, const struct gort_g *g, struct uw *u)
         return end(u, GORT_END_NO_RULE);
     }
     u->fr.cfa = u->cfa;
-    if (u->cfa <= u->sp || u->cfa - u->sp > MAX_FRAME_LEN ||
+    /* The CFA is above SP, except at an arm64 entry (or leaf) where nothing is pushed yet and the
+     * return address is still in LR: LR serves once, so this cannot repeat. */
+    if (u->cfa < u->sp || (u->cfa == u->sp && !u->ra_in_lr) || u->cfa - u->sp > MAX_FRAME_LEN ||
         (!u->on_system && g->stack_hi > g->stack_lo && u->cfa > g->stack_hi))
         return end(u, GORT_END_BAD_SP);
     if (u->ra_in_lr && !u->has_bp_slot) {

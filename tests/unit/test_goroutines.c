@@ -757,12 +757,12 @@ static int fake_read(void *ctx, uint64_t addr, void *buf, size_t len)
     return -EIO;
 }
 
-static uint64_t fake_regs[17]; /* thread 2's registers by DWARF number; others are garbage */
+static uint64_t fake_regs[64]; /* thread 2's registers by DWARF number; others are garbage */
 
 static int fake_reg(void *ctx, int64_t tid, unsigned regno, uint64_t *v)
 {
     (void)ctx;
-    *v = tid == 2 && regno < 17 ? fake_regs[regno] : (uint64_t)tid * 0x1000 + regno;
+    *v = tid == 2 && regno < 64 ? fake_regs[regno] : (uint64_t)tid * 0x1000 + regno;
     return 0;
 }
 
@@ -1050,6 +1050,75 @@ START_TEST(test_signal_frame)
 }
 END_TEST
 
+/* arm64 (grtest-arm64's DWARF and CFI, fake memory): a parked frame whose return address is saved
+ * at [SP] (CFA = SP + frame), and a thread stopped at a function's entry, where CFA = SP and the
+ * return address is still in LR (x30); both end at goexit. */
+START_TEST(test_arm64)
+{
+    char bin[4300];
+    snprintf(bin, sizeof(bin), "%s/grtest-arm64", bin_dir);
+    struct sym_image *img;
+    ck_assert_int_eq(sym_image_open(bin, &img), 0);
+    static uint8_t gstack[4096];
+    const uint64_t gs_addr = 0x4000200000;
+    struct fake f = {.nr = 1};
+    f.r[0].addr = gs_addr, f.r[0].bytes = gstack, f.r[0].len = sizeof(gstack);
+    struct gomem mem = {&fake_ops, &f};
+    struct gort *rt;
+    ck_assert_int_eq(gort_new(img, &mem, &rt, NULL), 0);
+    const struct sym_func *rec, *goexit;
+    ck_assert_int_eq(sym_func_by_name(img, "main.recurse", &rec), 0);
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.goexit", &goexit), 0);
+    /* a pc in the body: after the prologue's str x30, [sp, #-frame]! */
+    uint64_t pc = rec->lowpc + 0x40;
+    struct sym_cfi_row row;
+    ck_assert_int_eq(sym_cfi_at(img, pc, &row), 0);
+    ck_assert_int_eq(row.cfa.kind, SYM_CFI_CFA_REG);
+    ck_assert_uint_eq(row.cfa.regno, 31);
+    ck_assert_int_eq(row.ra.kind, SYM_CFI_OFFSET);
+    uint64_t sp = gs_addr + 1024, cfa = sp + (uint64_t)row.cfa.offset;
+    memset(gstack, 0, sizeof(gstack));
+    put64(gstack + (cfa + (uint64_t)row.ra.offset - gs_addr), goexit->lowpc + 4);
+    struct gort_g g = {.addr = 0x4000001000,
+                       .goid = 5,
+                       .pc = pc,
+                       .sp = sp,
+                       .stack_lo = gs_addr,
+                       .stack_hi = gs_addr + sizeof(gstack)};
+    struct gort_frame fr[8];
+    size_t nf;
+    enum gort_stack_end end;
+    ck_assert_int_eq(gort_stack(rt, &g, fr, 8, &nf, &end), 0);
+    ck_assert_uint_eq(nf, 2);
+    ck_assert_str_eq(fr[0].func, "main.recurse");
+    ck_assert_str_eq(fr[1].func, "runtime.goexit");
+    ck_assert_int_eq(end, GORT_END_GOEXIT);
+    /* On a thread, at the entry: pc 32, sp 31, fp 29, lr 30 (DWARF for the Arm 64-bit arch). */
+    memset(fake_regs, 0, sizeof(fake_regs));
+    fake_regs[32] = rec->lowpc;
+    fake_regs[31] = sp;
+    fake_regs[30] = goexit->lowpc + 4;
+    g.thread = 2;
+    ck_assert_int_eq(gort_stack(rt, &g, fr, 8, &nf, &end), 0);
+    ck_assert_uint_eq(nf, 2);
+    ck_assert_str_eq(fr[0].func, "main.recurse");
+    ck_assert_uint_eq(fr[0].cfa, sp);
+    ck_assert_str_eq(fr[1].func, "runtime.goexit");
+    struct gort_loc cur, user;
+    ck_assert_int_eq(gort_user_locs(rt, &g, 1, &cur, &user), 0);
+    ck_assert_str_eq(user.func, "main.recurse");
+    /* g lives in x28 */
+    fake_regs[28] = 0x4000001000;
+    uint64_t gp;
+    ck_assert_int_eq(gort_thread_g(rt, 2, &gp), 0);
+    ck_assert_uint_eq(gp, 0x4000001000);
+    int64_t off;
+    ck_assert_int_eq(gort_tls_g_offset(rt, &off), -ENOTSUP);
+    gort_free(rt);
+    sym_image_free(img);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("goroutines");
@@ -1069,6 +1138,7 @@ static Suite *suite(void)
     tcase_add_test(th, test_hostile);
     tcase_add_loop_test(th, test_switch, 0, 3);
     tcase_add_test(th, test_signal_frame);
+    tcase_add_test(th, test_arm64);
     suite_add_tcase(s, th);
     return s;
 }
