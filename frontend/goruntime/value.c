@@ -64,6 +64,12 @@ struct vnode {
     size_t nkids, kids_cap;
 };
 
+struct gconst {
+    uint64_t type;
+    int64_t value;
+    const char *name; /* full ("main.Green"); belongs to the image */
+};
+
 struct gort_values {
     struct sym_image *img;
     const struct gomem *mem;
@@ -72,6 +78,10 @@ struct gort_values {
     uint64_t types_base; /* runtime.firstmoduledata.types */
     uint64_t itab_type;  /* offset of _type in runtime.itab */
     uint64_t type_kind;  /* offset of kind in runtime._type */
+    /* package constants by type, for dlv's names of values ("Green (1)") */
+    struct gconst *consts;
+    size_t nconsts, consts_cap;
+    bool consts_read;
     /* per format call */
     struct arena_block *arena;
     size_t nnodes;
@@ -738,6 +748,101 @@ static void set_value(struct gort_values *vs, struct vnode *n, const struct rsp_
     n->has_value = true;
 }
 
+static int add_const(const char *name, int64_t value, uint64_t type, void *ctx)
+{
+    struct gort_values *vs = ctx;
+    if (type == 0)
+        return 0;
+    if (vs->nconsts == vs->consts_cap) {
+        size_t cap = vs->consts_cap ? vs->consts_cap * 2 : 256;
+        struct gconst *c = realloc(vs->consts, cap * sizeof(*c));
+        if (!c)
+            return -ENOMEM;
+        vs->consts = c;
+        vs->consts_cap = cap;
+    }
+    vs->consts[vs->nconsts++] = (struct gconst){type, value, name};
+    return 0;
+}
+
+static int cmp_const(const void *a, const void *b)
+{
+    const struct gconst *x = a, *y = b;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    if (x->value != y->value)
+        return x->value < y->value ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* The package constants of T, sorted by value: [*first, *first + *count). */
+static void consts_of(struct gort_values *vs, const struct sym_type *t, size_t *first,
+                      size_t *count)
+{
+    *count = 0;
+    if (!vs->consts_read) {
+        vs->consts_read = true;
+        if (sym_consts_foreach(vs->img, add_const, vs) != 0)
+            vs->nconsts = 0;
+        qsort(vs->consts, vs->nconsts, sizeof(*vs->consts), cmp_const);
+    }
+    size_t lo = 0, hi = vs->nconsts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vs->consts[mid].type < t->id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    while (lo < vs->nconsts && vs->consts[lo].type == t->id)
+        lo++;
+    *count = lo - *first;
+}
+
+/* A constant's name without the package of its type ("main.Green" -> "Green"). */
+static const char *const_name(const struct sym_type *t, const char *name)
+{
+    const char *slash = strrchr(t->name, '/');
+    const char *dot = strchr(slash ? slash : t->name, '.');
+    size_t plen = dot ? (size_t)(dot - t->name) + 1 : 0;
+    return plen && strncmp(name, t->name, plen) == 0 ? name + plen : name;
+}
+
+/* dlv's description of integer V of named type T by its constants: the constant's name, or the
+ * single-bit constants ORed ("FlagA|FlagC"); false when there is none. */
+static bool describe(struct gort_values *vs, const struct sym_type *t, int64_t v, struct rsp_buf *b)
+{
+    if (!t || !t->name || !strchr(t->name, '.') || strncmp(t->name, "C.", 2) == 0)
+        return false;
+    size_t first, count;
+    consts_of(vs, t, &first, &count);
+    if (count == 0)
+        return false;
+    const struct gconst *c = vs->consts + first;
+    for (size_t i = 0; i < count; i++)
+        if (c[i].value == v)
+            return rsp_buf_adds(b, const_name(t, c[i].name)) == 0;
+    if (v == 0)
+        return false;
+    uint64_t rest = (uint64_t)v;
+    size_t mark = b->len;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t bit = (uint64_t)c[i].value;
+        if (bit == 0 || (bit & (bit - 1)) != 0 || !(rest & bit))
+            continue;
+        if ((b->len != mark && rsp_buf_addc(b, '|') != 0) ||
+            rsp_buf_adds(b, const_name(t, c[i].name)) != 0)
+            return false;
+        rest &= ~bit;
+    }
+    if (rest != 0 || b->len == mark) {
+        b->len = mark;
+        return false;
+    }
+    return true;
+}
+
 static void load_scalar(struct gort_values *vs, struct vnode *n)
 {
     uint8_t buf[16];
@@ -800,6 +905,21 @@ static void load_scalar(struct gort_values *vs, struct vnode *n)
     default: /* the unsigned kinds */
         rc = gort_fmt_uint(&b, u);
         break;
+    }
+    bool integer = n->kind >= SYM_GO_INT && n->kind <= SYM_GO_UINTPTR;
+    if (rc == 0 && integer) {
+        struct rsp_buf d;
+        rsp_buf_init(&d, 4096);
+        int64_t v = n->kind <= SYM_GO_INT64 ? (size == 1   ? (int8_t)u
+                                               : size == 2 ? (int16_t)u
+                                               : size == 4 ? (int32_t)u
+                                                           : (int64_t)u)
+                                            : (int64_t)u;
+        if (describe(vs, n->t, v, &d) && rsp_buf_addf(&d, " (%.*s)", (int)b.len, b.data) == 0) {
+            rsp_buf_reset(&b);
+            rc = rsp_buf_add(&b, d.data, d.len);
+        }
+        rsp_buf_fini(&d);
     }
     if (rc == 0)
         set_value(vs, n, &b);
@@ -1337,6 +1457,7 @@ void gort_values_free(struct gort_values *vs)
     if (!vs)
         return;
     arena_free(vs);
+    free(vs->consts);
     free(vs);
 }
 

@@ -478,6 +478,28 @@ int sym_const_by_name(struct sym_image *img, const char *name, int64_t *value, u
     return rc;
 }
 
+int sym_consts_foreach(struct sym_image *img, sym_const_cb cb, void *ctx)
+{
+    int rc = sym_names_load(img);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < img->nnames; i++) {
+        if (img->names[i].tag != DW_TAG_constant)
+            continue;
+        Dwarf_Die die;
+        int64_t value;
+        Dwarf_Off ref = 0;
+        if (sym_die_at(img, img->names[i].off, &die) != 0)
+            continue;
+        bool ok = sym_die_sdata(img, die, DW_AT_const_value, &value) == 0;
+        uint64_t type = ok && sym_die_ref(img, die, DW_AT_type, &ref) == 0 ? ref : 0;
+        dwarf_dealloc_die(die);
+        if (ok && (rc = cb(img->names[i].name, value, type, ctx)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int global_at(struct sym_image *img, size_t at, struct sym_global *out)
 {
     Dwarf_Die die;

@@ -116,6 +116,12 @@ SYM_MUST_CHECK int sym_type_field(struct sym_image *img, const struct sym_type *
 SYM_MUST_CHECK int sym_const_by_name(struct sym_image *img, const char *name, int64_t *value,
                                      uint64_t *type);
 
+/* Every package constant (DW_TAG_constant with an integer value), in name order: NAME, VALUE and
+ * its TYPE id (0 when untyped). A nonzero return of CB stops the walk and is returned. Added for
+ * goruntime/value (dlv names the values of types that have constants: "Green (1)"). */
+typedef int (*sym_const_cb)(const char *name, int64_t value, uint64_t type, void *ctx);
+SYM_MUST_CHECK int sym_consts_foreach(struct sym_image *img, sym_const_cb cb, void *ctx);
+
 struct sym_global {
     const char *name;
     uint64_t addr; /* from a DW_OP_addr location */

@@ -29,6 +29,23 @@ type Outer struct {
 
 type Kind uint8
 
+// Color and Flags have constants: dlv names their values ("main.Green (1)", "FlagA|FlagC (5)").
+type Color int
+
+const (
+	Red Color = iota
+	Green
+	Blue
+)
+
+type Flags uint8
+
+const (
+	FlagA Flags = 1 << iota
+	FlagB
+	FlagC
+)
+
 type Shape interface{ Area() float64 }
 
 type Rect struct{ W, H float64 }
@@ -67,15 +84,20 @@ var (
 	C128     complex128 = complex(-1.5, -0.25)
 	B        bool       = true
 	BF       bool
-	R        rune = 'é'
-	By       byte = 'A'
-	K        Kind = 3
-	S             = "hello, world"
-	SEmpty        = ""
-	SLong         = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	SEsc          = "a\n\t\"\\\x00\x7fé"
-	Arr           = [3]int{1, 2, 3}
-	ArrS          = [2]string{"x", "y"}
+	R        rune  = 'é'
+	By       byte  = 'A'
+	K        Kind  = 3
+	Col            = Green
+	ColX     Color = 7
+	Fl             = FlagA | FlagC
+	Fl0      Flags
+	ColArr   = [2]Color{Blue, Red}
+	S        = "hello, world"
+	SEmpty   = ""
+	SLong    = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	SEsc     = "a\n\t\"\\\x00\x7fé"
+	Arr      = [3]int{1, 2, 3}
+	ArrS     = [2]string{"x", "y"}
 	Arr0     [0]int
 	ArrBig   [100]int
 	Sl       = make([]int, 3, 4)
@@ -207,6 +229,11 @@ var keep = []unsafe.Pointer{
 	unsafe.Pointer(&R),
 	unsafe.Pointer(&By),
 	unsafe.Pointer(&K),
+	unsafe.Pointer(&Col),
+	unsafe.Pointer(&ColX),
+	unsafe.Pointer(&Fl),
+	unsafe.Pointer(&Fl0),
+	unsafe.Pointer(&ColArr),
 	unsafe.Pointer(&S),
 	unsafe.Pointer(&SEmpty),
 	unsafe.Pointer(&SLong),
