@@ -99,33 +99,128 @@ static const char *base_name(const char *p)
     return s ? s + 1 : (p ? p : "?");
 }
 
-/* Capstone's Intel text moved towards the Go disassembler's that dlv prints: "[rsp+0x20]" without
- * blanks, and a direct call or jump to a function's entry as "$name". */
-static void format_insn(struct session *s, const char *mn, const char *ops, char *out, size_t len)
+/* Go's names of the condition codes (golang.org/x/arch x86asm, which dlv prints) for capstone's. */
+static const char *const cc_map[][2] = {
+    {"e", "z"},   {"ne", "nz"}, {"a", "nbe"}, {"ae", "nb"}, {"g", "nle"},
+    {"ge", "nl"}, {"na", "be"}, {"nae", "b"}, {"c", "b"},   {"nc", "nb"},
+};
+
+static void go_mnemonic(const char *mn, char *out, size_t len)
 {
-    char o[200];
+    static const char *const prefixes[] = {"j", "set", "cmov"};
+    snprintf(out, len, "%s", mn);
+    for (size_t p = 0; p < 3; p++) {
+        size_t pl = strlen(prefixes[p]);
+        if (strncmp(mn, prefixes[p], pl) != 0)
+            continue;
+        for (size_t i = 0; i < sizeof(cc_map) / sizeof(cc_map[0]); i++)
+            if (strcmp(mn + pl, cc_map[i][0]) == 0) {
+                snprintf(out, len, "%s%s", prefixes[p], cc_map[i][1]);
+                return;
+            }
+    }
+}
+
+/* Capstone's Intel text moved towards the Go disassembler's that dlv prints: numbers in hex,
+ * "[rsp+0x20]" without blanks and negative displacements as Go's 32-bit "+0xfffffe98", "ptr" on
+ * memory operands without a size, rip-relative operands as "[symbol+off]", condition codes by Go's
+ * names, and a direct call or jump to a function's entry as "$name". NEXT is the address after the
+ * instruction. */
+static void format_insn(struct session *s, const char *mn, const char *ops, uint64_t next,
+                        char *out, size_t len)
+{
+    char o[256];
     size_t k = 0;
     int depth = 0;
-    for (const char *q = ops; *q && k + 1 < sizeof(o); q++) {
-        if (*q == '[')
+    char gm[32];
+    go_mnemonic(mn, gm, sizeof(gm));
+    for (const char *q = ops; *q && k + 40 < sizeof(o);) {
+        if (*q == '[') {
+            /* rip-relative: the symbol it reaches */
+            unsigned long long d;
+            char *end;
+            if (strncmp(q, "[rip + 0x", 9) == 0 && (d = strtoull(q + 7, &end, 16), *end == ']')) {
+                const struct sym_symbol *sym;
+                uint64_t off;
+                size_t nl;
+                /* dlv names variables, not the linker's aggregates (go.string.*, type.*) */
+                if (sym_symbol_by_addr(s->img, next + d, &sym, &off) == 0 &&
+                    (nl = strlen(sym->name)) > 0 &&
+                    !(nl >= 2 && strcmp(sym->name + nl - 2, ".*") == 0)) {
+                    if (k < 4 || strncmp(o + k - 4, "ptr ", 4) != 0)
+                        k += (size_t)snprintf(o + k, sizeof(o) - k, "ptr ");
+                    k += (size_t)snprintf(o + k, sizeof(o) - k, off ? "[%s+%llu]" : "[%s]",
+                                          sym->name, (unsigned long long)off);
+                    q = end + 1;
+                    continue;
+                }
+            }
+            if ((k < 4 || strncmp(o + k - 4, "ptr ", 4) != 0) && (k == 0 || o[k - 1] != ':'))
+                k += (size_t)snprintf(o + k, sizeof(o) - k, "ptr ");
             depth++;
-        else if (*q == ']')
+        } else if (*q == ']') {
             depth--;
-        if (depth > 0 && *q == ' ' && (q[1] == '+' || q[1] == '-' || q[-1] == '+' || q[-1] == '-'))
+        }
+        if (depth > 0 && *q == ' ' &&
+            (q[1] == '+' || q[1] == '-' || (q > ops && (q[-1] == '+' || q[-1] == '-')))) {
+            q++;
             continue;
-        o[k++] = *q;
+        }
+        bool start_num = isdigit((unsigned char)*q) &&
+                         (q == ops || !(isalnum((unsigned char)q[-1]) || q[-1] == '_'));
+        if (start_num) {
+            char *end;
+            unsigned long long v = strtoull(q, &end, 0);
+            if (!isalpha((unsigned char)*end) && *end != '_') {
+                bool neg = k > 0 && o[k - 1] == '-';
+                if (neg && depth > 0) { /* Go shows a displacement as an unsigned 32-bit number */
+                    o[k - 1] = '+';
+                    v = (0x100000000ull - v) & 0xffffffffull;
+                }
+                k += (size_t)snprintf(o + k, sizeof(o) - k, "0x%llx", v);
+                q = end;
+                continue;
+            }
+        }
+        o[k++] = *q++;
     }
     o[k] = 0;
     uint64_t target;
     const struct sym_func *fn;
     char *end;
-    if ((mn[0] == 'j' || strcmp(mn, "call") == 0) && strncmp(o, "0x", 2) == 0 &&
+    if ((gm[0] == 'j' || strcmp(gm, "call") == 0) && strncmp(o, "0x", 2) == 0 &&
         (target = strtoull(o, &end, 16), *end == 0) && sym_func_by_addr(s->img, target, &fn) == 0 &&
         fn->lowpc == target) {
-        snprintf(out, len, "%s $%s", mn, fn->name);
+        snprintf(out, len, "%s $%s", gm, fn->name);
         return;
     }
-    snprintf(out, len, "%s%s%s", mn, o[0] ? " " : "", o);
+    snprintf(out, len, "%s%s%s", gm, o[0] ? " " : "", o);
+}
+
+/* What Go's x86asm prints and capstone leaves out: the register operand of the multi-byte nop
+ * (0f 1f /0: "nop dword ptr [rax], eax"), "data16 nop" for 66 90, and an index's "*1" scale. */
+static void go_x86_quirks(const cs_insn *insn, char *text, size_t len)
+{
+    size_t n = strlen(text);
+    if (insn->size == 2 && insn->bytes[0] == 0x66 && insn->bytes[1] == 0x90) {
+        snprintf(text, len, "data16 nop");
+        return;
+    }
+    const cs_x86 *x = insn->detail ? &insn->detail->x86 : NULL;
+    for (unsigned i = 0; x && i < x->op_count; i++) {
+        const cs_x86_op *op = &x->operands[i];
+        if (op->type == X86_OP_MEM && op->mem.index != X86_REG_INVALID && op->mem.scale == 1) {
+            char *rb = strchr(text, ']');
+            if (rb && !memchr(text, '*', (size_t)(rb - text)) && n + 3 < len) {
+                memmove(rb + 2, rb, strlen(rb) + 1);
+                rb[0] = '*';
+                rb[1] = '1';
+                n += 2;
+            }
+        }
+    }
+    if (strncmp(text, "nop ", 4) == 0 && strchr(text, '[') && !strchr(text, ',') && n + 6 < len)
+        snprintf(text + n, len - n, strstr(text, "nop word ") ? ", ax" : ", eax");
 }
 
 static int disassemble(struct cli *c, uint64_t lo, uint64_t hi, uint64_t pc, const char *title)
@@ -154,6 +249,7 @@ static int disassemble(struct cli *c, uint64_t lo, uint64_t hi, uint64_t pc, con
         free(code);
         return cli_fail("the disassembler (capstone) could not start");
     }
+    (void)cs_option(h, CS_OPT_DETAIL, CS_OPT_ON); /* operand details: go_x86_quirks */
     cs_insn *insn = cs_malloc(h);
     if (!insn) {
         cs_close(&h);
@@ -192,7 +288,7 @@ static int disassemble(struct cli *c, uint64_t lo, uint64_t hi, uint64_t pc, con
             line = ln.line;
         }
         char hex[64] = "";
-        char text[256];
+        char text[512];
         if (!cs_disasm_iter(h, &p, &left, &a, insn)) {
             snprintf(hex, sizeof(hex), "%02x", *p);
             snprintf(text, sizeof(text), "?");
@@ -200,7 +296,9 @@ static int disassemble(struct cli *c, uint64_t lo, uint64_t hi, uint64_t pc, con
         } else {
             for (size_t k = 0; k < insn->size && 2 * k + 2 < sizeof(hex); k++)
                 snprintf(hex + 2 * k, 3, "%02x", insn->bytes[k]);
-            format_insn(c->s, insn->mnemonic, insn->op_str, text, sizeof(text));
+            format_insn(c->s, insn->mnemonic, insn->op_str, a, text, sizeof(text));
+            if (arch == CS_ARCH_X86)
+                go_x86_quirks(insn, text, sizeof(text));
         }
         size_t hl = strlen(hex);
         printf("%s\t%s:%u\t%#" PRIx64 "\t%s", at == pc ? "=>" : "", file, line, at, hex);
@@ -247,9 +345,12 @@ static int cmd_disassemble(struct cli *c, char *args)
         if (rc < 0 || (size_t)s->cur_frame >= n)
             return cli_fail("no current location to disassemble: %s",
                             rc < 0 ? cli_strerror(rc) : "no frames");
-        pc = fr[s->cur_frame].pc;
+        /* dlv puts "=>" at the selected thread's pc only (not at a parked goroutine's) */
+        if (tgt_read_pc(s->t, s->cur_tid, &pc) < 0)
+            pc = 0;
         if (sym_func_by_addr(s->img, fr[s->cur_frame].lookup_pc, &fn) < 0)
-            return cli_fail("no function contains %#" PRIx64 " (use disassemble -a START END)", pc);
+            return cli_fail("no function contains %#" PRIx64 " (use disassemble -a START END)",
+                            fr[s->cur_frame].pc);
     }
     char title[1024];
     struct sym_line ln;
@@ -270,7 +371,7 @@ const struct cli_command cli_cmds_mem[] = {
     {"disassemble", "disass", "Other commands", cmd_disassemble, "Disassembler.",
      "Disassembler.\n\n"
      "\t[goroutine <n>] [frame <m>] disassemble [-a <start> <end>] [-l <function>]\n\n"
-     "Without arguments: the function of the selected frame, `=>` at its pc.\n"
+     "Without arguments: the function of the selected frame, `=>` at the selected thread's pc.\n"
      "-a disassembles the given address range, -l the named function. Intel syntax (capstone)."},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -359,13 +359,17 @@ int gort_goroutines(struct gort *rt, const struct gort_thread *threads, size_t n
         return 0;
     if (base == 0 || base + n * psz < base)
         return -EIO;
+    /* The pointer array first: a hostile allglen over unreadable memory fails there, before the
+     * larger goroutine array is allocated. */
+    struct gort_g *gs = NULL;
     uint64_t *ptrs = malloc(n * sizeof(*ptrs));
-    struct gort_g *gs = calloc(n, sizeof(*gs));
-    if (!ptrs || !gs) {
+    if (!ptrs) {
         rc = -ENOMEM;
         goto out;
     }
     rc = read_ptrs(rt, base, n, ptrs);
+    if (rc == 0 && !(gs = calloc(n, sizeof(*gs))))
+        rc = -ENOMEM;
     if (rc == 0)
         rc = read_gs(rt, ptrs, n, gs);
     if (rc == 0)

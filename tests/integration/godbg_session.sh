@@ -7,7 +7,7 @@
 # Compared after masking addresses: every goroutine line (ids, user/start/go locations, wait reasons,
 # -with/-without filters, -group),
 # each parked goroutine's frames (`goroutine N stack 40`), goroutine switching, frame/up/down listings,
-# and a breakpoint's hit line and count on the spinning goroutine (`break main.go:72`, `continue` x2).
+# disassembly (Go's x86asm text from capstone), and a breakpoint's hit line and count on the spinning goroutine (`break main.go:72`, `continue` x2).
 # Also: an unknown command's text, `help` listing, and that every run leaves the process untraced.
 #
 # Masked, because timing and not the debugger decides them: goroutines running on a thread (their pcs
@@ -76,6 +76,9 @@ spin=$(sed -n 's/^[ *] Goroutine \([0-9]*\) - User: .* main\.spin .*/\1/p' "$T/i
     echo frame 2 list
     echo regs
     echo goroutine 99999
+    echo 'disassemble -l main.main'
+    echo 'disassemble -l main.recurse'
+    echo 'frame 0 disassemble'
     echo 'x -fmt hex -count 16 -size 1 0x401000'
     echo 'x -fmt hex -count 4 -size 8 0x401000'
     echo "break main.go:72"
