@@ -90,6 +90,22 @@ void bp_remove_all(struct inferior *inf)
     inf->nbps = 0;
 }
 
+void inf_emergency_restore(struct inferior *inf)
+{
+    int saved_errno = errno;
+
+    if (!inf || inf->exited || !inf->arch || inf->nbps > inf->cap_bps || inf->nlwps > inf->cap_lwps)
+        return;
+    for (size_t i = 0; i < inf->nbps; i++)
+        if (inf->bps[i].len <= INF_MAX_TRAP)
+            (void)restore(inf, &inf->bps[i]);
+    /* Running threads keep theirs: POKEUSER needs a ptrace-stop, and no waiting here. */
+    for (size_t i = 0; i < inf->nlwps; i++)
+        if (inf->lwps[i] && !inf->lwps[i]->running && hwdebug_clear_thread(inf->lwps[i]->tid) < 0)
+            continue; /* gone, or not in a ptrace-stop after all: nothing more to try */
+    errno = saved_errno;
+}
+
 void bp_hide(const struct inferior *inf, uint64_t addr, uint8_t *buf, size_t len)
 {
     for (size_t i = 0; i < inf->nbps; i++) {

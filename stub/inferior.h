@@ -51,6 +51,12 @@ void inf_handle_events(struct inferior *inf);
  * detaches every thread with its pending signal delivered (SIGCONT for a SIGSTOP the stub caused).
  * Idempotent. Used for disconnects, timeouts, fatal errors and the stub's own termination. */
 int inf_release(struct inferior *inf);
+/* Added for issue 5: the last resort of a crashing stub (a SIGSEGV or SIGABRT handler), before the
+ * kernel detaches it: puts the original bytes back wherever one of our traps still is, and zeroes
+ * the debug registers of threads that are stopped. Async-signal-safe: no allocation, no locks, no
+ * waiting, only system calls on what the tables say (a corrupt table is checked against memory: a
+ * byte is restored only where the trap instruction is found). Never returns an error. */
+void inf_emergency_restore(struct inferior *inf);
 /* Kills the process (launched programs, or k when allowed) and reaps it. */
 int inf_kill(struct inferior *inf);
 

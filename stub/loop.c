@@ -109,10 +109,11 @@ struct stub {
     ev_tstamp stopped_since; /* the last stop reported, or the attach */
     struct rsp_stop stops[MAX_QUEUED_STOPS];
     size_t nstops;
-    bool process_gone;    /* the process exited or was killed: nothing left to serve */
-    bool test_fail_alloc; /* GOSTUB_TEST_FAIL_ALLOC=1 (tests only): every client's allocation fails
-                           */
-    int status;           /* exit status returned by stub_loop_run */
+    bool process_gone; /* the process exited or was killed: nothing left to serve */
+    /* Test hooks, set from the environment: GOSTUB_TEST_FAIL_ALLOC=1 makes every client's
+     * allocation fail; GOSTUB_TEST_CRASH_AT_STOP=1 raises SIGSEGV instead of a stop reply. */
+    bool test_fail_alloc, test_crash;
+    int status; /* exit status returned by stub_loop_run */
 };
 
 static void conn_close(struct conn *c);
@@ -120,6 +121,59 @@ static void conn_lost(struct conn *c, const char *why);
 static int conn_pump(struct conn *c);
 static void idle_rearm(struct stub *s);
 static void max_stop_rearm(struct stub *s);
+
+/* ------------------------------------------------------------------ a crash of the stub itself */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define LOOP_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOOP_SANITIZED 1
+#endif
+#endif
+
+/* The process held at this moment: what on_crash restores. Kept equal to stub.inf. */
+static struct inferior *volatile crash_inf;
+static uint8_t
+    crash_stack[64 * 1024]; /* sigaltstack: a stack overflow must reach the handler too */
+
+/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in the stub. The kernel will detach the process
+ * when gostub dies, but a trap left in its text would kill it at the next hit (SIGTRAP): put the
+ * original bytes back first (inf_emergency_restore: no allocation, no locks), then die of the same
+ * signal. No release proper (stop, detach with signals): the stub's state cannot be trusted. */
+static void on_crash(int sig)
+{
+    static const char msg[] = "gostub: internal error (fatal signal): restoring the process's "
+                              "original bytes; the kernel detaches it\n";
+    struct inferior *inf = crash_inf;
+
+    crash_inf = NULL;
+    if (write(2, msg, sizeof(msg) - 1) < 0) {
+        /* nothing to do: stderr is gone */
+    }
+    if (inf)
+        inf_emergency_restore(inf);
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered when the handler returns (the signal is blocked until then) */
+}
+
+static void install_crash_handlers(void)
+{
+#ifndef LOOP_SANITIZED /* ASan's own SIGSEGV handler reports the bug; keep it */
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    stack_t ss = {.ss_sp = crash_stack, .ss_size = sizeof(crash_stack)};
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_crash;
+    sa.sa_flags = SA_ONSTACK;
+    sigfillset(&sa.sa_mask);
+    if (sigaltstack(&ss, NULL) < 0)
+        sa.sa_flags = 0;
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
+#endif
+}
 
 /* ------------------------------------------------------------------ giving the process back */
 
@@ -156,6 +210,7 @@ static int give_back(struct stub *s, const char *why)
     } else {
         stub_log("%s: released pid %d, which runs on", why, (int)s->pid);
     }
+    crash_inf = NULL;
     inf_free(s->inf);
     s->inf = NULL;
     s->nstops = 0;
@@ -210,6 +265,8 @@ static void deliver_stops(struct stub *s)
             stub_log("pid %d exited with status %d", (int)s->pid, st->exit_code);
         else if (st->kind == RSP_STOP_KILLED)
             stub_log("pid %d was killed by signal %d", (int)s->pid, st->signal);
+        if (s->test_crash && st->kind == RSP_STOP_SIGNAL && s->conn)
+            raise(SIGSEGV); /* as a bug here would, with the client's breakpoints in memory */
         if (s->conn && !s->conn->ending)
             rsp_server_report_stop(s->conn->srv, st);
     }
@@ -681,6 +738,7 @@ static int reattach(struct stub *s, char *why, size_t whylen)
     }
     s->launched = inf_launched(s->inf);
     s->process_gone = false;
+    crash_inf = s->inf;
     inf_set_allow_kill(s->inf, s->opt->allow_kill);
     s->stopped_since = ev_now(s->loop);
     max_stop_rearm(s);
@@ -939,8 +997,12 @@ int stub_loop_run(const struct stub_loop_params *p)
      * fail, to check that the process is given back. Nothing else reads the environment. */
     const char *fail_alloc = getenv("GOSTUB_TEST_FAIL_ALLOC");
     s.test_fail_alloc = fail_alloc && strcmp(fail_alloc, "1") == 0;
+    const char *crash = getenv("GOSTUB_TEST_CRASH_AT_STOP");
+    s.test_crash = crash && strcmp(crash, "1") == 0;
     inf_set_stop_callback(s.inf, on_stop, &s);
     inf_set_allow_kill(s.inf, p->opt->allow_kill);
+    crash_inf = s.inf;
+    install_crash_handlers();
 
     if (setup(&s, p) < 0) {
         s.status = 1;

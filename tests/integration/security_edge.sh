@@ -13,7 +13,9 @@
 #   alloc   the connection's allocation fails (GOSTUB_TEST_FAIL_ALLOC=1): the client gets
 #           "E.gostub: out of memory", the process is released, the stub exits 1;
 #   persist --persist with the Go service: gdb killed at a breakpoint; between clients the text is
-#           the binary's and the process runs untraced; the next client attaches.
+#           the binary's and the process runs untraced; the next client attaches;
+#   crash   gostub dies of SIGSEGV (test hook GOSTUB_TEST_CRASH_AT_STOP=1) while reporting a breakpoint
+#           hit: the service survives (no trap left in its text), the held request completes.
 # The C program is tests/integration/progs/edge_threads.c, built here with cc.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/security_lib.sh"
 
@@ -165,4 +167,25 @@ wait_for_line "$SERVER_LOG" 'attached to pid [0-9]* again' 10 || fail "persist: 
 check_released "$TARGET_PID" "$TARGET_PORT" "persist, after the second client"
 stub_term
 [ "$STUB_STATUS" = 0 ] || fail "persist: stub exit status $STUB_STATUS"
+
+# --- the stub crashes (test hook: SIGSEGV when the breakpoint hit is reported, with the breakpoints
+# and the watchpoint inserted): its handler puts the original bytes back before the kernel detaches.
+if grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
+    log "crash: skipped in a sanitizer build (ASan keeps its own SIGSEGV handler)"
+else
+    GOSTUB_TEST_CRASH_AT_STOP=1 stub_start --listen 127.0.0.1:0 "$TARGET_PID"
+    gdb_open "$TARGET_BIN/service"
+    gdb_attach
+    gdb_send "break main.handle" "break main.describe" "watch main.hits" "continue"
+    request "$TARGET_PORT" >"$T/held.out" 2>&1 &
+    track $!
+    wait_exit "$SERVER_PID" 15 || fail "crash: gostub did not die"
+    wait "$SERVER_PID" 2>/dev/null
+    st=$?
+    [ "$st" = 139 ] || fail "crash: gostub exit status $st, not 139 (SIGSEGV)"
+    grep -q 'internal error (fatal signal): restoring' "$SERVER_LOG" || fail "crash: handler did not run"
+    gdb_kill
+    check_held_request "crash"
+    check_released "$TARGET_PID" "$TARGET_PORT" "crash"
+fi
 lib_finish

@@ -238,6 +238,11 @@ int inf_kill(struct inferior *inf)
 {
     return t_kill(inf);
 }
+void inf_emergency_restore(struct inferior *inf)
+{
+    (void)inf;
+    note("emergency");
+}
 void inf_set_allow_kill(struct inferior *inf, bool allow)
 {
     (void)inf;
