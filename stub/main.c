@@ -7,7 +7,9 @@
  * Order matters: the port is bound before the process is touched (a port in use must not stop a
  * production process for nothing), the process is attached before "Listening on port N" (so attach
  * errors show first and the line means "ready"), and the loop's signals are blocked before the
- * attach so that a SIGTERM can never leave the process attached without a release.
+ * attach so that a SIGTERM can never leave the process attached without a release. The sandbox
+ * (stub/sandbox.h) is entered last, once the process and the sockets are held: from then on no
+ * exec, fork, bind or new file is possible.
  */
 #include "config.h"
 
