@@ -978,8 +978,23 @@ static void load_func(struct gort_values *vs, struct vnode *n)
     n->value_len = strlen(fn->name);
 }
 
-/* A chan: qcount and dataqsiz of its runtime.hchan (what the one-line form shows). */
-static void load_chan(struct gort_values *vs, struct vnode *n)
+/* The element type of a chan type (DW_AT_go_elem on the typedef "chan T"). */
+static const struct sym_type *chan_elem(struct gort_values *vs, const struct sym_type *t)
+{
+    for (int i = 0; t && i < 32; i++) {
+        if (t->go_elem)
+            return type_by_id(vs, t->go_elem);
+        if (t->kind != SYM_TYPE_TYPEDEF)
+            break;
+        t = type_by_id(vs, t->target);
+    }
+    return NULL;
+}
+
+/* A chan, as dlv loads it: its whole runtime.hchan (with dlv's print configuration, whatever the
+ * caller's), the buf field shown as a pointer to an array of dataqsiz elements. The one-line form
+ * uses the first two fields, qcount and dataqsiz. */
+static void load_chan(struct gort_values *vs, struct vnode *n, int depth)
 {
     const struct sym_type *pt = n->rt; /* *hchan<T> */
     if (!pt || pt->kind != SYM_TYPE_POINTER) {
@@ -996,20 +1011,54 @@ static void load_chan(struct gort_values *vs, struct vnode *n)
     if (h == 0)
         return;
     const struct sym_type *ht = resolve(vs, type_by_id(vs, pt->target));
-    static const char *const names[] = {"qcount", "dataqsiz"};
-    struct loc hl = {h, NULL, 0};
-    for (int i = 0; i < 2; i++) {
-        const struct sym_field *f = field_named(ht, names[i]);
-        if (!f) {
-            n->unreadable = "bad channel type";
-            return;
-        }
-        struct vnode *k = node_new(vs, names[i], type_by_id(vs, f->type), loc_at(&hl, f->offset));
-        if (!add_kid(vs, n, k))
-            return;
-        load_scalar(vs, k);
+    const struct sym_field *fq = field_named(ht, "qcount"), *fd = field_named(ht, "dataqsiz");
+    const struct sym_field *fb = field_named(ht, "buf");
+    const struct sym_type *elem = chan_elem(vs, n->t);
+    if (!fq || !fd || !fb || !elem || ht->nfields < 2 || &ht->fields[0] != fq ||
+        &ht->fields[1] != fd) {
+        n->unreadable = "bad channel type";
+        return;
     }
-    n->len = ht ? (int64_t)ht->nfields : 0;
+    struct vnode *hs = node_new(vs, "", ht, (struct loc){h, NULL, 0});
+    if (!hs)
+        return;
+    hs->loaded = true;
+    load_struct(vs, hs, 0, &gort_load_print, depth + 1);
+    n->kids = hs->kids;
+    n->nkids = hs->nkids;
+    n->kids_cap = hs->kids_cap;
+    n->len = hs->len;
+    uint64_t size = 0;
+    struct loc dl = {h + fd->offset, NULL, 0};
+    if (read_uint(vs, &dl, 8, &size) || size > GORT_VALUE_MAX_ELEMS)
+        return; /* buf keeps its unsafe.Pointer form */
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (strcmp(n->kids[i]->name, "buf") != 0)
+            continue;
+        struct vnode *p = n->kids[i];
+        p->kind = SYM_GO_POINTER;
+        p->nkids = 0;
+        p->tname = strf(vs, "*[%llu]%s", (unsigned long long)size, elem->name ? elem->name : "");
+        uint64_t a = 0;
+        if ((err = read_uint(vs, &p->at, 8, &a))) {
+            p->unreadable = err;
+            break;
+        }
+        struct vnode *arr = node_new(vs, "", NULL, (struct loc){a, NULL, 0});
+        if (!add_kid(vs, p, arr))
+            break;
+        arr->kind = SYM_GO_ARRAY;
+        arr->tname = p->tname + 1;
+        arr->elem = elem;
+        arr->len = (int64_t)size;
+        arr->stride = type_size(vs, elem);
+        arr->base = a;
+        if (a) {
+            arr->loaded = true;
+            load_array(vs, arr, 1, &gort_load_print, depth + 2);
+        }
+        break;
+    }
 }
 
 static void load(struct gort_values *vs, struct vnode *n, int level,
@@ -1038,7 +1087,7 @@ static void load(struct gort_values *vs, struct vnode *n, int level,
         break;
     }
     case SYM_GO_CHAN:
-        load_chan(vs, n);
+        load_chan(vs, n, depth);
         break;
     case SYM_GO_MAP:
         load_map(vs, n, level, cfg, depth);
@@ -1364,7 +1413,7 @@ static void write(struct printer *p, const struct vnode *n, int flags, const cha
         return;
     }
     if (!(flags & P_TOP) && node_addr0(n) && !(n->has_value && n->value_len)) {
-        if ((flags & P_TYPE) && n->t)
+        if ((flags & P_TYPE) && strcmp(n->tname, "void") != 0)
             putf(p, "%s nil", n->tname);
         else
             put(p, "nil");
@@ -1402,8 +1451,8 @@ static void write(struct printer *p, const struct vnode *n, int flags, const cha
             putf(p, "unsafe.Pointer(%#llx)", (unsigned long long)n->kids[0]->at.addr);
         break;
     case SYM_GO_CHAN:
-        if ((flags & P_NL) && n->base == 0)
-            putf(p, "%s {}", n->tname);
+        if (flags & P_NL)
+            write_struct(p, n, flags, indent);
         else if (n->nkids < 2)
             putf(p, "%s nil", n->tname);
         else
