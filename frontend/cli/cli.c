@@ -100,7 +100,7 @@ const char *cli_strerror(int err)
     case -EFAULT:
         return "could not read the process's memory or registers there";
     case -ESRCH:
-        return "the process is gone (it exited or was detached)";
+        return "the process has exited: nothing left to examine (exit, and start it again)";
     case -EPIPE:
     case -ECONNRESET:
         return "the connection to the debug server is lost; start a new session";

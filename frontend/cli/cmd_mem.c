@@ -59,6 +59,8 @@ static int cmd_x(struct cli *c, char *args)
     }
     if (!have_addr)
         return cli_fail("no address specified (an address such as 0xc000012345)");
+    if (c->s->t->exited)
+        return cli_fail("%s", cli_strerror(-ESRCH));
     if (count > X_MAX_LEN / size)
         return cli_fail("too much memory: at most %u bytes at once", X_MAX_LEN);
     size_t len = (size_t)(count * size);

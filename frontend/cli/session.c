@@ -117,6 +117,8 @@ int ses_refresh(struct session *s)
 {
     if (s->loaded)
         return 0;
+    if (s->t->exited)
+        return -ESRCH;
     int rc = load_threads(s);
     if (rc < 0)
         return rc;
@@ -340,10 +342,10 @@ static void on_sigint(int sig)
 int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp)
 {
     *bp = NULL;
-    if (!s->t->ops->resume || !s->t->can_run)
-        return -EOPNOTSUPP;
     if (s->t->exited)
         return -ESRCH;
+    if (!s->t->ops->resume || !s->t->can_run)
+        return -EOPNOTSUPP;
     struct tgt_resume r = {0};
     ses_invalidate(s);
     int rc;
