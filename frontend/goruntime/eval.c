@@ -216,12 +216,18 @@ static int curg(struct ev *ev, struct gort_eval_result *out)
 
 static unsigned kind_of(struct ev *ev, const struct gort_eval_result *r)
 {
+    if (r->addr_of)
+        return SYM_GO_POINTER;
     return gort_type_kind(ev->img, type_of(ev, r->type_id));
 }
 
 /* Follows a pointer value to the value it points to. */
 static int deref(struct ev *ev, const struct gort_eval_result *p, struct gort_eval_result *out)
 {
+    if (p->addr_of) {
+        set_value(out, p->type_id, p->addr);
+        return 0;
+    }
     const struct sym_type *t = resolved(ev, type_of(ev, p->type_id));
     if (!t || t->kind != SYM_TYPE_POINTER || !t->target)
         return fail(ev, -EINVAL, "expression is not a pointer");
@@ -287,6 +293,12 @@ static int scalar(struct ev *ev, const struct gort_eval_result *r, struct gort_e
 {
     if (r->kind != GORT_EVAL_VALUE) {
         *out = *r;
+        return 0;
+    }
+    if (r->addr_of) {
+        memset(out, 0, sizeof(*out));
+        out->kind = GORT_EVAL_UINT;
+        out->u = r->addr;
         return 0;
     }
     unsigned k = kind_of(ev, r);
@@ -719,7 +731,9 @@ static int compare(struct ev *ev, enum gort_expr_op op, struct gort_eval_result 
     if (a->kind == GORT_EVAL_NIL || b->kind == GORT_EVAL_NIL) {
         struct gort_eval_result *v = a->kind == GORT_EVAL_NIL ? b : a;
         uint8_t w[8] = {0};
-        if (v->kind == GORT_EVAL_VALUE) {
+        if (v->kind == GORT_EVAL_VALUE && v->addr_of) {
+            w[0] = 1; /* &x is never nil */
+        } else if (v->kind == GORT_EVAL_VALUE) {
             unsigned k = kind_of(ev, v);
             /* the word that is nil: data pointer of a slice, type/tab word of an interface */
             int rc = read_res(ev, v, 0, w, 8);
@@ -933,11 +947,14 @@ static int unary(struct ev *ev, const struct gort_expr_node *n, struct gort_eval
             return fail(ev, -EINVAL, "can not take address of this expression");
         const struct sym_type *t = type_of(ev, a.type_id), *pt;
         char name[512];
-        if (!t || !t->name ||
-            (size_t)snprintf(name, sizeof(name), "*%s", t->name) >= sizeof(name) ||
-            sym_type_by_name(ev->img, name, &pt) != 0)
-            return fail(ev, -ENOENT, "could not find type *%s", t && t->name ? t->name : "?");
-        set_bytes(out, pt->id, &a.addr, 8);
+        if (t && t->name && (size_t)snprintf(name, sizeof(name), "*%s", t->name) < sizeof(name) &&
+            sym_type_by_name(ev->img, name, &pt) == 0) {
+            set_bytes(out, pt->id, &a.addr, 8);
+        } else {
+            set_value(out, a.type_id, a.addr); /* a pointer type Go did not emit: *[3]int */
+            out->addr_of = true;
+        }
+        out->cast_ptr = true; /* dlv prints &x unfollowed: (*int)(0x5212d8) */
         return 0;
     }
     if (n->op == GORT_OP_ARROW)
@@ -1055,6 +1072,13 @@ int gort_eval_format(struct gort_values *vs, const struct gort_eval_result *r,
     switch (r->kind) {
     case GORT_EVAL_VALUE: {
         const struct sym_type *t;
+        if (r->addr_of) {
+            char name[512];
+            if (sym_type_by_id(gort_values_image(vs), r->type_id, &t) != 0)
+                return -ENOENT;
+            snprintf(name, sizeof(name), "*%s", t->name ? t->name : "");
+            return gort_fmt_pointer(out, name, r->addr);
+        }
         if (r->cast_ptr && r->len >= 8 &&
             sym_type_by_id(gort_values_image(vs), r->type_id, &t) == 0)
             return gort_fmt_pointer(out, t->name ? t->name : "", gomem_le(r->bytes, 8));
@@ -1165,9 +1189,12 @@ int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, cons
         if (rk != SYM_GO_POINTER && rk != SYM_GO_UNSAFE_POINTER && rk != SYM_GO_UINTPTR)
             return fail(&ev, -EINVAL, "can not assign to %s: mismatched types", lhs);
         const struct sym_type *rt = type_of(&ev, r.type_id);
-        if (rk == SYM_GO_POINTER && k == SYM_GO_POINTER && rt && t->name && rt->name &&
-            strcmp(rt->name, t->name) != 0)
-            return fail(&ev, -EINVAL, "can not assign %s to %s", rt->name, t->name);
+        bool same = !rt || !t->name || !rt->name ||
+                    (r.addr_of ? t->name[0] == '*' && strcmp(rt->name, t->name + 1) == 0
+                               : strcmp(rt->name, t->name) == 0);
+        if (rk == SYM_GO_POINTER && k == SYM_GO_POINTER && !same)
+            return fail(&ev, -EINVAL, "can not assign %s%s to %s", r.addr_of ? "*" : "", rt->name,
+                        t->name);
     }
     if ((rc = scalar(&ev, &r, &s)))
         return rc;

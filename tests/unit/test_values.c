@@ -212,6 +212,10 @@ static const struct check {
     {"nosym", "print nosuch", EXPR, "nosuch"},
     {"notstruct", "print main.I.X", EXPR, "main.I.X"},
     {"parse", "print (1", EXPR, "(1"},
+    {"conv", "print main.Color(2)", EXPR, "main.Color(2)"},
+    {"convarith", "print main.Kind(3) + main.K", EXPR, "main.Kind(3) + main.K"},
+    {"ptrarr", "print (&main.Arr)[1]", EXPR, "(&main.Arr)[1]"},
+    {"addr", "print &main.I", EXPR, "&main.I"},
     {"cast", cast_dlv, EXPR, cast_expr},
     {"castint", castint_dlv, EXPR, castint_expr},
 };
@@ -550,6 +554,10 @@ static const struct {
     {"main.OutP.In.Name", "1", NULL, "error"},
     {"main.B", "1", NULL, "error"},
     {"main.PtrNil", "main.OutP", NULL, "error"},
+    {"main.PtrNil", "&main.Out.In", NULL,
+     "*main.Inner {Name: \"inner\", Tags: []string len: 3, cap: 3, [\"a\",\"b\",\"c\"]}"},
+    {"main.PtrNil", "&main.Out", NULL, "error"},
+    {"main.PtrNil", "nil", NULL, "*main.Inner nil"},
     {"li", "5", "li", "5"},
     {"n", "n + 1", "n", "22"},
     /* restore */
