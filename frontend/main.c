@@ -260,6 +260,9 @@ int main(int argc, char **argv)
             long pid = strtol(args[0], &end, 10);
             if (*end || pid <= 0)
                 die_usage("attach needs a process id (a positive number)");
+            /* godbg kills an attached process only on `exit -k`, which gostub refuses without
+             * this option (it would release the process instead). */
+            sargv[k++] = (char *)"--allow-kill";
             sargv[k++] = args[0];
             if (nargs == 2) {
                 binary = args[1];
@@ -329,8 +332,15 @@ int main(int argc, char **argv)
     s.stub_pid = stub_pid;
     if (!s.rt)
         fprintf(stderr, "godbg: warning: no goroutine information: %s\n", s.rt_why);
-    if (ses_refresh(&s) == 0)
-        ses_select_thread(&s, t->current_tid);
+    if (ses_refresh(&s) == 0) {
+        /* The process's main thread first, as dlv selects it after attaching; servers name
+         * different threads in their first stop (gdbserver: often the last one it attached). */
+        int64_t first = t->current_tid;
+        for (size_t i = 0; i < s.nthreads; i++)
+            if (t->pid > 0 && s.threads[i].tid == t->pid)
+                first = t->pid;
+        ses_select_thread(&s, first);
+    }
 
     /* Ctrl-C at the prompt clears the line (readline) and never ends godbg; during continue the
      * session's own handler interrupts the program. */

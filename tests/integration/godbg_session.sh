@@ -185,4 +185,8 @@ wait_exit "$SERVER_PID" 10 || kill_wait "$SERVER_PID"
 sleep 0.2
 check_untraced "$pid" || fail "godbg connect to gostub left grtest traced"
 
+# exit -k kills an attached process (godbg passes --allow-kill to the gostub it starts).
+printf 'exit -k\n' | "$GODBG" attach "$pid" "$bin" >"$T/kill.out" 2>&1 || fail "exit -k: $(cat "$T/kill.out")"
+wait_exit "$pid" 10 || fail "exit -k left grtest running: $(cat "$T/kill.out")"
+
 lib_finish
