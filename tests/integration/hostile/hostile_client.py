@@ -429,7 +429,7 @@ def main():
                 time.sleep(0.01)
         peak = vmrss(STUB)
         c.sock.setblocking(True)
-        log('     never-reads: sent %.1f MiB of requests (%d m packets of 64 KiB), stub VmRSS %d -> %d KiB'
+        log('     never-reads: sent %.1f MiB of requests (%d requests of 64 KiB each, unread), stub VmRSS %d -> %d KiB'
             % (sent / 1048576.0, sent * 256 // len(req), before, peak))
         if peak - before > 64 * 1024:
             raise rsp.ProtocolError('stub VmRSS grew by %d KiB' % (peak - before))
@@ -461,8 +461,8 @@ def main():
     case('second client while one is connected', second_client)
 
     def kill_packet(c):
-        # Last: 'k' on an attached process releases it and ends the stub, --persist or not (lldb sends
-        # k whenever it quits). The stub must close the connection; the checks then find it gone.
+        # Last: 'k' on an attached process must release it (lldb sends k whenever it quits) and close
+        # the connection; whether the stub then exits or keeps listening (--persist) is the shell's.
         c.send('k')
         try:
             r = c.reply(10)
