@@ -570,6 +570,75 @@ static int index_expr(struct ev *ev, const struct gort_expr_node *n, struct gort
                 t && t->name ? t->name : "?");
 }
 
+/* x[lo:hi] of a slice, string or array (or pointer to array): a new header in bytes. */
+static int slice_expr(struct ev *ev, const struct gort_expr_node *n, struct gort_eval_result *out)
+{
+    if (n->slice3)
+        return fail(ev, -ENOTSUP, "3-index slice not supported");
+    struct gort_eval_result x, b;
+    int rc = eval(ev, n->kid[0], &x);
+    if (rc)
+        return rc;
+    if (x.kind != GORT_EVAL_VALUE)
+        return fail(ev, -EINVAL, "can not slice a constant");
+    if (kind_of(ev, &x) == SYM_GO_POINTER) {
+        struct gort_eval_result d;
+        if ((rc = deref(ev, &x, &d)))
+            return rc;
+        x = d;
+    }
+    unsigned k = kind_of(ev, &x);
+    const struct sym_type *t = resolved(ev, type_of(ev, x.type_id)), *st = NULL;
+    uint64_t base = 0, stride = 1, type_id = x.type_id;
+    int64_t len = 0, cap = 0;
+    uint8_t h[24];
+    if (k == SYM_GO_SLICE) {
+        const struct sym_type *at =
+            t && t->nfields ? resolved(ev, type_of(ev, t->fields[0].type)) : NULL;
+        if (!at || at->kind != SYM_TYPE_POINTER || (rc = read_res(ev, &x, 0, h, 24)))
+            return rc ? rc : fail(ev, -EINVAL, "malformed slice type");
+        base = le(h, 8);
+        len = (int64_t)le(h + 8, 8);
+        cap = (int64_t)le(h + 16, 8);
+        stride = size_of(ev, type_of(ev, at->target));
+    } else if (k == SYM_GO_STRING) {
+        if ((rc = string_hdr(ev, &x, &base, &len)))
+            return rc;
+        cap = len;
+    } else if (k == SYM_GO_ARRAY && t && !x.has_bytes && x.addr) {
+        const struct sym_type *et = type_of(ev, t->target);
+        char name[512];
+        if (!et || !et->name ||
+            (size_t)snprintf(name, sizeof(name), "[]%s", et->name) >= sizeof(name) ||
+            sym_type_by_name(ev->img, name, &st) != 0)
+            return fail(ev, -ENOENT, "could not find type []%s", et && et->name ? et->name : "?");
+        base = x.addr;
+        len = cap = t->count;
+        stride = size_of(ev, et);
+        type_id = st->id;
+    } else {
+        return fail(ev, -EINVAL, "can not slice this expression");
+    }
+    int64_t lo = 0, hi = len;
+    if (n->kid[1] && ((rc = eval(ev, n->kid[1], &b)) || (rc = to_index(ev, &b, &lo))))
+        return rc;
+    if (n->kid[2] && ((rc = eval(ev, n->kid[2], &b)) || (rc = to_index(ev, &b, &hi))))
+        return rc;
+    /* dlv bounds hi by the length, not the capacity, and gives the result cap = len. */
+    (void)cap;
+    if (lo < 0 || hi < lo || hi > len)
+        return fail(ev, -ERANGE, "index out of bounds");
+    uint8_t r[24];
+    uint64_t nb = base + (uint64_t)lo * stride, nl = (uint64_t)(hi - lo), nc = nl;
+    if (hi - lo == 0 && k == SYM_GO_STRING)
+        nb = base;
+    memcpy(r, &nb, 8);
+    memcpy(r + 8, &nl, 8);
+    memcpy(r + 16, &nc, 8);
+    set_bytes(out, type_id, r, k == SYM_GO_STRING ? 16 : 24);
+    return 0;
+}
+
 static int builtin_len(struct ev *ev, const struct gort_expr_node *n, bool cap,
                        struct gort_eval_result *out)
 {
@@ -1026,6 +1095,8 @@ static int eval(struct ev *ev, const struct gort_expr_node *n, struct gort_eval_
         return selector(ev, n, out);
     case GORT_EXPR_INDEX:
         return index_expr(ev, n, out);
+    case GORT_EXPR_SLICE:
+        return slice_expr(ev, n, out);
     case GORT_EXPR_STAR: {
         struct gort_eval_result p;
         int rc = eval(ev, n->kid[0], &p);

@@ -6,7 +6,7 @@
  * `&&`/`||`/`!`, literals, nil, and casts to pointer types such as `(*main.T)(0xc000010000)`.
  * Results print through value.h.
  *
- * Also dlv's `set` for numbers, bools and pointers. Not for (yet): slicing, function calls, type
+ * Also dlv's `set` for numbers, bools and pointers, and slicing. Not for (yet): function calls, type
  * assertions, registers by name. Everything read from the target is hostile; the tree's height is
  * bounded by the parser.
  */

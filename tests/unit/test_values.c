@@ -216,6 +216,13 @@ static const struct check {
     {"convarith", "print main.Kind(3) + main.K", EXPR, "main.Kind(3) + main.K"},
     {"ptrarr", "print (&main.Arr)[1]", EXPR, "(&main.Arr)[1]"},
     {"addr", "print &main.I", EXPR, "&main.I"},
+    {"slice2", "print main.SlBig[2:5]", EXPR, "main.SlBig[2:5]"},
+    {"slicestr", "print main.S[7:]", EXPR, "main.S[7:]"},
+    {"slicestr0", "print main.S[3:3]", EXPR, "main.S[3:3]"},
+    {"slicecap", "print main.Sl[1:4]", EXPR, "main.Sl[1:4]"},
+    {"slicearr", "print main.Arr[1:]", EXPR, "main.Arr[1:]"},
+    {"sliceoob", "print main.Sl[2:9]", EXPR, "main.Sl[2:9]"},
+    {"slicelen", "print len(main.SlStr[1:])", EXPR, "len(main.SlStr[1:])"},
     {"cast", cast_dlv, EXPR, cast_expr},
     {"castint", castint_dlv, EXPR, castint_expr},
 };
