@@ -131,15 +131,16 @@ static void stop_target(pid_t pid)
 
 /* Every package variable of valtest (main.go's var block). */
 static const char *const names[] = {
-    "I",      "I8",   "I16",   "I32",     "I64",    "U",      "U8",       "U16",   "U32",
-    "U64",    "UP",   "F32",   "F64",     "FBig",   "FSmall", "FNaN",     "FInf",  "C64",
-    "C128",   "Col",  "ColX",  "Fl",      "Fl0",    "ColArr", "B",        "BF",    "R",
-    "By",     "K",    "S",     "SEmpty",  "SLong",  "SEsc",   "Arr",      "ArrS",  "Arr0",
-    "ArrBig", "Sl",   "SlNil", "SlEmpty", "SlBig",  "SlStr",  "Bytes",    "Mat",   "M",
-    "MNil",   "MInt", "MPtr",  "MBig",    "Ptr",    "PtrNil", "PP",       "PInt",  "Out",
-    "OutP",   "Emb",  "Cyc",   "Eface",   "EfaceS", "EfaceP", "EfaceNil", "Err",   "ErrNil",
-    "ErrF",   "Sh",   "Ch",    "ChNil",   "ChU",    "Fn",     "FnNil",    "FnTop", "UPtr",
-    "Anon",   "Deep", "Str2",
+    "I",      "I8",    "I16",   "I32",     "I64",    "U",      "U8",       "U16",      "U32",
+    "U64",    "UP",    "F32",   "F64",     "FBig",   "FSmall", "FNaN",     "FInf",     "C64",
+    "C128",   "Col",   "ColX",  "Fl",      "Fl0",    "ColArr", "B",        "BF",       "R",
+    "By",     "K",     "S",     "SEmpty",  "SLong",  "SEsc",   "Arr",      "ArrS",     "Arr0",
+    "ArrBig", "Sl",    "SlNil", "SlEmpty", "SlBig",  "SlStr",  "Bytes",    "Mat",      "M",
+    "MNil",   "MInt",  "MPtr",  "MBig",    "Ptr",    "PtrNil", "PP",       "PInt",     "Out",
+    "OutP",   "Emb",   "Cyc",   "Eface",   "EfaceS", "EfaceP", "EfaceNil", "Err",      "ErrNil",
+    "ErrF",   "Sh",    "Ch",    "ChNil",   "ChU",    "Fn",     "FnNil",    "FnTop",    "UPtr",
+    "Anon",   "Deep",  "Str2",  "IfSl",    "MIf",    "SArr",   "LongStrs", "ShortStr", "HP",
+    "ManyV",  "Empty", "MSet",  "MRect",   "PtrArr", "PStr",   "Closure",  "U16Arr",
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 

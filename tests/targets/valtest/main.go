@@ -143,6 +143,31 @@ var (
 	Str2 struct{ P *Outer }
 )
 
+// More shapes for the printer's choices (several lines or one, what is loaded at depth 2).
+type Wrap2 struct{ I interface{} }
+type Wrap struct {
+	W Wrap2
+	E error
+}
+type Many struct{ A, B, C, D, E, F, G, H, I, J int }
+
+var (
+	IfSl     = []interface{}{1, "two", nil, Rect{1, 2}, &Inner{Name: "x"}, []int{1}}
+	MIf      = map[string]interface{}{"a": 1}
+	SArr     = [2]Inner{{Name: "p"}, {Name: "q", Tags: []string{"t"}}}
+	LongStrs = []string{"short", "a rather long string"}
+	ShortStr = []string{"ab", "cd"}
+	HP       = &Wrap{W: Wrap2{I: Rect{3, 4}}, E: ErrF}
+	ManyV    = Many{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	Empty    struct{}
+	MSet     = map[string]struct{}{"k": {}}
+	MRect    = map[Rect]int{{1, 1}: 1}
+	PtrArr   = [2]*Inner{nil, nil}
+	PStr     = &S
+	Closure  func() int
+	U16Arr   = [3]uint16{1, 2, 65535}
+)
+
 var done = make(chan int)
 
 //go:noinline
@@ -182,6 +207,9 @@ func main() {
 	Out = Outer{ID: -7, In: Inner{Name: "inner", Tags: []string{"a", "b", "c"}}, P: Ptr, M: M, E: Err}
 	Out.Next = &Out
 	OutP = &Out
+	PtrArr[1] = Ptr
+	base := 40
+	Closure = func() int { return base + 2 }
 	Cyc = &Node{Val: 1}
 	Cyc.Next = &Node{Val: 2, Next: Cyc}
 	Ch <- 1
@@ -229,6 +257,20 @@ var keep = []unsafe.Pointer{
 	unsafe.Pointer(&R),
 	unsafe.Pointer(&By),
 	unsafe.Pointer(&K),
+	unsafe.Pointer(&IfSl),
+	unsafe.Pointer(&MIf),
+	unsafe.Pointer(&SArr),
+	unsafe.Pointer(&LongStrs),
+	unsafe.Pointer(&ShortStr),
+	unsafe.Pointer(&HP),
+	unsafe.Pointer(&ManyV),
+	unsafe.Pointer(&Empty),
+	unsafe.Pointer(&MSet),
+	unsafe.Pointer(&MRect),
+	unsafe.Pointer(&PtrArr),
+	unsafe.Pointer(&PStr),
+	unsafe.Pointer(&Closure),
+	unsafe.Pointer(&U16Arr),
 	unsafe.Pointer(&Col),
 	unsafe.Pointer(&ColX),
 	unsafe.Pointer(&Fl),
