@@ -1317,3 +1317,40 @@ int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, cons
     }
     return write(wctx, l.addr, b, size) ? fail(&ev, -EIO, "could not write %s", lhs) : 0;
 }
+
+int gort_eval_whatis(struct gort_values *vs, const struct gort_eval_result *r, struct rsp_buf *out)
+{
+    static const char *const names[] = {"", "int", "uint", "float64", "bool", "string", "nil"};
+    if (r->kind != GORT_EVAL_VALUE)
+        return rsp_buf_addf(out, "%s\n", names[r->kind]);
+    const struct sym_type *t;
+    struct sym_image *img = gort_values_image(vs);
+    if (sym_type_by_id(img, r->type_id, &t) != 0)
+        return -ENOENT;
+    int rc = rsp_buf_addf(out, "%s%s\n", r->addr_of ? "*" : "", t->name ? t->name : "");
+    if (rc || r->addr_of || gort_type_kind(img, t) != SYM_GO_INTERFACE)
+        return rc;
+    /* The dynamic type, from the interface's one-line text "T(D) ...". */
+    struct rsp_buf b;
+    rsp_buf_init(&b, 1 << 16);
+    struct gort_value_src src = {r->addr, r->has_bytes ? r->bytes : NULL, r->len};
+    struct gort_load_config cfg = gort_load_locals;
+    cfg.max_string_len = 0;
+    rc = gort_value_format(vs, r->type_id, &src, &cfg, false, &b);
+    size_t n = t->name ? strlen(t->name) : 0;
+    if (rc == 0 && b.len > n + 1 && b.data[n] == '(') {
+        size_t depth = 0, end = n;
+        for (; end < b.len; end++) {
+            depth += b.data[end] == '(';
+            if (b.data[end] == ')' && --depth == 0)
+                break;
+        }
+        if (end < b.len)
+            rc = rsp_buf_addf(out, "Concrete type: %.*s\n", (int)(end - n - 1),
+                              (const char *)b.data + n + 1);
+    } else if (rc == 0 && b.len == n + 4 && memcmp(b.data + n, " nil", 4) == 0) {
+        rc = rsp_buf_adds(out, "Concrete type: void\n"); /* dlv's words for a nil interface */
+    }
+    rsp_buf_fini(&b);
+    return rc;
+}

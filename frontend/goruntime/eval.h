@@ -6,9 +6,9 @@
  * `&&`/`||`/`!`, literals, nil, and casts to pointer types such as `(*main.T)(0xc000010000)`.
  * Results print through value.h.
  *
- * Also dlv's `set` for numbers, bools and pointers, and slicing. Not for (yet): function calls, type
- * assertions, registers by name. Everything read from the target is hostile; the tree's height is
- * bounded by the parser.
+ * Also dlv's `set` for numbers, bools and pointers, and slicing. Not for (yet): function calls,
+ * type assertions, registers by name. Everything read from the target is hostile; the tree's height
+ * is bounded by the parser.
  */
 #ifndef GOSTUB_GORUNTIME_EVAL_H
 #define GOSTUB_GORUNTIME_EVAL_H
@@ -67,6 +67,11 @@ GORT_MUST_CHECK int gort_eval(struct gort_values *vs, const struct gort_eval_fra
 /* Appends the result's text, as print (MULTILINE) or as locals show values. */
 GORT_MUST_CHECK int gort_eval_format(struct gort_values *vs, const struct gort_eval_result *r,
                                      const struct gort_load_config *cfg, bool multiline,
+                                     struct rsp_buf *out);
+
+/* dlv's whatis: the result's type name, and for an interface holding a value a second line
+ * "Concrete type: T". Appends to OUT. */
+GORT_MUST_CHECK int gort_eval_whatis(struct gort_values *vs, const struct gort_eval_result *r,
                                      struct rsp_buf *out);
 
 /* Writes LEN bytes at ADDR of the target: 0 or -errno. */

@@ -154,7 +154,7 @@ static const struct {
 
 /* Expressions and frame commands checked against dlv besides the package variables: HOW says
  * what we run (FRAME: evaluated in main.stop's frame of goroutine 1, dlv's `frame 3`). */
-enum how { GLOBAL, EXPR, FRAME, LOCALS, ARGS };
+enum how { GLOBAL, EXPR, FRAME, LOCALS, ARGS, WHATIS };
 /* Casts of addresses taken from DWARF (main.Out, main.I), filled in by main(). */
 static char cast_dlv[160], cast_expr[128], castint_dlv[160], castint_expr[128];
 static const struct check {
@@ -224,6 +224,15 @@ static const struct check {
     {"slicearr", "print main.Arr[1:]", EXPR, "main.Arr[1:]"},
     {"sliceoob", "print main.Sl[2:9]", EXPR, "main.Sl[2:9]"},
     {"slicelen", "print len(main.SlStr[1:])", EXPR, "len(main.SlStr[1:])"},
+    {"whatis", "whatis main.Out", WHATIS, "main.Out"},
+    {"whatiserr", "whatis main.Err", WHATIS, "main.Err"},
+    {"whatisnilerr", "whatis main.ErrNil", WHATIS, "main.ErrNil"},
+    {"whatiseface", "whatis main.Eface", WHATIS, "main.Eface"},
+    {"whatisexpr", "whatis main.I + 1", WHATIS, "main.I + 1"},
+    {"whatisfield", "whatis main.OutP.In.Tags[0]", WHATIS, "main.OutP.In.Tags[0]"},
+    {"whatiscol", "whatis main.Col", WHATIS, "main.Col"},
+    {"whatismap", "whatis main.M", WHATIS, "main.M"},
+    {"whatisch", "whatis main.Ch", WHATIS, "main.Ch"},
     {"cast", cast_dlv, EXPR, cast_expr},
     {"castint", castint_dlv, EXPR, castint_expr},
 };
@@ -367,7 +376,15 @@ static char *ours_for(struct gort_values *vs, const struct gort_eval_frame *fr, 
         snprintf(expr, sizeof(expr), "main.%s", names[i]);
     else if (how == EXPR || how == FRAME)
         snprintf(expr, sizeof(expr), "%s", checks[i - NNAMES].expr);
-    if (how == LOCALS || how == ARGS) {
+    if (how == WHATIS) {
+        snprintf(expr, sizeof(expr), "%s", checks[i - NNAMES].expr);
+        if (gort_eval(vs, &none, expr, &r, err, sizeof(err)) == 0)
+            ck_assert_int_eq(gort_eval_whatis(vs, &r, &b), 0);
+        else
+            ck_assert_int_eq(rsp_buf_addf(&b, "%s", err), 0);
+        while (b.len && b.data[b.len - 1] == '\n')
+            b.len--;
+    } else if (how == LOCALS || how == ARGS) {
         ck_assert_int_eq(gort_eval_locals(vs, fr, how == ARGS, &gort_load_locals, &b), 0);
         while (b.len && b.data[b.len - 1] == '\n')
             b.len--;
