@@ -118,17 +118,25 @@ static uint64_t size_of(struct ev *ev, const struct sym_type *t)
     return r->kind == SYM_TYPE_POINTER ? 8 : r->size;
 }
 
-/* The value of variable V of the frame. */
-static int var_value(struct ev *ev, const struct sym_var *v, struct gort_eval_result *out)
+static int deref(struct ev *ev, const struct gort_eval_result *p, struct gort_eval_result *out);
+
+/* A name as the user sees it: Go calls a local that escaped to the heap "&x" in DWARF. */
+static const char *user_name(const struct sym_var *v)
+{
+    return v->name[0] == '&' ? v->name + 1 : v->name;
+}
+
+/* The value of variable V of the frame, as located. */
+static int var_value_raw(struct ev *ev, const struct sym_var *v, struct gort_eval_result *out)
 {
     if (!v->expr)
-        return fail(ev, -ENODATA, "%s is optimized away", v->name);
+        return fail(ev, -ENODATA, "%s is optimized away", user_name(v));
     struct loc_ctx lc = {ev};
     struct sym_expr_ctx c = {loc_reg, loc_mem, &lc, ev->fr->cfa, ev->fr->cfa, 1, 1, 0, 8};
     struct sym_expr_result res;
     int rc = sym_expr_eval(v->expr, v->expr_len, &c, &res);
     if (rc)
-        return fail(ev, rc, "could not find location of %s: %s", v->name, strerror(-rc));
+        return fail(ev, rc, "could not find location of %s: %s", user_name(v), strerror(-rc));
     if (res.npieces == 1 && res.pieces[0].kind == SYM_PIECE_MEM) {
         set_value(out, v->type, res.pieces[0].addr);
         return 0;
@@ -136,7 +144,7 @@ static int var_value(struct ev *ev, const struct sym_var *v, struct gort_eval_re
     uint8_t buf[GORT_EVAL_MAX_BYTES] = {0};
     size_t total = size_of(ev, type_of(ev, v->type)), off = 0;
     if (total > sizeof(buf))
-        return fail(ev, -E2BIG, "%s is too large to read from registers", v->name);
+        return fail(ev, -E2BIG, "%s is too large to read from registers", user_name(v));
     for (size_t i = 0; i < res.npieces; i++) {
         const struct sym_piece *p = &res.pieces[i];
         size_t n = p->size ? p->size : total - off;
@@ -146,11 +154,11 @@ static int var_value(struct ev *ev, const struct sym_var *v, struct gort_eval_re
         switch (p->kind) {
         case SYM_PIECE_MEM:
             if (gomem_read(ev->mem, p->addr, buf + off, n))
-                return fail(ev, -EIO, "could not read %s", v->name);
+                return fail(ev, -EIO, "could not read %s", user_name(v));
             break;
         case SYM_PIECE_REG:
             if (loc_reg(&lc, p->regno, &w))
-                return fail(ev, -ENODATA, "%s: register %u not available", v->name, p->regno);
+                return fail(ev, -ENODATA, "%s: register %u not available", user_name(v), p->regno);
             memcpy(buf + off, &w, n < 8 ? n : 8);
             break;
         case SYM_PIECE_VALUE:
@@ -160,12 +168,22 @@ static int var_value(struct ev *ev, const struct sym_var *v, struct gort_eval_re
             memcpy(buf + off, p->bytes, n);
             break;
         default:
-            return fail(ev, -ENODATA, "%s is optimized away", v->name);
+            return fail(ev, -ENODATA, "%s is optimized away", user_name(v));
         }
         off += n;
     }
     set_bytes(out, v->type, buf, total);
     return 0;
+}
+
+/* The value of variable V; an escaped "&x" is the value it points to, as dlv shows it. */
+static int var_value(struct ev *ev, const struct sym_var *v, struct gort_eval_result *out)
+{
+    int rc = var_value_raw(ev, v, out);
+    if (rc || v->name[0] != '&')
+        return rc;
+    struct gort_eval_result p = *out;
+    return deref(ev, &p, out);
 }
 
 /* The innermost visible variable NAME of the frame. */
@@ -179,7 +197,7 @@ static int frame_var(struct ev *ev, const char *name, struct gort_eval_result *o
         return -ENOENT;
     const struct sym_var *best = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(vars[i].name, name) != 0)
+        if (strcmp(user_name(&vars[i]), name) != 0)
             continue;
         if (ev->fr->line && vars[i].decl_line > ev->fr->line && !vars[i].is_param)
             continue;
@@ -1212,8 +1230,8 @@ int gort_eval_locals(struct gort_values *vs, const struct gort_eval_frame *fr, b
     for (size_t i = 0; i < m && rc == 0; i++) {
         bool shadowed = false;
         for (size_t j = i + 1; j < m; j++)
-            shadowed |= strcmp(sel[j]->name, sel[i]->name) == 0;
-        rc = rsp_buf_addf(out, shadowed ? "(%s) = " : "%s = ", sel[i]->name);
+            shadowed |= strcmp(user_name(sel[j]), user_name(sel[i])) == 0;
+        rc = rsp_buf_addf(out, shadowed ? "(%s) = " : "%s = ", user_name(sel[i]));
         struct gort_eval_result r;
         err[0] = '\0';
         if (rc == 0) {

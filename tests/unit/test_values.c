@@ -208,6 +208,7 @@ static const struct check {
     {"localmap", "frame 3 print lm[\"k\"]", FRAME, "lm[\"k\"]"},
     {"arg", "frame 3 print p.Tags", FRAME, "p.Tags"},
     {"argexpr", "frame 3 print n * 2 == li", FRAME, "n * 2 == li"},
+    {"escaped", "frame 3 print esc + 1", FRAME, "esc + 1"},
     {"pkgfromframe", "frame 3 print Out.ID", FRAME, "Out.ID"},
     {"curg", "print runtime.curg.goid", FRAME, "runtime.curg.goid"},
     {"nosym", "print nosuch", EXPR, "nosuch"},

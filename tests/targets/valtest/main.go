@@ -168,6 +168,8 @@ var (
 	U16Arr   = [3]uint16{1, 2, 65535}
 )
 
+var Escaped *int
+
 var done = make(chan int)
 
 //go:noinline
@@ -179,6 +181,8 @@ func stop(n int, s string, p *Inner) int {
 	lp := p
 	var le error = Err
 	lo := Outer{ID: -7, In: *p}
+	esc := 5 // escapes to the heap: DWARF names it "&esc"
+	Escaped = &esc
 	{
 		li := 99 // shadows the outer li
 		_ = li
