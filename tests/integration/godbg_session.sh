@@ -8,6 +8,7 @@
 # -with/-without filters, -group),
 # each parked goroutine's frames (`goroutine N stack 40`), goroutine switching, frame/up/down listings,
 # disassembly (Go's x86asm text from capstone), and a breakpoint's hit line and count on the spinning goroutine (`break main.go:72`, `continue` x2).
+# The same, shorter, on tests/targets/threads (200 goroutines in main.work: groups, counts).
 # Also: an unknown command's text, `help` listing, and that every run leaves the process untraced.
 #
 # Masked, because timing and not the debugger decides them: goroutines running on a thread (their pcs
@@ -151,6 +152,44 @@ for f in gostub gdbserver; do
         head -n 80 "$T/$f.diff"
     fi
 done
+
+# tests/targets/threads: 200 goroutines parked in main.work, read through both servers and dlv.
+# Only main.* locations are compared: its LockOSThread sleepers are caught in a sleep or a syscall
+# depending on the moment.
+build_targets
+start_target threads-debug 200 4
+tpid=$TARGET_PID
+cat >"$T/threads.init" <<EOT
+goroutines -with userloc main.work
+goroutines -group userloc -with userloc main.
+goroutines -s -with startloc main.work
+goroutine 1 stack
+EOT
+"$GODBG" attach "$tpid" --init "$T/threads.init" </dev/null >"$T/t-gostub.out" 2>"$T/t-gostub.err" ||
+    fail "godbg attach (threads): $(cat "$T/t-gostub.err")"
+start_server gdbserver "$tpid"
+"$GODBG" connect "127.0.0.1:$SERVER_PORT" "$TARGET_BIN/threads-debug" --init "$T/threads.init" \
+    </dev/null >"$T/t-gdbserver.out" 2>"$T/t-gdbserver.err" ||
+    fail "godbg connect (threads): $(cat "$T/t-gdbserver.err")"
+wait_exit "$SERVER_PID" 10 >/dev/null 2>&1 || kill_wait "$SERVER_PID"
+(cd "$T" && timeout 60 dlv attach "$tpid" --allow-non-terminal-interactive=true \
+    --init "$T/threads.init" </dev/null >"$T/t-dlv.out" 2>&1)
+sleep 0.2
+check_untraced "$tpid" || fail "a session left threads traced"
+grep -q '^\[200 goroutines\]$' "$T/t-dlv.out" || fail "dlv (threads): not 200 goroutines in main.work"
+grep -q '^	Total: 200$' "$T/t-dlv.out" || fail "dlv (threads): no group of 200"
+for f in t-gostub t-gdbserver t-dlv; do
+    mask "$T/$f.out" >"$T/$f.masked"
+done
+for f in t-gostub t-gdbserver; do
+    if diff -u "$T/t-dlv.masked" "$T/$f.masked" >"$T/$f.diff"; then
+        log "threads: godbg via ${f#t-} agrees with dlv ($(wc -l <"$T/$f.masked") lines)"
+    else
+        fail "threads: godbg via ${f#t-} differs from dlv (- dlv, + godbg):"
+        head -n 40 "$T/$f.diff"
+    fi
+done
+kill_wait "$tpid"
 
 # The texts dlv prints for an unknown command and for help.
 out=$(printf 'nosuchcommand\nhelp\nexit\n' | "$GODBG" attach "$pid" "$bin" 2>/dev/null)
