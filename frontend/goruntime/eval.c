@@ -1372,3 +1372,11 @@ int gort_eval_whatis(struct gort_values *vs, const struct gort_eval_result *r, s
     rsp_buf_fini(&b);
     return rc;
 }
+
+int gort_eval_var(struct gort_values *vs, const struct gort_eval_frame *fr, const struct sym_var *v,
+                  struct gort_eval_result *out, char *err, size_t errlen)
+{
+    struct ev ev = {vs, gort_values_image(vs), gort_values_mem(vs), fr, NULL, err, errlen};
+    err[0] = '\0';
+    return var_value(&ev, v, out);
+}

@@ -64,6 +64,14 @@ GORT_MUST_CHECK int gort_eval(struct gort_values *vs, const struct gort_eval_fra
                               const char *text, struct gort_eval_result *out, char *err,
                               size_t errlen);
 
+/* The value of one variable of FR's function (from sym_func_vars), located with FR's CFA and
+ * registers, pieces assembled in order (DW_OP_piece: registers, memory, stack values); an escaped
+ * "&x" is the value it points to. 0, or -errno with ERR set ("x is optimized away"). */
+struct sym_var;
+GORT_MUST_CHECK int gort_eval_var(struct gort_values *vs, const struct gort_eval_frame *fr,
+                                  const struct sym_var *v, struct gort_eval_result *out, char *err,
+                                  size_t errlen);
+
 /* Appends the result's text, as print (MULTILINE) or as locals show values. */
 GORT_MUST_CHECK int gort_eval_format(struct gort_values *vs, const struct gort_eval_result *r,
                                      const struct gort_load_config *cfg, bool multiline,

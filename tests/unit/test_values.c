@@ -28,6 +28,7 @@
 #include "frontend/goruntime/value.h"
 #include "frontend/sym/func.h"
 #include "frontend/sym/type.h"
+#include "frontend/sym/var.h"
 
 static char bin_dir[4096], dbg_bin[4200], opt_bin[4200];
 static pid_t dbg_pid;
@@ -668,6 +669,17 @@ static int fake_read(void *ctx, uint64_t addr, void *buf, size_t len)
 
 static const struct gomem_ops fake_ops = {fake_read, NULL, NULL};
 
+static uint64_t fake_regs[17]; /* by DWARF number */
+
+static int fake_reg_read(void *ctx, unsigned regno, uint64_t *v)
+{
+    (void)ctx;
+    if (regno >= 17)
+        return -ENODATA;
+    *v = fake_regs[regno];
+    return 0;
+}
+
 START_TEST(test_hostile)
 {
     struct sym_image *img;
@@ -762,6 +774,65 @@ START_TEST(test_hostile)
             }
             rsp_buf_reset(&b);
             ck_assert_int_eq(gort_eval_locals(vs, &fr, i & 1, &gort_load_print, &b), 0);
+            rsp_buf_fini(&b);
+        }
+    }
+    /* Variables in register pieces, as optimized code has them: a string in RAX (pointer) and RBX
+     * (length), a slice in three registers, a stack value, an int in memory at the CFA. */
+    {
+        static const char text[] = "in registers";
+        memcpy(fake, text, sizeof(text) - 1);
+        fake_regs[0] = FAKE_BASE;        /* rax: string data */
+        fake_regs[3] = sizeof(text) - 1; /* rbx: its length */
+        fake_regs[2] = FAKE_BASE + 64;   /* rcx: slice data */
+        fake_regs[4] = 2;                /* rsi: len, rdi: cap */
+        fake_regs[5] = 3;
+        uint64_t e0 = 7, e1 = -1ull, e2 = 42;
+        memcpy(fake + 64, &e0, 8);
+        memcpy(fake + 72, &e1, 8);
+        memcpy(fake + 128, &e2, 8);
+        const struct sym_type *st, *slt, *it;
+        ck_assert_int_eq(sym_type_by_name(img, "string", &st), 0);
+        ck_assert_int_eq(sym_type_by_name(img, "[]int", &slt), 0);
+        ck_assert_int_eq(sym_type_by_name(img, "int", &it), 0);
+        /* DW_OP_reg0 DW_OP_piece 8 DW_OP_reg3 DW_OP_piece 8 */
+        static const uint8_t e_str[] = {0x50, 0x93, 8, 0x53, 0x93, 8};
+        /* DW_OP_reg2 piece 8, DW_OP_reg4 piece 8, DW_OP_reg5 piece 8 */
+        static const uint8_t e_sl[] = {0x52, 0x93, 8, 0x54, 0x93, 8, 0x55, 0x93, 8};
+        /* DW_OP_call_frame_cfa */
+        static const uint8_t e_cfa[] = {0x9c};
+        /* DW_OP_lit5 DW_OP_stack_value */
+        static const uint8_t e_val[] = {0x35, 0x9f};
+        const struct {
+            const char *name;
+            uint64_t type;
+            const uint8_t *e;
+            size_t len;
+            const char *want;
+        } rv[] = {
+            {"s", st->id, e_str, sizeof(e_str), "\"in registers\""},
+            {"sl", slt->id, e_sl, sizeof(e_sl), "[]int len: 2, cap: 3, [7,-1]"},
+            {"m", it->id, e_cfa, sizeof(e_cfa), "42"},
+            {"v", it->id, e_val, sizeof(e_val), "5"},
+            {"gone", it->id, NULL, 0, "gone is optimized away"},
+        };
+        struct gort_eval_frame rf = {fn, fn->lowpc, FAKE_BASE + 128, 0, fake_reg_read, NULL, 0};
+        for (size_t i = 0; i < sizeof(rv) / sizeof(rv[0]); i++) {
+            struct sym_var v = {0};
+            v.name = rv[i].name;
+            v.type = rv[i].type;
+            v.expr = rv[i].e;
+            v.expr_len = rv[i].len;
+            struct gort_eval_result r;
+            char err[256];
+            struct rsp_buf b;
+            rsp_buf_init(&b, 4096);
+            if (gort_eval_var(vs, &rf, &v, &r, err, sizeof(err)) == 0)
+                ck_assert_int_eq(gort_eval_format(vs, &r, &gort_load_print, false, &b), 0);
+            else
+                ck_assert_int_eq(rsp_buf_adds(&b, err), 0);
+            ck_assert_int_eq(rsp_buf_addc(&b, '\0'), 0);
+            ck_assert_str_eq((char *)b.data, rv[i].want);
             rsp_buf_fini(&b);
         }
     }
