@@ -404,7 +404,32 @@ static int string_val(struct ev *ev, const struct gort_eval_result *r, struct go
     if (out->str_len && gomem_read(ev->mem, base, out->str, out->str_len))
         return fail(ev, -EIO, "could not read string");
     out->u = (uint64_t)len; /* the whole length, for comparisons */
+    out->addr = base;       /* where the rest is, for comparisons past str */
     return 0;
+}
+
+/* Go's string comparison of two STRING results: the held prefixes, then the rest from memory
+ * (for strings read from the target) in bounded chunks, then the lengths. -2 when the rest could
+ * not be read. A constant longer than str was cut when parsed: its rest compares as absent. */
+static int str_cmp(struct ev *ev, const struct gort_eval_result *x,
+                   const struct gort_eval_result *y)
+{
+    size_t n = x->str_len < y->str_len ? x->str_len : y->str_len;
+    int c = memcmp(x->str, y->str, n);
+    if (c)
+        return c < 0 ? -1 : 1;
+    uint64_t lx = x->addr ? x->u : x->str_len, ly = y->addr ? y->u : y->str_len;
+    uint64_t common = lx < ly ? lx : ly, off = n;
+    for (int rounds = 0; off < common && rounds < 4096; rounds++) {
+        uint8_t a[256], b[256];
+        size_t k = common - off < sizeof(a) ? (size_t)(common - off) : sizeof(a);
+        if (gomem_read(ev->mem, x->addr + off, a, k) || gomem_read(ev->mem, y->addr + off, b, k))
+            return -2;
+        if ((c = memcmp(a, b, k)))
+            return c < 0 ? -1 : 1;
+        off += k;
+    }
+    return lx < ly ? -1 : lx > ly;
 }
 
 /* ------------------------------------------------------------------ the walk */
@@ -470,8 +495,7 @@ static bool key_match(void *ctx, const struct sym_type *kt, uint64_t addr)
     if (kc->key->kind == GORT_EVAL_STRING) {
         if (string_val(kc->ev, &k, &a) != 0)
             return false;
-        return a.u == kc->key->u && a.str_len == kc->key->str_len &&
-               memcmp(a.str, kc->key->str, a.str_len) == 0;
+        return str_cmp(kc->ev, &a, kc->key) == 0;
     }
     if (scalar(kc->ev, &k, &a) != 0 || scalar(kc->ev, kc->key, &b) != 0)
         return false;
@@ -835,10 +859,9 @@ static int compare(struct ev *ev, enum gort_expr_op op, struct gort_eval_result 
     } else if ((a->kind == GORT_EVAL_STRING ||
                 (a->kind == GORT_EVAL_VALUE && kind_of(ev, a) == SYM_GO_STRING)) &&
                string_val(ev, a, &x) == 0 && string_val(ev, b, &y) == 0) {
-        size_t n = x.str_len < y.str_len ? x.str_len : y.str_len;
-        c = memcmp(x.str, y.str, n);
-        if (c == 0)
-            c = x.str_len < y.str_len ? -1 : x.str_len > y.str_len;
+        c = str_cmp(ev, &x, &y);
+        if (c == -2)
+            return fail(ev, -EIO, "could not read string");
     } else {
         int rc = scalar(ev, a, &x);
         if (!rc)
@@ -1008,12 +1031,21 @@ static int binary(struct ev *ev, const struct gort_expr_node *n, struct gort_eva
     case GORT_OP_GEQ:
         return compare(ev, n->op, &a, &b, out);
     case GORT_OP_ADD:
-        if (a.kind == GORT_EVAL_STRING && b.kind == GORT_EVAL_STRING) {
-            *out = a;
-            size_t room = sizeof(out->str) - 1 - out->str_len;
-            size_t k = b.str_len < room ? b.str_len : room;
-            memcpy(out->str + out->str_len, b.str, k);
-            out->str_len += k;
+        if (a.kind == GORT_EVAL_STRING ||
+            (a.kind == GORT_EVAL_VALUE && kind_of(ev, &a) == SYM_GO_STRING)) {
+            struct gort_eval_result x, y;
+            if ((rc = string_val(ev, &a, &x)) || (rc = string_val(ev, &b, &y)))
+                return rc;
+            *out = x;
+            out->addr = 0;
+            out->u = x.u + y.u;
+            /* Only what is held is joined: a cut left side ends the held text. */
+            if (x.u == x.str_len) {
+                size_t room = sizeof(out->str) - 1 - out->str_len;
+                size_t k = y.str_len < room ? y.str_len : room;
+                memcpy(out->str + out->str_len, y.str, k);
+                out->str_len += k;
+            }
             out->str[out->str_len] = '\0';
             return 0;
         }
