@@ -43,7 +43,10 @@ sed 's/^/  gdb | /' "$T/ro.out"
 grep -A1 '^MARK bt' "$T/ro.out" | grep -q '^#0 ' || fail "bt printed no frame"
 grep -A1 '^MARK x' "$T/ro.out" | grep -q '<main.handle>:' || fail "x/2xb main.handle printed nothing"
 hits=$(sed -n 's/^MARK hits \([0-9]*\)$/\1/p' "$T/ro.out")
-[ -n "$hits" ] && [ "$hits" -ge 1 ] || fail "main.hits could not be read ('$hits')"
+case $hits in
+[1-9]*) ;;
+*) fail "main.hits could not be read ('$hits')" ;;
+esac
 grep -q 'Cannot insert breakpoint 1' "$T/ro.out" || fail "break + continue: no 'Cannot insert breakpoint 1'"
 grep -q 'Command aborted' "$T/ro.out" || fail "break + continue: gdb did not abort the continue"
 grep -q 'Cannot access memory at address' "$T/ro.out" || fail "set var: no error shown"
@@ -73,7 +76,7 @@ regs='E.read-only: gostub --read-only refuses to write registers'
 [ "$(grep -c "^REPLY $regs\$" "$PROBE_OUT")" = 2 ] || fail "P/G: not both refused with '$regs'"
 [ "$(grep -c '^REPLY OK$' "$PROBE_OUT")" = 3 ] || fail "X len 0, z0 and D should each answer OK"
 grep -Eq '^REPLY [0-9a-f]{8}$' "$PROBE_OUT" || fail "m (a read) refused"
-grep -Eq '^REPLY [0-9a-f]{4}.{100,}' "$PROBE_OUT" || fail "g (a register read) refused" # RLE-encoded
+grep -Eq '^REPLY [0-9a-f]{2}.{100,}' "$PROBE_OUT" || fail "g (a register read) refused" # RLE-encoded
 wait_exit "$SERVER_PID" 10 || fail "gostub still runs after D"
 check_released "$TARGET_PID" "$TARGET_PORT" "read-only raw session"
 after=$(request "$TARGET_PORT")
