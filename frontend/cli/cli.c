@@ -51,8 +51,8 @@ static const char *const groups[] = {
     "Other commands",
 };
 
-static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_mem, cli_cmds_stack,
-                                                   cli_cmds_other};
+static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_mem, cli_cmds_goroutines,
+                                                   cli_cmds_stack, cli_cmds_other};
 
 #define FOREACH_CMD(cmd)                                                                           \
     for (size_t ti_ = 0; ti_ < sizeof(tables) / sizeof(tables[0]); ti_++)                          \

@@ -58,6 +58,15 @@ void cli_print_where(struct cli *c, const char *suffix);
 /* Whether the user answered yes to QUESTION (always false in batch mode). */
 bool cli_ask(struct cli *c, const char *question);
 
-extern const struct cli_command cli_cmds_stack[], cli_cmds_run[], cli_cmds_mem[];
+/* cmd_stack.c: a non-negative decimal (false when S is not one); the current stop's threads and
+ * goroutines loaded, or -1 after printing why (cli_need_rt: and the runtime is known); CMD run with
+ * goroutine GOID (0: the selected one) and frame FRAME selected, the selection restored after. */
+bool cli_parse_num(const char *s, long long *out);
+int cli_need_stop(struct cli *c);
+int cli_need_rt(struct cli *c);
+int cli_run_in(struct cli *c, int64_t goid, int frame, const char *cmd);
+
+extern const struct cli_command cli_cmds_stack[], cli_cmds_goroutines[], cli_cmds_run[],
+    cli_cmds_mem[];
 
 #endif
