@@ -1298,6 +1298,11 @@ int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, cons
     unsigned k = gort_type_kind(ev.img, t);
     uint64_t size = size_of(&ev, t);
     uint8_t b[8] = {0};
+    const char *tn = t && t->name ? t->name : lhs;
+    if (k == SYM_GO_STRING && r.kind == GORT_EVAL_STRING)
+        return fail(&ev, -ENOTSUP,
+                    "literal string can not be allocated because function calls "
+                    "are not allowed without using 'call'");
     if (size == 0 || size > 8)
         return fail(&ev, -EINVAL, "can not set %s: not a number, bool or pointer", lhs);
     if (r.kind == GORT_EVAL_NIL) {
@@ -1314,21 +1319,34 @@ int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, cons
                     (r.addr_of ? t->name[0] == '*' && strcmp(rt->name, t->name + 1) == 0
                                : strcmp(rt->name, t->name) == 0);
         if (rk == SYM_GO_POINTER && k == SYM_GO_POINTER && !same)
-            return fail(&ev, -EINVAL, "can not assign %s%s to %s", r.addr_of ? "*" : "", rt->name,
-                        t->name);
+            return fail(&ev, -EINVAL, "can not convert value of type %s%s to %s",
+                        r.addr_of ? "*" : "", rt->name, t->name);
     }
     if ((rc = scalar(&ev, &r, &s)))
         return rc;
+    /* dlv's words for a value that does not fit: "can not convert 1.5 constant to int". */
+    char what[128];
+    const struct sym_type *rt = r.kind == GORT_EVAL_VALUE ? type_of(&ev, r.type_id) : NULL;
+    if (r.kind == GORT_EVAL_VALUE)
+        snprintf(what, sizeof(what), "value of type %s", rt && rt->name ? rt->name : "?");
+    else if (s.kind == GORT_EVAL_FLOAT)
+        snprintf(what, sizeof(what), "%g constant", s.f);
+    else if (s.kind == GORT_EVAL_BOOL)
+        snprintf(what, sizeof(what), "%s constant", s.b ? "true" : "false");
+    else if (s.kind == GORT_EVAL_INT)
+        snprintf(what, sizeof(what), "%lld constant", (long long)s.i);
+    else
+        snprintf(what, sizeof(what), "%llu constant", (unsigned long long)s.u);
     switch (k) {
     case SYM_GO_BOOL:
         if (s.kind != GORT_EVAL_BOOL)
-            return fail(&ev, -EINVAL, "can not assign a non-bool to %s", lhs);
+            return fail(&ev, -EINVAL, "can not convert %s to %s", what, tn);
         b[0] = s.b;
         break;
     case SYM_GO_FLOAT32:
     case SYM_GO_FLOAT64: {
         if (s.kind == GORT_EVAL_BOOL)
-            return fail(&ev, -EINVAL, "can not assign a bool to %s", lhs);
+            return fail(&ev, -EINVAL, "can not convert %s to %s", what, tn);
         double d = as_f(&s);
         if (size == 4) {
             float f = (float)d;
@@ -1352,9 +1370,9 @@ int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, cons
     case SYM_GO_POINTER:
     case SYM_GO_UNSAFE_POINTER: {
         if (s.kind == GORT_EVAL_BOOL)
-            return fail(&ev, -EINVAL, "can not assign a bool to %s", lhs);
+            return fail(&ev, -EINVAL, "can not convert %s to %s", what, tn);
         if (s.kind == GORT_EVAL_FLOAT && s.f != (double)(int64_t)s.f)
-            return fail(&ev, -EINVAL, "can not assign %g to an integer", s.f);
+            return fail(&ev, -EINVAL, "can not convert %s to %s", what, tn);
         uint64_t u = s.kind == GORT_EVAL_FLOAT ? (uint64_t)(int64_t)s.f
                      : s.kind == GORT_EVAL_INT ? (uint64_t)s.i
                                                : s.u;
