@@ -422,7 +422,7 @@ void cli_print_source(struct cli *c, const char *file, uint32_t line, int before
     fclose(f);
 }
 
-void cli_print_where(struct cli *c, const char *suffix)
+void cli_print_where(struct cli *c, const char *prefix, const char *suffix)
 {
     struct gort_frame fr[1];
     size_t n = 0;
@@ -431,8 +431,9 @@ void cli_print_where(struct cli *c, const char *suffix)
         printf("> ?? (%s)\n", rc < 0 ? cli_strerror(rc) : "no frames");
         return;
     }
-    printf("> %s() %s:%u%s (PC: %#" PRIx64 ")\n", fr[0].func ? fr[0].func : "??",
-           fr[0].file ? fr[0].file : "?", fr[0].line, suffix ? suffix : "", fr[0].pc);
+    printf("> %s%s() %s:%u%s (PC: %#" PRIx64 ")\n", prefix ? prefix : "",
+           fr[0].func ? fr[0].func : "??", fr[0].file ? fr[0].file : "?", fr[0].line,
+           suffix ? suffix : "", fr[0].pc);
     if (fr[0].file)
         cli_print_source(c, fr[0].file, fr[0].line, 5, 5);
 }

@@ -53,8 +53,9 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_strerror(int err);
 /* Prints dlv's source listing of FILE around LINE (`=>` on LINE), with substitute-path applied. */
 void cli_print_source(struct cli *c, const char *file, uint32_t line, int before, int after);
-/* Prints "> FUNC() FILE:LINE (PC: 0x...)"-style current-location header plus the listing. */
-void cli_print_where(struct cli *c, const char *suffix);
+/* Prints dlv's "> PREFIXFUNC() FILE:LINESUFFIX (PC: 0x...)" current-location line (PREFIX is
+ * "[name] " for a named breakpoint) and the source listing around it. */
+void cli_print_where(struct cli *c, const char *prefix, const char *suffix);
 /* Whether the user answered yes to QUESTION (always false in batch mode). */
 bool cli_ask(struct cli *c, const char *question);
 

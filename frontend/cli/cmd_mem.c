@@ -22,7 +22,7 @@
 static bool parse_u64(const char *s, uint64_t *out)
 {
     char *end;
-    if (!s || !*s || *s == '-')
+    if (!s || !isdigit((unsigned char)*s))
         return false;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);

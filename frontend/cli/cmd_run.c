@@ -19,7 +19,7 @@
 static bool parse_u64(const char *s, uint64_t *out)
 {
     char *end;
-    if (!s || !*s || *s == '-')
+    if (!s || !isdigit((unsigned char)*s))
         return false;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
@@ -27,6 +27,15 @@ static bool parse_u64(const char *s, uint64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+/* A breakpoint as dlv names it: its name, else its number. */
+static const char *bp_label(const struct ses_bp *bp, char *buf, size_t len)
+{
+    if (bp->name[0])
+        return bp->name;
+    snprintf(buf, len, "%d", bp->id);
+    return buf;
 }
 
 static void print_bp_addrs(const struct ses_bp *bp)
@@ -40,13 +49,15 @@ static void print_bp_where(const struct ses_bp *bp)
     printf(" for %s() %s:%u", bp->func ? bp->func : "?", bp->file ? bp->file : "?", bp->line);
 }
 
-/* The file of the selected frame (for `break LINE`), or NULL. */
-static const char *cur_file(struct session *s)
+/* The file (and *line, optional) of the selected frame (for `break LINE`, `break +N`), or NULL. */
+static const char *cur_file(struct session *s, uint32_t *line)
 {
     struct gort_frame fr[SES_MAX_FRAMES];
     size_t n = 0;
     if (ses_frames(s, fr, SES_MAX_FRAMES, &n) < 0 || (size_t)s->cur_frame >= n)
         return NULL;
+    if (line)
+        *line = fr[s->cur_frame].line;
     return fr[s->cur_frame].file;
 }
 
@@ -70,9 +81,18 @@ static int resolve(struct cli *c, char *spec, uint64_t *addrs, size_t max, size_
         *colon = 0;
         file = spec;
     } else if (parse_u64(spec, &line)) {
-        file = cur_file(s);
+        file = cur_file(s, NULL);
         if (!file)
             return cli_fail("no current file to set a breakpoint on line %s: give FILE:LINE", spec);
+    } else if ((spec[0] == '+' || spec[0] == '-') && parse_u64(spec + 1, &line)) {
+        /* +N / -N: lines after or before the selected frame's */
+        uint32_t cur = 0;
+        file = cur_file(s, &cur);
+        if (!file)
+            return cli_fail("no current line to offset by %s: give FILE:LINE", spec);
+        if (spec[0] == '-' && line >= cur)
+            return cli_fail("%s goes before the start of %s", spec, file);
+        line = spec[0] == '+' ? cur + line : cur - line;
     }
     if (file) {
         const char *matched = NULL;
@@ -104,9 +124,27 @@ static int cmd_break(struct cli *c, char *args)
         return cli_fail("this target cannot set breakpoints (a core file, or a read-only server)");
     uint64_t addrs[SES_MAX_BP_ADDRS];
     size_t n;
-    char spec[1024];
-    snprintf(spec, sizeof(spec), "%s", args);
-    spec[strcspn(spec, " \t")] = 0;
+    char words[2][1024] = {"", ""};
+    char *save = NULL;
+    char *w1 = strtok_r(args, " \t", &save), *w2 = strtok_r(NULL, " \t", &save);
+    if (strtok_r(NULL, " \t", &save))
+        return cli_fail("too many arguments: break [NAME] LOCATION (conditions are not supported "
+                        "yet)");
+    snprintf(words[0], sizeof(words[0]), "%s", w2 ? w1 : "");
+    snprintf(words[1], sizeof(words[1]), "%s", w2 ? w2 : w1);
+    const char *name = words[0];
+    if (*name) {
+        uint64_t num;
+        if (parse_u64(name, &num) || strlen(name) >= sizeof(((struct ses_bp *)0)->name) ||
+            !(isalpha((unsigned char)name[0]) || name[0] == '_'))
+            return cli_fail("breakpoint name '%s' must start with a letter (and be shorter than "
+                            "64 bytes)",
+                            name);
+        for (size_t i = 0; i < s->nbps; i++)
+            if (strcmp(s->bps[i].name, name) == 0)
+                return cli_fail("breakpoint name \"%s\" already exists", name);
+    }
+    char *spec = words[1];
     if (resolve(c, spec, addrs, SES_MAX_BP_ADDRS, &n) < 0)
         return -1;
     struct ses_bp *bp = NULL;
@@ -121,7 +159,9 @@ static int cmd_break(struct cli *c, char *args)
     if (rc < 0)
         return cli_fail("could not set a breakpoint at %#" PRIx64 ": %s", addrs[0],
                         cli_strerror(rc));
-    printf("Breakpoint %d set at ", bp->id);
+    snprintf(bp->name, sizeof(bp->name), "%s", name);
+    char lb[32];
+    printf("Breakpoint %s set at ", bp_label(bp, lb, sizeof(lb)));
     print_bp_addrs(bp);
     print_bp_where(bp);
     printf("\n");
@@ -134,7 +174,8 @@ static int cmd_breakpoints(struct cli *c, char *args)
     struct session *s = c->s;
     for (size_t i = 0; i < s->nbps; i++) {
         const struct ses_bp *bp = &s->bps[i];
-        printf("Breakpoint %d (enabled) at ", bp->id);
+        char lb[32];
+        printf("Breakpoint %s (enabled) at ", bp_label(bp, lb, sizeof(lb)));
         print_bp_addrs(bp);
         print_bp_where(bp);
         printf(" (%" PRIu64 ")\n", bp->total_hits);
@@ -145,8 +186,8 @@ static int cmd_breakpoints(struct cli *c, char *args)
 static int clear_one(struct cli *c, struct ses_bp *bp)
 {
     int id = bp->id;
-    char line[1024];
-    int k = snprintf(line, sizeof(line), "Breakpoint %d cleared at ", id);
+    char line[1024], lb[32];
+    int k = snprintf(line, sizeof(line), "Breakpoint %s cleared at ", bp_label(bp, lb, sizeof(lb)));
     for (size_t i = 0; i < bp->naddrs && k > 0 && (size_t)k < sizeof(line); i++)
         k +=
             snprintf(line + k, sizeof(line) - (size_t)k, "%s%#" PRIx64, i ? "," : "", bp->addrs[i]);
@@ -163,9 +204,16 @@ static int clear_one(struct cli *c, struct ses_bp *bp)
 static int cmd_clear(struct cli *c, char *args)
 {
     uint64_t id;
-    if (!parse_u64(args, &id))
-        return cli_fail("clear needs a breakpoint number, as `breakpoints` lists them");
-    struct ses_bp *bp = ses_bp_by_id(c->s, (int)id);
+    struct ses_bp *bp = NULL;
+    if (parse_u64(args, &id) && id < 1u << 30) {
+        bp = ses_bp_by_id(c->s, (int)id);
+    } else if (*args) {
+        for (size_t i = 0; i < c->s->nbps && !bp; i++)
+            if (strcmp(c->s->bps[i].name, args) == 0)
+                bp = &c->s->bps[i];
+    } else {
+        return cli_fail("clear needs a breakpoint number or name, as `breakpoints` lists them");
+    }
     if (!bp)
         return cli_fail("Breakpoint %s does not exist", args);
     return clear_one(c, bp);
@@ -205,7 +253,9 @@ static int cmd_continue(struct cli *c, char *args)
         printf("The process stopped with nothing left to run\n");
         return 0;
     }
-    char suffix[256] = "";
+    char suffix[256] = "", prefix[80] = "";
+    if (bp && bp->name[0])
+        snprintf(prefix, sizeof(prefix), "[%s] ", bp->name);
     if (bp) {
         int k = snprintf(suffix, sizeof(suffix), " (hits goroutine(%" PRId64 "):", s->cur_goid);
         uint64_t mine = 0;
@@ -216,7 +266,7 @@ static int cmd_continue(struct cli *c, char *args)
             snprintf(suffix + k, sizeof(suffix) - (size_t)k, "%" PRIu64 " total:%" PRIu64 ")", mine,
                      bp->total_hits);
     }
-    cli_print_where(c, suffix);
+    cli_print_where(c, prefix, suffix);
     return 0;
 }
 
@@ -258,18 +308,19 @@ const struct cli_command cli_cmds_run[] = {
      "Run until breakpoint or program termination.\n\n\tcontinue\n\n"
      "Ctrl-C stops the program again."},
     {"break", "b", "Manipulating breakpoints", cmd_break, "Sets a breakpoint.",
-     "Sets a breakpoint.\n\n\tbreak <location>\n\n"
+     "Sets a breakpoint.\n\n\tbreak [name] <location>\n\n"
      "<location> is one of:\n"
      "\t<function>\tfunction name: main.main, main.(*T).M, main.main.func1\n"
      "\t<file>:<line>\tsource line; <file> may be the end of the recorded path (main.go)\n"
      "\t<line>\t\ta line of the current frame's file\n"
+     "\t+<n>, -<n>\tlines after or before the current frame's line\n"
      "\t*<address>\tan instruction address"},
     {"breakpoints", "bp", "Manipulating breakpoints", cmd_breakpoints,
      "Print out info for active breakpoints.",
      "Print out info for active breakpoints.\n\n\tbreakpoints\n\n"
      "Each line shows the breakpoint's addresses, location and hit count."},
     {"clear", NULL, "Manipulating breakpoints", cmd_clear, "Deletes breakpoint.",
-     "Deletes breakpoint.\n\n\tclear <breakpoint number>"},
+     "Deletes breakpoint.\n\n\tclear <breakpoint name or number>"},
     {"clearall", NULL, "Manipulating breakpoints", cmd_clearall, "Deletes multiple breakpoints.",
      "Deletes multiple breakpoints.\n\n\tclearall\n\nDeletes every breakpoint."},
     {"detach", NULL, "Other commands", cmd_detach, "Detach from the process and exit.",

@@ -27,7 +27,8 @@
 #define SES_MAX_SUBST 16
 
 struct ses_bp {
-    int id;                           /* 1, 2, ... as dlv numbers them; 0: free slot */
+    int id;                           /* 1, 2, ... as dlv numbers them (a named one uses one too) */
+    char name[64];                    /* `break NAME LOC`; empty when unnamed */
     uint64_t addrs[SES_MAX_BP_ADDRS]; /* every address it was set at */
     size_t naddrs;
     char *func; /* function of addrs[0] (image string, may be NULL) */

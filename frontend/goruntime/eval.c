@@ -5,6 +5,7 @@
  * package), values are located through DWARF location expressions (sym/expr.h) with the frame's
  * CFA and registers, and arithmetic follows Go's rules on the operand kinds it covers.
  */
+#include <elf.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -436,11 +437,49 @@ static int str_cmp(struct ev *ev, const struct gort_eval_result *x,
 
 static int eval(struct ev *ev, const struct gort_expr_node *n, struct gort_eval_result *out);
 
+/* dlv's register pseudo-variables: the DWARF number of NAME on the image's machine, or -1. */
+static int register_number(struct ev *ev, const char *name)
+{
+    static const char *const amd64[] = {"RAX", "RDX", "RCX", "RBX", "RSI", "RDI",
+                                        "RBP", "RSP", "R8",  "R9",  "R10", "R11",
+                                        "R12", "R13", "R14", "R15", "RIP"};
+    if (sym_image_elf_machine(ev->img) == EM_X86_64) {
+        for (int i = 0; i < (int)(sizeof(amd64) / sizeof(amd64[0])); i++)
+            if (strcmp(name, amd64[i]) == 0)
+                return i;
+        return -1;
+    }
+    if (sym_image_elf_machine(ev->img) == EM_AARCH64) {
+        if (strcmp(name, "SP") == 0)
+            return 31;
+        if (strcmp(name, "PC") == 0)
+            return 32;
+        char *end;
+        if (name[0] == 'X' && name[1] >= '0' && name[1] <= '9') {
+            long n = strtol(name + 1, &end, 10);
+            if (*end == '\0' && n >= 0 && n <= 30)
+                return (int)n;
+        }
+    }
+    return -1;
+}
+
 static int ident(struct ev *ev, const char *name, struct gort_eval_result *out)
 {
     int rc = frame_var(ev, name, out);
     if (rc != -ENOENT)
         return rc;
+    int regno = register_number(ev, name);
+    if (regno >= 0) {
+        uint64_t v;
+        if (!ev->fr->read_reg || ev->fr->read_reg(ev->fr->reg_ctx, (unsigned)regno, &v) != 0)
+            return fail(ev, -ENODATA, "register %s is not available in this frame", name);
+        memset(out, 0, sizeof(*out));
+        out->kind = GORT_EVAL_UINT;
+        out->u = v;
+        out->is_reg = true;
+        return 0;
+    }
     if (ev->fr->fn && ev->fr->fn->cu_name) {
         char full[512];
         snprintf(full, sizeof(full), "%s.%s", ev->fr->fn->cu_name, name);
@@ -1389,6 +1428,8 @@ int gort_eval_set(struct gort_values *vs, const struct gort_eval_frame *fr, cons
 int gort_eval_whatis(struct gort_values *vs, const struct gort_eval_result *r, struct rsp_buf *out)
 {
     static const char *const names[] = {"", "int", "uint", "float64", "bool", "string", "nil"};
+    if (r->is_reg)
+        return rsp_buf_adds(out, "CPU Register\n");
     if (r->kind != GORT_EVAL_VALUE)
         return rsp_buf_addf(out, "%s\n", names[r->kind]);
     const struct sym_type *t;

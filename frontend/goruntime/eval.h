@@ -46,6 +46,7 @@ struct gort_eval_result {
     uint64_t addr; /* VALUE in memory; 0 with has_bytes */
     bool has_bytes;
     bool cast_ptr; /* a conversion of a number to a pointer type: dlv prints it unfollowed */
+    bool is_reg;   /* a CPU register by name (RAX, RSP, X0, PC...): whatis says "CPU Register" */
     bool addr_of;  /* &x where *T is not in DWARF: a pointer to type_id at addr (printed
                     * unfollowed, "(*T)(0x...)") */
     uint8_t bytes[GORT_EVAL_MAX_BYTES];

@@ -585,36 +585,81 @@ void gort_go_loc(struct gort *rt, const struct gort_g *g, struct gort_loc *out)
     gort_loc_at(rt, g->gopc, true, out);
 }
 
-/* A go statement with arguments (`go f(x)`) compiles, since Go 1.17, to a closure that only calls
- * f: the "wrapper" (DWARF marks it DW_AT_trampoline, which sym/ does not expose yet). dlv shows f
- * as the start. Recognised here by its machine code: a closure (".funcN") whose direct calls
- * (x86-64 E8 rel32 to a function entry) reach exactly one function outside the runtime. */
-static bool go_wrapper_target(struct gort *rt, const struct sym_func *fn, uint64_t *target)
+/* The one function outside the runtime that FN's direct calls reach (x86-64 E8 rel32, arm64 BL
+ * imm26, to a function entry): 0 when none, or when they reach several. */
+static uint64_t wrapper_callee(struct gort *rt, const struct sym_func *fn)
 {
-    const char *dot = strrchr(fn->name, '.');
-    if (rt->machine != 62 /* EM_X86_64 */ || !dot || strncmp(dot, ".func", 5) != 0)
-        return false;
     uint64_t len = fn->highpc - fn->lowpc;
-    if (len < 5 || len > 512)
-        return false;
+    if (len < 4 || len > 512)
+        return 0;
     uint8_t code[512];
     if (sym_image_read(rt->img, fn->lowpc, code, (size_t)len) < 0)
-        return false;
+        return 0;
     uint64_t found = 0;
-    for (size_t i = 0; i + 5 <= len; i++) {
-        if (code[i] != 0xe8)
-            continue;
-        int32_t rel = (int32_t)(uint32_t)gomem_le(code + i + 1, 4);
-        uint64_t to = fn->lowpc + i + 5 + (uint64_t)(int64_t)rel;
+    bool arm64 = rt->machine == 183;
+    for (size_t i = 0; i + (arm64 ? 4 : 5) <= len; i += arm64 ? 4 : 1) {
+        uint64_t to;
+        if (arm64) {
+            uint32_t insn = (uint32_t)gomem_le(code + i, 4);
+            if ((insn & 0xfc000000u) != 0x94000000u) /* BL */
+                continue;
+            int64_t off = (int64_t)(insn & 0x03ffffffu);
+            if (off & 0x02000000)
+                off -= 0x04000000;
+            to = fn->lowpc + i + (uint64_t)(off * 4);
+        } else {
+            if (code[i] != 0xe8)
+                continue;
+            int32_t rel = (int32_t)(uint32_t)gomem_le(code + i + 1, 4);
+            to = fn->lowpc + i + 5 + (uint64_t)(int64_t)rel;
+        }
         const struct sym_func *callee;
         if (sym_func_by_addr(rt->img, to, &callee) != 0 || callee->lowpc != to)
             continue;
         if (strncmp(callee->name, "runtime.", 8) == 0)
             continue;
         if (found && found != to)
-            return false;
+            return 0;
         found = to;
     }
+    return found;
+}
+
+/* Whether any function of the image carries DW_AT_trampoline (Go 1.17+ marks its wrappers so;
+ * the runtime's own `go bgsweep(c)` makes every such binary have some). Looked up once. */
+static bool image_marks_trampolines(struct gort *rt)
+{
+    if (rt->tramp_marks == 0) {
+        rt->tramp_marks = -1;
+        size_t n;
+        const struct sym_func *fn;
+        if (sym_func_count(rt->img, &n) == 0)
+            for (size_t i = 0; i < n && rt->tramp_marks < 0; i++)
+                if (sym_func_at(rt->img, i, &fn) == 0 && fn->trampoline)
+                    rt->tramp_marks = 1;
+    }
+    return rt->tramp_marks > 0;
+}
+
+/* A go statement with arguments (`go f(x)`) compiles, since Go 1.17, to a closure that only calls
+ * f: the "wrapper", which DWARF marks DW_AT_trampoline (sym_func.trampoline). dlv shows f as the
+ * start. Where the image marks its wrappers, the flag alone says what is one; in an image that
+ * marks none (an older toolchain) a wrapper is recognised by its machine code: an x86-64 closure
+ * (".funcN") without variables of its own. Either way f is the one function outside the runtime
+ * that its direct calls reach. */
+static bool go_wrapper_target(struct gort *rt, const struct sym_func *fn, uint64_t *target)
+{
+    *target = 0;
+    if (image_marks_trampolines(rt)) {
+        if (!fn->trampoline)
+            return false;
+        *target = wrapper_callee(rt, fn);
+        return *target != 0;
+    }
+    const char *dot = strrchr(fn->name, '.');
+    if (rt->machine != 62 /* EM_X86_64 */ || !dot || strncmp(dot, ".func", 5) != 0)
+        return false;
+    uint64_t found = wrapper_callee(rt, fn);
     /* A real closure has its own variables; a wrapper only compiler temporaries. */
     struct sym_var *vars = NULL;
     size_t nvars = 0;

@@ -49,6 +49,9 @@ struct gort {
     /* unwinder */
     uint64_t special[GORT_NSPECIAL];         /* entry pcs */
     unsigned reg_pc, reg_sp, reg_bp, reg_lr; /* DWARF numbers */
+    /* goroutines.c: whether the image marks go-statement wrappers DW_AT_trampoline (0: not looked
+     * yet, 1: it does, -1: no function is marked: the machine-code heuristic is used) */
+    int tramp_marks;
 };
 
 /* unwind.c: resolves the special functions and register numbers. 0 or -ENOTSUP (machine). */

@@ -784,6 +784,9 @@ static int index_die(struct sym_image *img, struct name_builder *b, uint32_t cu,
                          .optimized = img->cus[cu].optimized};
     if (sym_die_pc_range(img, die, &f.lowpc, &f.highpc) != 0)
         return 0; /* abstract (inlined-only) function: no code of its own */
+    bool tramp = false;
+    if (sym_die_flag(img, die, DW_AT_trampoline, &tramp) == 0)
+        f.trampoline = tramp;
     return push_func(img, b, &f);
 }
 

@@ -14,6 +14,10 @@ struct sym_func {
     uint32_t cu;            /* compile unit index (internal, for sym_ calls) */
     const char *cu_name;    /* the Go package path of the unit, e.g. "main", "net/http" */
     bool optimized;         /* the unit was compiled without "-N -l" (DW_AT_producer) */
+    /* DW_AT_trampoline: a compiler-made wrapper that only calls another function (Go 1.17+ marks
+     * the closure of `go f(x)` / `defer f(x)` so). Added for issue 4; false when DWARF says
+     * nothing. */
+    bool trampoline;
 };
 
 /* Concrete (out-of-line) function named NAME. 0, -ENOENT, or -errno from loading DWARF. */

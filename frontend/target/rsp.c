@@ -593,6 +593,27 @@ static int set_add(struct tgt_rsp *r, int64_t tid)
     return 0;
 }
 
+/* Signal numbers on the wire: GDB's (GDB manual, Appendix "Signals"), or the host's where the server
+ * says native-signals+ (lldb-server sends Linux numbers: SIGSTOP 0x13, not GDB's 0x11). */
+static int wire_signal(const struct tgt_rsp *r, int host_sig)
+{
+    return r->native_signals ? host_sig : rsp_signal_to_gdb(host_sig);
+}
+
+/* Decodes a stop reply; with native signals the number is taken as it stands. */
+static int decode_stop(const struct tgt_rsp *r, struct rsp_stop *st)
+{
+    if (rsp_stop_decode(st, r->reply.data, r->reply.len) < 0)
+        return -EPROTO;
+    const uint8_t *d = r->reply.data;
+    if (r->native_signals && r->reply.len >= 3 && (d[0] == 'T' || d[0] == 'S' || d[0] == 'X')) {
+        int hi = rsp_hex_nibble((char)d[1]), lo = rsp_hex_nibble((char)d[2]);
+        if (hi >= 0 && lo >= 0)
+            st->signal = hi << 4 | lo;
+    }
+    return 0;
+}
+
 /* Sends the resume packet: step_tid steps (0: none), sig (host) goes to sig_tid, everyone else
  * continues unless others_stopped. */
 static int send_resume(struct tgt_rsp *r, int64_t step_tid, bool others_stopped, int sig,
@@ -600,7 +621,7 @@ static int send_resume(struct tgt_rsp *r, int64_t step_tid, bool others_stopped,
 {
     char id[48], pkt[160];
     size_t n = 0;
-    int gsig = sig != 0 ? rsp_signal_to_gdb(sig) : 0;
+    int gsig = sig != 0 ? wire_signal(r, sig) : 0;
     int rc;
     if (r->vcont) {
         n = (size_t)snprintf(pkt, sizeof(pkt), "vCont");
@@ -666,9 +687,7 @@ static int recv_stop(struct tgt_rsp *r, struct rsp_stop *st, int timeout_ms)
         return rc;
     if (rsp_reply_error(&r->reply) != 0 || rsp_reply_unsupported(&r->reply))
         return -EIO; /* the server refused the resume */
-    if (rsp_stop_decode(st, r->reply.data, r->reply.len) < 0)
-        return -EPROTO;
-    return 0;
+    return decode_stop(r, st);
 }
 
 /* Takes a stop in as the current one: who stopped, where, and whether at one of our breakpoints. */
@@ -1066,6 +1085,29 @@ static const struct tgt_ops rsp_ops = {
 
 /* ------------------------------------------------------------------ connecting */
 
+/* Servers without multiprocess name no pid in their stop replies: lldb-server says it in
+ * qProcessInfo ("pid:HEX;..."), gdbserver and QEMU leave t->pid 0 (then the CLI does without). */
+static void query_pid(struct tgt_rsp *r)
+{
+    if (rsp_client_requestf(r->cli, &r->reply, "qProcessInfo") < 0 || r->reply.len < 4)
+        return;
+    struct rsp_cursor c;
+    rsp_cursor_init(&c, r->reply.data, r->reply.len);
+    while (!rsp_cursor_eof(&c)) {
+        const char *tok;
+        size_t tlen;
+        rsp_cursor_token(&c, ';', &tok, &tlen);
+        if (tlen > 4 && memcmp(tok, "pid:", 4) == 0) {
+            struct rsp_cursor v;
+            int64_t pid;
+            rsp_cursor_init(&v, tok + 4, tlen - 4);
+            if (rsp_cursor_hex_i64(&v, &pid) == 0 && rsp_cursor_eof(&v) && pid > 0)
+                r->base.pid = pid;
+            return;
+        }
+    }
+}
+
 static int setup(struct tgt_rsp *r, const char **why)
 {
     struct tgt *t = &r->base;
@@ -1076,6 +1118,7 @@ static int setup(struct tgt_rsp *r, const char **why)
         return rc;
     }
     r->multiprocess = rsp_client_has_feature(r->cli, "multiprocess");
+    r->native_signals = rsp_client_has_feature(r->cli, "native-signals");
     /* In ack mode the client resends after a missing ack (timeouts are part of the protocol there).
      */
     r->tio.strict = rsp_client_noack(r->cli);
@@ -1107,7 +1150,7 @@ static int setup(struct tgt_rsp *r, const char **why)
         return rc;
     }
     struct rsp_stop st;
-    if (rsp_stop_decode(&st, r->reply.data, r->reply.len) < 0) {
+    if (decode_stop(r, &st) < 0) {
         *why = "the server has no process to debug (its answer to '?' is not a stop)";
         return -ESRCH;
     }
@@ -1121,6 +1164,8 @@ static int setup(struct tgt_rsp *r, const char **why)
         *why = "the process has already exited";
         return -ESRCH;
     }
+    if (t->pid <= 0)
+        query_pid(r);
     return 0;
 }
 
@@ -1196,7 +1241,7 @@ int tgt_rsp_pass_signals(struct tgt *t, const int *sigs, size_t n)
     char pkt[64 * 4 + 16];
     size_t len = (size_t)snprintf(pkt, sizeof(pkt), "QPassSignals:");
     for (size_t i = 0; i < n && i < 64; i++) {
-        int g = rsp_signal_to_gdb(sigs[i]);
+        int g = wire_signal(r, sigs[i]);
         len += (size_t)snprintf(pkt + len, sizeof(pkt) - len, "%s%x", i ? ";" : "", g);
     }
     int rc = rsp_client_request(r->cli, pkt, len, &r->reply);

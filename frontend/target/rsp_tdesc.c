@@ -37,6 +37,7 @@ struct builder {
     struct xreg *regs;
     size_t n;
     long next_regnum;
+    bool lldb_style; /* the XML has lldb's offset= attributes: registers by 'p' only */
     const char *why;
 };
 
@@ -168,6 +169,11 @@ static int on_reg(struct builder *b, const char *t, const char *tend)
         return -E2BIG;
     }
     x.regnum = b->next_regnum++;
+    /* lldb-server's XML carries lldb's offset= (where the register sits in its own buffer). Its 'g'
+     * then packs only some registers, sorted by that offset, with the gaps squeezed out: not a
+     * layout to compute from the description, so such servers are read with 'p'. */
+    if (attr(t, tend, "offset", num, sizeof(num)))
+        b->lldb_style = true;
     return add_reg(b, &x);
 }
 
@@ -444,6 +450,7 @@ int tgt_rsp_read_tdesc(struct tgt_rsp *r, const char **why)
         rc = parse_doc(&b, r->xml, r->xml + strlen(r->xml), 0);
         if (rc < 0)
             goto out;
+        r->lldb_regs = b.lldb_style;
     } else {
         rc = read_reginfo(&b);
         if (rc == -ENOTSUP) {

@@ -139,6 +139,26 @@ int tgt_rsp_exec_file(struct tgt *t, char *out, size_t max) TGT_MUST_CHECK;
 int tgt_rsp_fetch_file(struct tgt *t, const char *remote_path, int out_fd, uint64_t max_len,
                        uint64_t *len) TGT_MUST_CHECK;
 
+/* ------------------------------------------------------------------ core files (core.c) */
+/* Added for issue 4 (additive). Over corefile.h: threads and registers from NT_PRSTATUS and the
+ * FP/xstate notes (t->arch from the core: arch_regno_by_dwarf works as on a live target, e.g.
+ * DWARF 58 is fs_base), memory from the core, the binary and NT_FILE's files. Read-only: write_mem
+ * and write_reg give -EROFS, the run-control slots are NULL and can_run is false. current_tid and
+ * last_stop (RSP_STOP_SIGNAL, .signal) name the thread that took the fatal signal (non-zero
+ * pr_cursig, else NT_SIGINFO's si_signo, else the first thread); signal 0 for a gcore of a live
+ * process. On failure *out is NULL, the result is -errno and err (when not NULL) holds one English
+ * sentence ("core was written for build-id X; BINARY has Y"). The tgt needs libcorefile.a. */
+struct corefile;
+struct corefile_opts;
+int tgt_core_open(const char *core_path, const char *binary_path, struct tgt **out, char *err,
+                  size_t errlen) TGT_MUST_CHECK;
+/* The same with the reader's options (file_root, ignore_build_id, no_mapped_files). */
+int tgt_core_open_opts(const char *core_path, const struct corefile_opts *opts, struct tgt **out,
+                       char *err, size_t errlen) TGT_MUST_CHECK;
+/* The reader under a core target (for the process facts: command, build ids, mappings, auxv);
+ * NULL when t is not a core target. Owned by t. */
+struct corefile *tgt_core_file(struct tgt *t);
+
 /* ------------------------------------------------------------------ generic helpers (target.c) */
 
 #define TGT_CACHE_LINE 4096u /* memory is cached in aligned lines of this size */

@@ -7,7 +7,7 @@
 # Compared after masking addresses: every goroutine line (ids, user/start/go locations, wait reasons,
 # -with/-without filters, -group),
 # each parked goroutine's frames (`goroutine N stack 40`), goroutine switching, frame/up/down listings,
-# disassembly (Go's x86asm text from capstone), and a breakpoint's hit line and count on the spinning goroutine (`break main.go:72`, `continue` x2).
+# disassembly (Go's x86asm text from capstone), a breakpoint's hit line and count, a named one, +N on the spinning goroutine (`break main.go:72`, `continue` x2).
 # The same, shorter, on tests/targets/threads (200 goroutines in main.work: groups, counts).
 # Also: an unknown command's text, `help` listing, and that every run leaves the process untraced.
 #
@@ -85,6 +85,12 @@ spin=$(sed -n 's/^[ *] Goroutine \([0-9]*\) - User: .* main\.spin .*/\1/p' "$T/i
     echo "break main.go:72"
     echo continue
     echo continue
+    echo clearall
+    echo "break spinbp main.go:72"
+    echo continue
+    echo clear spinbp
+    echo goroutine 1
+    echo "frame 3 break +1"
     echo clearall
 } >"$T/session.init"
 
