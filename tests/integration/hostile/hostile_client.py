@@ -187,6 +187,10 @@ def case(name, fn):
     if not os.path.exists('/proc/%d' % STUB):
         problems.append('the stub is gone')
     else:
+        if c is None and not wait_released(20):
+            # the stub is still busy with the connection that went away; a new one would be refused
+            # as a second client
+            problems.append('process not released 20 s after the connection closed')
         err = still_serves(c)
         if err:
             problems.append(err)
