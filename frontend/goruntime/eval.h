@@ -6,9 +6,10 @@
  * `&&`/`||`/`!`, literals, nil, and casts to pointer types such as `(*main.T)(0xc000010000)`.
  * Results print through value.h.
  *
- * Also dlv's `set` for numbers, bools and pointers, and slicing. Not for (yet): function calls,
- * type assertions, registers by name. Everything read from the target is hostile; the tree's height
- * is bounded by the parser.
+ * Also dlv's `set` for numbers, bools and pointers, slicing, and CPU registers by name (RAX, RSP,
+ * R8, RIP; X0, SP, PC on arm64) from the frame's registers. Not for (yet): function calls, type
+ * assertions. Everything read from the target is hostile; the tree's height is bounded by the
+ * parser.
  */
 #ifndef GOSTUB_GORUNTIME_EVAL_H
 #define GOSTUB_GORUNTIME_EVAL_H

@@ -829,6 +829,22 @@ START_TEST(test_hostile)
             {"gone", it->id, NULL, 0, "gone is optimized away"},
         };
         struct gort_eval_frame rf = {fn, fn->lowpc, FAKE_BASE + 128, 0, fake_reg_read, NULL, 0};
+        /* Registers by name, as dlv's pseudo-variables (decimal; whatis "CPU Register"). */
+        struct gort_eval_result rr;
+        char rerr[256];
+        struct rsp_buf rb;
+        rsp_buf_init(&rb, 4096);
+        ck_assert_int_eq(gort_eval(vs, &rf, "RBX + 1", &rr, rerr, sizeof(rerr)), 0);
+        ck_assert_int_eq(gort_eval_format(vs, &rr, &gort_load_print, true, &rb), 0);
+        ck_assert_int_eq(gort_eval(vs, &rf, "RSI", &rr, rerr, sizeof(rerr)), 0);
+        ck_assert_int_eq(gort_eval_whatis(vs, &rr, &rb), 0);
+        ck_assert_int_eq(rsp_buf_addc(&rb, '\0'), 0);
+        ck_assert_str_eq((char *)rb.data, "13CPU Register\n");
+        rsp_buf_fini(&rb);
+        struct gort_eval_frame noregs = rf;
+        noregs.read_reg = NULL;
+        ck_assert_int_ne(gort_eval(vs, &noregs, "RAX", &rr, rerr, sizeof(rerr)), 0);
+        ck_assert_str_eq(rerr, "register RAX is not available in this frame");
         for (size_t i = 0; i < sizeof(rv) / sizeof(rv[0]); i++) {
             struct sym_var v = {0};
             v.name = rv[i].name;
