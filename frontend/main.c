@@ -281,10 +281,18 @@ int main(int argc, char **argv)
         int fd2 = dup(fd);
         rc = fd2 < 0 ? -errno : tgt_rsp_connect_fds(fd, fd2, CONNECT_TIMEOUT_MS, &t, &why);
         if (rc < 0) {
-            fprintf(stderr, "godbg: %s did not start a session: %s%s%s\n", stub, strerror(-rc),
-                    why ? ": " : "", why ? why : "");
-            kill(stub_pid, SIGTERM);
-            waitpid(stub_pid, NULL, 0);
+            /* gostub that exited has said why on stderr (no such process, not permitted...) */
+            int st = 0;
+            usleep(100000);
+            if (waitpid(stub_pid, &st, WNOHANG) == stub_pid) {
+                fprintf(stderr, "godbg: %s could not start the session (its reason is above)\n",
+                        stub);
+            } else {
+                fprintf(stderr, "godbg: %s did not start a session: %s%s%s\n", stub,
+                        strerror(-rc), why ? ": " : "", why ? why : "");
+                kill(stub_pid, SIGTERM);
+                waitpid(stub_pid, NULL, 0);
+            }
             return 1;
         }
     } else {
