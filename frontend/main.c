@@ -288,8 +288,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "godbg: %s could not start the session (its reason is above)\n",
                         stub);
             } else {
-                fprintf(stderr, "godbg: %s did not start a session: %s%s%s\n", stub,
-                        strerror(-rc), why ? ": " : "", why ? why : "");
+                fprintf(stderr, "godbg: %s did not start a session: %s%s%s\n", stub, strerror(-rc),
+                        why ? ": " : "", why ? why : "");
                 kill(stub_pid, SIGTERM);
                 waitpid(stub_pid, NULL, 0);
             }
