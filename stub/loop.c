@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <ev.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -111,8 +112,10 @@ struct stub {
     size_t nstops;
     bool process_gone; /* the process exited or was killed: nothing left to serve */
     /* Test hooks, set from the environment: GOSTUB_TEST_FAIL_ALLOC=1 makes every client's
-     * allocation fail; GOSTUB_TEST_CRASH_AT_STOP=1 raises SIGSEGV instead of a stop reply. */
-    bool test_fail_alloc, test_crash;
+     * allocation fail; GOSTUB_TEST_CRASH_AT_STOP=1 raises SIGSEGV instead of a stop reply, =sys
+     * makes a system call the sandbox denies (setuid) there instead. */
+    bool test_fail_alloc;
+    int test_crash; /* 0, 1: SIGSEGV, 2: a denied call */
     int status; /* exit status returned by stub_loop_run */
 };
 
@@ -137,7 +140,7 @@ static struct inferior *volatile crash_inf;
 static uint8_t
     crash_stack[64 * 1024]; /* sigaltstack: a stack overflow must reach the handler too */
 
-/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in the stub. The kernel will detach the process
+/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in the stub; SIGSYS: a call the sandbox denies. The kernel will detach the process
  * when gostub dies, but a trap left in its text would kill it at the next hit (SIGTRAP): put the
  * original bytes back first (inf_emergency_restore: no allocation, no locks), then die of the same
  * signal. No release proper (stop, detach with signals): the stub's state cannot be trusted. */
@@ -160,7 +163,7 @@ static void on_crash(int sig)
 static void install_crash_handlers(void)
 {
 #ifndef LOOP_SANITIZED /* ASan's own SIGSEGV handler reports the bug; keep it */
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS};
     stack_t ss = {.ss_sp = crash_stack, .ss_size = sizeof(crash_stack)};
     struct sigaction sa;
 
@@ -265,8 +268,11 @@ static void deliver_stops(struct stub *s)
             stub_log("pid %d exited with status %d", (int)s->pid, st->exit_code);
         else if (st->kind == RSP_STOP_KILLED)
             stub_log("pid %d was killed by signal %d", (int)s->pid, st->signal);
-        if (s->test_crash && st->kind == RSP_STOP_SIGNAL && s->conn)
+        if (s->test_crash == 1 && st->kind == RSP_STOP_SIGNAL && s->conn)
             raise(SIGSEGV); /* as a bug here would, with the client's breakpoints in memory */
+        if (s->test_crash == 2 && st->kind == RSP_STOP_SIGNAL && s->conn &&
+            syscall(SYS_setuid, getuid()) == 0)
+            stub_log("test hook: setuid was allowed (no sandbox?)");
         if (s->conn && !s->conn->ending)
             rsp_server_report_stop(s->conn->srv, st);
     }
@@ -998,7 +1004,7 @@ int stub_loop_run(const struct stub_loop_params *p)
     const char *fail_alloc = getenv("GOSTUB_TEST_FAIL_ALLOC");
     s.test_fail_alloc = fail_alloc && strcmp(fail_alloc, "1") == 0;
     const char *crash = getenv("GOSTUB_TEST_CRASH_AT_STOP");
-    s.test_crash = crash && strcmp(crash, "1") == 0;
+    s.test_crash = !crash ? 0 : strcmp(crash, "1") == 0 ? 1 : strcmp(crash, "sys") == 0 ? 2 : 0;
     inf_set_stop_callback(s.inf, on_stop, &s);
     inf_set_allow_kill(s.inf, p->opt->allow_kill);
     crash_inf = s.inf;

@@ -40,8 +40,8 @@
 #endif
 #endif
 
-#ifndef SECCOMP_RET_KILL_PROCESS
-#define SECCOMP_RET_KILL_PROCESS 0x80000000U /* Linux 4.14 */
+#ifndef SECCOMP_RET_TRAP
+#define SECCOMP_RET_TRAP 0x00030000U
 #endif
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
@@ -227,7 +227,10 @@ static uint32_t arg_hi(unsigned i)
 }
 
 #define LD_ABS (BPF_LD | BPF_W | BPF_ABS)
-#define RET_KILL() emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS)
+/* A denied call is not run; the kernel sends SIGSYS instead (SECCOMP_RET_TRAP). gostub's crash
+ * handler (stub/loop.c) puts the original bytes back into the tracee and dies of SIGSYS; without a
+ * handler SIGSYS's default action ends the stub just the same. */
+#define RET_KILL() emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP)
 #define RET_ALLOW() emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW)
 
 /* The body of a rule, run with the call number matched; always ends in a return. Jumps are relative

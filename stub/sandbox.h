@@ -2,7 +2,8 @@
  * stub/sandbox.h - gostub gives up what it does not need once it holds the process: no new
  * privileges, every capability but CAP_SYS_PTRACE and CAP_DAC_OVERRIDE dropped (effective,
  * permitted, inheritable, ambient and bounding sets), and a seccomp-BPF allow-list of the system
- * calls the stub makes after attaching; any other call kills the stub (SIGSYS), which the kernel
+ * calls the stub makes after attaching; any other call is refused with SIGSYS (SECCOMP_RET_TRAP):
+ * the stub's crash handler restores the tracee's original bytes and the stub dies, which the kernel
  * treats as a tracer exit: it detaches every tracee and the process runs on.
  *
  * Raw syscalls only (capset, prctl, seccomp): no libcap, no libseccomp, so a static gostub still

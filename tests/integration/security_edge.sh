@@ -14,7 +14,8 @@
 #           "E.gostub: out of memory", the process is released, the stub exits 1;
 #   persist --persist with the Go service: gdb killed at a breakpoint; between clients the text is
 #           the binary's and the process runs untraced; the next client attaches;
-#   crash   gostub dies of SIGSEGV (test hook GOSTUB_TEST_CRASH_AT_STOP=1) while reporting a breakpoint
+#   crash   gostub dies of SIGSEGV (test hook GOSTUB_TEST_CRASH_AT_STOP=1) while reporting a breakpoint,
+#           and of SIGSYS from a call the sandbox denies (GOSTUB_TEST_CRASH_AT_STOP=sys)
 #           hit: the service survives (no trap left in its text), the held request completes.
 # The C program is tests/integration/progs/edge_threads.c, built here with cc.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/security_lib.sh"
@@ -188,5 +189,23 @@ else
     gdb_kill
     check_held_request "crash"
     check_released "$TARGET_PID" "$TARGET_PORT" "crash"
+
+    # The same with a system call the sandbox denies (test hook: setuid when the hit is reported):
+    # SECCOMP_RET_TRAP raises SIGSYS, the handler restores the bytes, the stub dies of SIGSYS.
+    GOSTUB_TEST_CRASH_AT_STOP=sys stub_start --listen 127.0.0.1:0 "$TARGET_PID"
+    gdb_open "$TARGET_BIN/service"
+    gdb_attach
+    gdb_send "break main.handle" "break main.describe" "watch main.hits" "continue"
+    request "$TARGET_PORT" >"$T/held.out" 2>&1 &
+    track $!
+    wait_exit "$SERVER_PID" 15 || fail "denied call: gostub did not die"
+    wait "$SERVER_PID" 2>/dev/null
+    st=$?
+    [ "$st" = 159 ] || fail "denied call: gostub exit status $st, not 159 (SIGSYS)"
+    grep -q 'internal error (fatal signal): restoring' "$SERVER_LOG" ||
+        fail "denied call: handler did not run"
+    gdb_kill
+    check_held_request "denied call"
+    check_released "$TARGET_PID" "$TARGET_PORT" "denied call"
 fi
 lib_finish
