@@ -921,6 +921,35 @@ START_TEST(test_func_misc)
 }
 END_TEST
 
+/* DW_AT_trampoline: Go marks the closures it makes for `go f(x)` (runtime.gcenable starts bgsweep
+ * and bgscavenge so) as wrappers; ordinary functions and closures are not. Both builds. */
+START_TEST(test_func_trampoline)
+{
+    struct sym_image *img = _i == 0 ? dbg : opt;
+    const struct sym_func *fn;
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.gcenable.func1", &fn), 0);
+    ck_assert(fn->trampoline);
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.gcenable.func2", &fn), 0);
+    ck_assert(fn->trampoline);
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.gcenable", &fn), 0);
+    ck_assert(!fn->trampoline);
+    ck_assert_int_eq(sym_func_by_name(img, "runtime.main", &fn), 0);
+    ck_assert(!fn->trampoline);
+    ck_assert_int_eq(sym_func_by_name(img, "main.main", &fn), 0);
+    ck_assert(!fn->trampoline);
+    /* Some, not all: the flag is read per function. */
+    size_t n, ntramp = 0;
+    ck_assert_int_eq(sym_func_count(img, &n), 0);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(sym_func_at(img, i, &fn), 0);
+        if (fn->trampoline) /* go/defer closures, pointer-receiver, method-value, ABI wrappers */
+            ntramp++;
+    }
+    ck_assert_uint_ge(ntramp, 2);
+    ck_assert_uint_lt(ntramp, n / 10);
+}
+END_TEST
+
 START_TEST(test_func_inline)
 {
     /* In the optimized build main.add is inlined into main.main at MARK:calladd. */
@@ -1799,6 +1828,7 @@ static Suite *sym_suite(void)
     tcase_add_loop_test(tc, test_func_by_name, 0,
                         (int)(sizeof(func_names) / sizeof(func_names[0])));
     tcase_add_test(tc, test_func_misc);
+    tcase_add_loop_test(tc, test_func_trampoline, 0, 2);
     tcase_add_test(tc, test_func_inline);
     tcase_add_test(tc, test_func_inline_ranges);
     suite_add_tcase(s, tc);
