@@ -22,6 +22,7 @@
 /* Commands of this file: help, config, source-less helpers. */
 static int cmd_help(struct cli *c, char *args);
 static int cmd_config(struct cli *c, char *args);
+static int cmd_source(struct cli *c, char *args);
 
 /* clang-format off */
 static const struct cli_command cli_cmds_other[] = {
@@ -37,6 +38,10 @@ static const struct cli_command cli_cmds_other[] = {
     {"help", "h", "Other commands", cmd_help, "Prints the help message.",
      "Prints the help message.\n\n\thelp [command]\n\n"
      "Type \"help\" followed by the name of a command for more information about it."},
+    {"source", NULL, "Other commands", cmd_source,
+     "Executes a file containing a list of godbg commands.",
+     "Executes a file containing a list of godbg commands.\n\n\tsource <path>\n\n"
+     "One command a line, as --init runs them; a failing line does not stop the others."},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 /* clang-format on */
@@ -232,6 +237,22 @@ static int cmd_config(struct cli *c, char *args)
     if (!s->subst[s->nsubst].from || !s->subst[s->nsubst].to)
         return cli_fail("out of memory");
     s->nsubst++;
+    return 0;
+}
+
+static int source_depth; /* a file that sources itself must not recurse forever */
+
+static int cmd_source(struct cli *c, char *args)
+{
+    if (!*args)
+        return cli_fail("source needs a file of commands");
+    if (source_depth >= 8)
+        return cli_fail("source files nested more than 8 deep (does %s source itself?)", args);
+    source_depth++;
+    int rc = cli_source(c, args);
+    source_depth--;
+    if (rc < 0)
+        return cli_fail("cannot read %s: %s", args, strerror(-rc));
     return 0;
 }
 
