@@ -30,7 +30,9 @@ enum rsp_stop_reason {
     RSP_REASON_CREATE,     /* create: (a new thread, QThreadEvents) */
 };
 
-#define RSP_STOP_MAX_REGS 8
+/* lldb-server expedites every general register (24 on x86-64, 34 on arm64: the PC among them), so
+ * the bound is above that (raised from 8 for lldb-server). */
+#define RSP_STOP_MAX_REGS 40
 
 struct rsp_stop {
     enum rsp_stop_kind kind;

@@ -816,7 +816,7 @@ START_TEST(test_stop_decode_many_regs)
     struct rsp_buf b;
     rsp_buf_init(&b, 4096);
     ck_assert_int_eq(rsp_buf_adds(&b, "T05"), 0);
-    for (unsigned r = 0; r < 12; r++)
+    for (unsigned r = 0; r < RSP_STOP_MAX_REGS + 4; r++)
         ck_assert_int_eq(rsp_buf_addf(&b, "%02x:%016x;", r, r), 0);
     struct rsp_stop st;
     ck_assert_int_eq(rsp_stop_decode(&st, b.data, b.len), 0);

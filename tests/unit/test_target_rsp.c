@@ -132,10 +132,20 @@ struct server {
     pid_t inferior;
 };
 
+/* test_target_lldb is this file built with TGT_TEST_DEFAULT_SERVER="lldb-server" */
+#ifndef TGT_TEST_DEFAULT_SERVER
+#define TGT_TEST_DEFAULT_SERVER "gdbserver"
+#endif
+
 static const char *server_kind(void)
 {
     const char *s = getenv("TGT_TEST_SERVER");
-    return s != NULL && *s != '\0' ? s : "gdbserver";
+    return s != NULL && *s != '\0' ? s : TGT_TEST_DEFAULT_SERVER;
+}
+
+static bool is_lldb(void)
+{
+    return strcmp(server_kind(), "lldb-server") == 0;
 }
 
 static bool is_gdbserver(void)
@@ -156,8 +166,25 @@ static const char *gostub_path(void)
 
 static const char *go_prog; /* when set, the server runs this Go program instead of the spinner */
 
+/* lldb-server: fd is the connected socket (pipe mode) or where it writes its port (TCP, port 0). */
+static int lldb_fd = -1;
+
 static void exec_server(bool tcp)
 {
+    if (is_lldb()) {
+        char parent[24], fdtext[16];
+        snprintf(parent, sizeof(parent), "%d", (int)getppid());
+        snprintf(fdtext, sizeof(fdtext), "%d", lldb_fd);
+        if (tcp)
+            execlp("lldb-server", "lldb-server", "gdbserver", "127.0.0.1:0", "--pipe", fdtext, "--",
+                   self_path, "spinner", parent, (char *)NULL);
+        else
+            /* lldb-server 14 takes the first word after the options as [host]:port even with
+             * --fd (and then ignores it): without the placeholder it would eat the program */
+            execlp("lldb-server", "lldb-server", "gdbserver", "--fd", fdtext, "fd", "--", self_path,
+                   "spinner", parent, (char *)NULL);
+        _exit(127);
+    }
     if (go_prog != NULL) {
         if (is_gdbserver())
             execlp("gdbserver", "gdbserver", "stdio", go_prog, "20", "4", (char *)NULL);
@@ -186,8 +213,36 @@ static void exec_server(bool tcp)
 }
 
 /* Starts the server on a pipe pair and connects. */
+static void start_lldb_pipe(struct server *s)
+{
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        lldb_fd = dup(sv[1]); /* without O_CLOEXEC: lldb-server talks over it */
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            if (getenv("TGT_TEST_VERBOSE") == NULL)
+                dup2(devnull, 2);
+        }
+        exec_server(false);
+    }
+    close(sv[1]);
+    const char *why = NULL;
+    int rc = tgt_rsp_connect_fds(sv[0], dup(sv[0]), WAIT_MS, &s->t, &why);
+    ck_assert_msg(rc == 0, "connect to %s: %s (%d)", server_kind(), why ? why : "?", rc);
+    s->inferior = (pid_t)s->t->pid;
+}
+
 static void start_pipe(struct server *s)
 {
+    if (is_lldb()) {
+        start_lldb_pipe(s);
+        return;
+    }
     int to[2], from[2];
     ck_assert_int_eq(pipe2(to, O_CLOEXEC), 0);
     ck_assert_int_eq(pipe2(from, O_CLOEXEC), 0);
@@ -217,8 +272,17 @@ static void start_tcp(struct server *s)
     s->pid = fork();
     ck_assert_int_ge(s->pid, 0);
     if (s->pid == 0) {
-        dup2(err[1], 2);
-        dup2(err[1], 1);
+        if (is_lldb()) {
+            lldb_fd = dup(err[1]); /* it writes the port there, NUL-terminated */
+            int devnull = open("/dev/null", O_RDWR);
+            if (devnull >= 0 && getenv("TGT_TEST_VERBOSE") == NULL)
+                dup2(devnull, 2);
+            if (devnull >= 0)
+                dup2(devnull, 1);
+        } else {
+            dup2(err[1], 2);
+            dup2(err[1], 1);
+        }
         exec_server(true);
     }
     close(err[1]);
@@ -234,6 +298,8 @@ static void start_tcp(struct server *s)
         const char *p = strstr(text, "Listening on port ");
         if (p != NULL && strchr(p, '\n') != NULL)
             port = (unsigned)strtoul(p + 18, NULL, 10);
+        if (is_lldb() && memchr(text, '\0', len) != NULL)
+            port = (unsigned)strtoul(text, NULL, 10);
     }
     ck_assert_msg(port != 0, "no port from %s: %s", server_kind(), text);
     /* keep draining the server's output so that it never blocks on a full pipe */
@@ -343,7 +409,9 @@ START_TEST(test_connect)
     ck_assert_str_eq(t->arch->name, "x86_64");
     ck_assert_int_ge(t->arch->pc_regno, 0);
     ck_assert_str_eq(t->arch->regs[t->arch->pc_regno].name, "rip");
-    ck_assert_int_ge(arch_regno_by_name(t->arch, "fs_base"), 0);
+    /* lldb-server 14 describes no fs_base (LLDB added it in 15) */
+    if (!is_lldb())
+        ck_assert_int_ge(arch_regno_by_name(t->arch, "fs_base"), 0);
     ck_assert_int_ge(arch_regno_by_name(t->arch, "rsp"), 0);
     ck_assert_int_gt(t->pid, 0);
     ck_assert_int_gt(t->current_tid, 0);
@@ -361,6 +429,18 @@ START_TEST(test_connect)
     run_to_ready(t);
     ck_assert_int_eq(t->ops->threads(t, th, 16, &n), 0);
     ck_assert_uint_eq(n, 4); /* main, watchdog, two workers */
+    if (is_lldb()) {
+        /* lldb-server expedites every general register: the PC must be among the decoded ones */
+        const struct rsp_stop *ls = &t->last_stop;
+        ck_assert_uint_ge(ls->nregs, 17);
+        bool have_pc = false;
+        for (unsigned i = 0; i < ls->nregs; i++)
+            have_pc |= ls->regs[i].regno == (unsigned)t->arch->pc_regno;
+        ck_assert(have_pc);
+        /* no qXfer:exec-file: the rest is for gdbserver and gostub */
+        stop_server(&s);
+        return;
+    }
 
     /* the program's path and a copy of it, from the server */
     char exe[4096];
@@ -419,10 +499,15 @@ START_TEST(test_registers)
         int64_t tid = (int64_t)read_var(t, &worker_tid[i]);
         ck_assert_int_gt(tid, 0);
         uint64_t fs, g;
-        ck_assert_int_eq(tgt_tls_base(t, tid, &fs), 0);
-        ck_assert_uint_eq(fs, read_var(t, &worker_self[i])); /* glibc: pthread_self() is fs_base */
-        ck_assert_int_eq(tgt_current_g(t, tid, goff, &g), 0);
-        ck_assert_uint_eq(g, 0x1000u + (unsigned)i);
+        if (is_lldb() && arch_regno_by_name(t->arch, "fs_base") < 0) {
+            /* lldb-server 14: no fs_base register, so no TLS base: a clear error, not a guess */
+            ck_assert_int_eq(tgt_tls_base(t, tid, &fs), -ENOENT);
+        } else {
+            ck_assert_int_eq(tgt_tls_base(t, tid, &fs), 0);
+            ck_assert_uint_eq(fs, read_var(t, &worker_self[i])); /* glibc: pthread_self() */
+            ck_assert_int_eq(tgt_current_g(t, tid, goff, &g), 0);
+            ck_assert_uint_eq(g, 0x1000u + (unsigned)i);
+        }
         ck_assert_int_eq(tgt_read_reg_u64(t, tid, (unsigned)t->arch->sp_regno, &sp), 0);
         ck_assert_uint_ne(sp, 0);
         ck_assert_uint_eq(sp % 8, 0);
@@ -799,8 +884,18 @@ START_TEST(test_attach)
     char spid[24];
     snprintf(spid, sizeof(spid), "%d", (int)pid);
     int to[2], from[2];
-    ck_assert_int_eq(pipe2(to, O_CLOEXEC), 0);
-    ck_assert_int_eq(pipe2(from, O_CLOEXEC), 0);
+    if (is_lldb()) {
+        /* one socket both ways: to[0]/from[1] are the server's end, to[1]/from[0] ours */
+        int sv[2];
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+        to[0] = sv[1];
+        from[1] = dup(sv[1]);
+        from[0] = sv[0];
+        to[1] = dup(sv[0]);
+    } else {
+        ck_assert_int_eq(pipe2(to, O_CLOEXEC), 0);
+        ck_assert_int_eq(pipe2(from, O_CLOEXEC), 0);
+    }
     struct server s = {0};
     s.pid = fork();
     ck_assert_int_ge(s.pid, 0);
@@ -810,7 +905,11 @@ START_TEST(test_attach)
         int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0 && getenv("TGT_TEST_VERBOSE") == NULL)
             dup2(devnull, 2);
-        if (is_gdbserver())
+        if (is_lldb()) {
+            /* lldb-server talks over one socket: stdin is the socketpair's end (below) */
+            execlp("lldb-server", "lldb-server", "gdbserver", "--fd", "0", "fd", "--attach", spid,
+                   (char *)NULL);
+        } else if (is_gdbserver())
             execlp("gdbserver", "gdbserver", "--attach", "stdio", spid, (char *)NULL);
         else
             execl(gostub_path(), "gostub", "--stdio", spid, (char *)NULL);
@@ -841,6 +940,10 @@ START_TEST(test_attach)
         tracer = status_field(pid, "TracerPid");
     }
     ck_assert_int_eq(tracer, 0);
+    if (is_lldb()) {
+        usleep(100000);
+        kill(pid, SIGCONT); /* lldb-server 14 may leave a SIGSTOP pending: see test_detach */
+    }
     uint64_t c1[2], c2[2];
     proc_mem(pid, (uint64_t)(uintptr_t)counter, c1, sizeof(c1));
     for (int i = 0; i < 50; i++) {
@@ -929,6 +1032,13 @@ START_TEST(test_detach)
         tracer = status_field(pid, "TracerPid");
     }
     ck_assert_int_eq(tracer, 0);
+    if (is_lldb()) {
+        /* lldb-server 14 sometimes detaches from a thread that still has the SIGSTOP it sent to
+         * stop it pending: the process then sits in a group stop (about 1 run in 4 here). Not ours
+         * to fix after D (doc/internals/target.md); the counters must run once it is continued. */
+        usleep(100000);
+        kill(pid, SIGCONT);
+    }
     proc_mem(pid, (uint64_t)(uintptr_t)counter, c1, sizeof(c1));
     /* both threads run on (a loaded machine may leave one unscheduled for a while: up to 5 s) */
     for (int i = 0; i < 50; i++) {
@@ -1263,6 +1373,10 @@ static bool can_run_servers(void)
         fprintf(stderr, "SKIP: gdbserver is not installed (apt-get install gdbserver)\n");
         return false;
     }
+    if (is_lldb() && system("command -v lldb-server >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "SKIP: lldb-server is not installed (apt-get install lldb)\n");
+        return false;
+    }
     return true;
 }
 
@@ -1290,11 +1404,15 @@ static Suite *suite(void)
     };
     const char *only = getenv("TGT_TEST_ONLY");
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        /* lldb-server 14 refuses Z1 (hardware breakpoints) */
+        if (only == NULL && is_lldb() && strcmp(tests[i].name, "watch") == 0)
+            continue;
         if (only == NULL || strcmp(only, tests[i].name) == 0)
             _tcase_add_test(tc, tests[i].test, 0, 0, 0, 1);
     }
     suite_add_tcase(s, tc);
-    if (only == NULL || strcmp(only, "go") == 0) {
+    /* go needs fs_base, which lldb-server 14 does not describe */
+    if ((only == NULL && !is_lldb()) || (only != NULL && strcmp(only, "go") == 0)) {
         TCase *go = tcase_create("go");
         tcase_set_timeout(go, 600); /* the first run builds the Go targets */
         tcase_add_test(go, test_go_current_g);
