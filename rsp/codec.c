@@ -265,7 +265,12 @@ int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len)
             i += 2;
             continue;
         }
-        size_t run = 1;
+        if (i + 1 >= len || payload[i + 1] != c) {
+            out[o++] = c; /* the common case in memory dumps: no run at all */
+            i++;
+            continue;
+        }
+        size_t run = 2;
         while (i + run < len && payload[i + run] == c && run <= RLE_MAX_N)
             run++;
         size_t n = run - 1;

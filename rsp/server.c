@@ -280,21 +280,35 @@ int64_t srv_reg_tid(struct rsp_server *s)
 
 size_t srv_add_escaped_bounded(struct rsp_buf *b, const uint8_t *data, size_t len, size_t budget)
 {
+    size_t room = b->len < b->max ? b->max - b->len : 0;
     size_t i, used = 0;
+    uint8_t *out;
 
+    /* Every byte of an 'x' read passes here: reserve once, as much as the buffer may still take
+     * (rsp_buf_reserve refuses len + extra == SIZE_MAX), then write in place. */
+    if (room > 0 && b->len + room == SIZE_MAX)
+        room--;
+    if (budget > room)
+        budget = room;
+    if (len == 0 || budget == 0 || rsp_buf_reserve(b, budget) != 0)
+        return 0;
+    out = b->data + b->len;
     for (i = 0; i < len; i++) {
-        bool esc = rsp_needs_escape(data[i]);
-        size_t need = esc ? 2 : 1;
-        uint8_t pair[2];
+        uint8_t c = data[i];
 
-        if (used + need > budget)
-            break;
-        pair[0] = esc ? (uint8_t)'}' : data[i];
-        pair[1] = (uint8_t)(data[i] ^ 0x20);
-        if (rsp_buf_add(b, esc ? pair : &data[i], need) != 0)
-            break;
-        used += need;
+        if (rsp_needs_escape(c)) {
+            if (used + 2 > budget)
+                break;
+            out[used++] = '}';
+            out[used++] = (uint8_t)(c ^ 0x20);
+        } else {
+            if (used + 1 > budget)
+                break;
+            out[used++] = c;
+        }
     }
+    b->len += used;
+    b->data[b->len] = 0;
     return i;
 }
 
