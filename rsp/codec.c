@@ -266,8 +266,14 @@ int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len)
             continue;
         }
         if (i + 1 >= len || payload[i + 1] != c) {
-            out[o++] = c; /* the common case in memory dumps: no run at all */
-            i++;
+            /* No run starts here: copy the span up to the next run or escape in one go (most of a
+             * memory dump, in hex or binary). */
+            size_t j = i + 1;
+            while (j + 1 < len && payload[j] != payload[j + 1] && payload[j] != '}')
+                j++;
+            memcpy(out + o, payload + i, j - i);
+            o += j - i;
+            i = j;
             continue;
         }
         size_t run = 2;
@@ -503,9 +509,16 @@ bool rsp_decoder_next(struct rsp_decoder *d, struct rsp_event *ev)
                 /* A new start inside a packet: the old one was cut short; like gdb, start over. */
                 start_packet(d, '$');
             } else {
-                d->sum = (uint8_t)(d->sum + c);
-                if (!d->oversized && rsp_buf_add(&d->raw, &c, 1) < 0)
+                /* The body up to the next '#' or '$' in one span: this is the hot path of large
+                 * replies, so no per-byte append. */
+                size_t start = d->in_pos - 1, end = start;
+                uint8_t sum = d->sum;
+                while (end < d->in.len && d->in.data[end] != '#' && d->in.data[end] != '$')
+                    sum = (uint8_t)(sum + d->in.data[end++]);
+                d->sum = sum;
+                if (!d->oversized && rsp_buf_add(&d->raw, d->in.data + start, end - start) < 0)
                     d->oversized = true;
+                d->in_pos = end;
             }
             break;
         case DEC_CSUM1:
