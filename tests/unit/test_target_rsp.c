@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -868,6 +870,198 @@ START_TEST(test_go_current_g)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ QEMU user mode, arm64 */
+
+/* test_target_qemu: tests/targets/threads.go built with GOARCH=arm64 under qemu-aarch64's gdbstub
+ * (ack mode only, no expedited registers, no multiprocess). */
+static void qemu_build(char *prog, size_t max)
+{
+    const char *b = getenv("top_builddir"), *src = getenv("top_srcdir");
+    char dir[4200], cmd[12000];
+    snprintf(dir, sizeof(dir), "%s/tests/targets/bin-arm64", b != NULL ? b : ".");
+    snprintf(prog, max, "%s/threads", dir);
+    if (access(prog, X_OK) == 0)
+        return;
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p '%s' && cd '%s' && GOCACHE=\"$PWD/.gocache\" GOPATH=\"$PWD/.gopath\" "
+             "GO111MODULE=off GOPROXY=off GOFLAGS= CGO_ENABLED=0 GOARCH=arm64 HOME=\"$PWD\" "
+             "go build -o threads.tmp -ldflags=-compressdwarf=false '%s/tests/targets/threads.go' "
+             "&& mv threads.tmp threads >&2",
+             dir, dir, src != NULL ? src : "..");
+    ck_assert_msg(system(cmd) == 0, "GOARCH=arm64 go build of threads.go failed");
+}
+
+/* A symbol's address from "go tool nm". */
+static uint64_t go_symbol(const char *prog, const char *name)
+{
+    char cmd[4600], line[512];
+    snprintf(cmd, sizeof(cmd), "go tool nm '%s'", prog);
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    uint64_t addr = 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *end;
+        uint64_t a = strtoull(line, &end, 16);
+        char kind, sym[256];
+        if (sscanf(end, " %c %255s", &kind, sym) == 2 && strcmp(sym, name) == 0)
+            addr = a;
+    }
+    pclose(f);
+    ck_assert_msg(addr != 0, "no %s in %s", name, prog);
+    return addr;
+}
+
+/* The file's bytes at a virtual address (the program headers of a static ELF64). */
+static void file_bytes(const char *prog, uint64_t addr, uint8_t *buf, size_t len)
+{
+    FILE *f = fopen(prog, "rb");
+    ck_assert_ptr_nonnull(f);
+    uint8_t eh[64];
+    ck_assert_uint_eq(fread(eh, 1, 64, f), 64);
+    uint64_t phoff;
+    uint16_t phentsize, phnum;
+    memcpy(&phoff, eh + 32, 8);
+    memcpy(&phentsize, eh + 54, 2);
+    memcpy(&phnum, eh + 56, 2);
+    bool found = false;
+    for (unsigned i = 0; i < phnum && !found; i++) {
+        uint8_t ph[56];
+        ck_assert_int_eq(fseek(f, (long)(phoff + i * phentsize), SEEK_SET), 0);
+        ck_assert_uint_eq(fread(ph, 1, 56, f), 56);
+        uint32_t type;
+        uint64_t off, vaddr, filesz;
+        memcpy(&type, ph, 4);
+        memcpy(&off, ph + 8, 8);
+        memcpy(&vaddr, ph + 16, 8);
+        memcpy(&filesz, ph + 32, 8);
+        if (type == 1 && addr >= vaddr && addr + len <= vaddr + filesz) {
+            ck_assert_int_eq(fseek(f, (long)(off + addr - vaddr), SEEK_SET), 0);
+            ck_assert_uint_eq(fread(buf, 1, len, f), len);
+            found = true;
+        }
+    }
+    fclose(f);
+    ck_assert(found);
+}
+
+/* Starts qemu-aarch64 -g PORT PROG ARGS and connects (QEMU listens before it runs the program). */
+static void start_qemu(struct server *s, const char *prog, const char *arg1, const char *arg2,
+                       const char *arg3)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof(a);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+    unsigned port = ntohs(a.sin_port);
+    close(fd); /* a free port a moment ago: QEMU cannot be told port 0 */
+    char ptext[16];
+    snprintf(ptext, sizeof(ptext), "%u", port);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            if (getenv("TGT_TEST_VERBOSE") == NULL)
+                dup2(devnull, 2);
+        }
+        execlp("qemu-aarch64", "qemu-aarch64", "-g", ptext, prog, arg1, arg2, arg3, (char *)NULL);
+        _exit(127);
+    }
+    char hp[64];
+    snprintf(hp, sizeof(hp), "127.0.0.1:%u", port);
+    const char *why = NULL;
+    int rc = -1;
+    for (int i = 0; i < 100 && rc != 0; i++) {
+        usleep(50000);
+        rc = tgt_rsp_connect(hp, WAIT_MS, &s->t, &why);
+    }
+    ck_assert_msg(rc == 0, "connect to qemu at %s: %s (%d)", hp, why ? why : "?", rc);
+}
+
+/* Continues until a stop that is not a signal for the program (QEMU reports Go's SIGURG
+ * preemption signals: they go back to the program, as godbg's continue does). */
+static struct rsp_stop cont_passing(struct tgt *t)
+{
+    struct tgt_resume r = {0};
+    struct rsp_stop st;
+    for (int i = 0; i < 1000; i++) {
+        ck_assert_int_eq(t->ops->resume(t, &r), 0);
+        ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
+        if (st.kind != RSP_STOP_SIGNAL || st.signal == SIGTRAP)
+            return st;
+        r.signal = st.signal;
+    }
+    ck_abort_msg("only signals for 1000 stops");
+    return st;
+}
+
+START_TEST(test_qemu_arm64)
+{
+    char prog[4400];
+    qemu_build(prog, sizeof(prog));
+    uint64_t main_main = go_symbol(prog, "main.main");
+    struct server s = {0};
+    start_qemu(&s, prog, "20", "4", "exit");
+    struct tgt *t = s.t;
+    ck_assert_str_eq(t->arch->name, "aarch64");
+    ck_assert_int_ge(t->arch->pc_regno, 0);
+    ck_assert_str_eq(t->arch->regs[t->arch->pc_regno].name, "pc");
+    ck_assert_int_ge(arch_regno_by_name(t->arch, "x28"), 0);
+    ck_assert_int_gt(t->current_tid, 0);
+    struct tgt_thread th[64];
+    size_t n;
+    ck_assert_int_eq(t->ops->threads(t, th, 64, &n), 0);
+    ck_assert_uint_eq(n, 1);
+
+    /* memory is the file's text */
+    uint8_t got[64], want[64];
+    ck_assert_int_eq(tgt_read_mem(t, main_main, got, sizeof(got)), 0);
+    file_bytes(prog, main_main, want, sizeof(want));
+    ck_assert_mem_eq(got, want, sizeof(got));
+
+    /* a breakpoint on main.main: brk #0, the PC stays on it */
+    ck_assert_int_eq(t->ops->set_bp(t, TGT_BP_SW, main_main, 4), 0);
+    struct rsp_stop st = cont_passing(t);
+    ck_assert_int_eq(st.kind, RSP_STOP_SIGNAL);
+    ck_assert_int_eq(st.signal, SIGTRAP);
+    ck_assert_int_eq(st.reason, RSP_REASON_SWBREAK);
+    uint64_t pc, sp, g, lo, hi;
+    ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+    ck_assert_uint_eq(pc, main_main);
+    ck_assert_int_eq(tgt_read_mem(t, main_main, got, 4), 0);
+    ck_assert_mem_eq(got, want, 4); /* the brk is hidden */
+
+    /* x28 is the current g (the main goroutine): its stack holds sp */
+    ck_assert_int_eq(tgt_current_g(t, st.tid, 0, &g), 0);
+    ck_assert_uint_ne(g, 0);
+    ck_assert_int_eq(tgt_read_u64(t, g, &lo), 0);
+    ck_assert_int_eq(tgt_read_u64(t, g + 8, &hi), 0);
+    ck_assert_int_eq(tgt_read_reg_u64(t, st.tid, (unsigned)t->arch->sp_regno, &sp), 0);
+    ck_assert_msg(lo < hi && lo <= sp && sp < hi, "g %#llx stack [%#llx, %#llx) sp %#llx",
+                  (unsigned long long)g, (unsigned long long)lo, (unsigned long long)hi,
+                  (unsigned long long)sp);
+
+    /* one step: off the breakpoint, to the next instruction */
+    struct tgt_resume step = {.step_tid = st.tid, .others_stopped = true};
+    ck_assert_int_eq(t->ops->resume(t, &step), 0);
+    ck_assert_int_eq(t->ops->wait(t, &st, WAIT_MS), 0);
+    ck_assert_int_eq(st.signal, SIGTRAP);
+    ck_assert_int_eq(tgt_read_pc(t, st.tid, &pc), 0);
+    ck_assert_uint_eq(pc, main_main + 4);
+
+    /* cleared: runs to the end, exit status 0 */
+    ck_assert_int_eq(t->ops->clear_bp(t, TGT_BP_SW, main_main, 4), 0);
+    st = cont_passing(t);
+    ck_assert_int_eq(st.kind, RSP_STOP_EXITED);
+    ck_assert_int_eq(st.exit_code, 0);
+    ck_assert(t->exited);
+    stop_server(&s);
+}
+END_TEST
+
 /* Attach to a running process (gdbserver --attach, gostub PID), hit a breakpoint, detach: a process
  * that was never ours to start runs on. */
 START_TEST(test_attach)
@@ -1373,6 +1567,11 @@ static bool can_run_servers(void)
         fprintf(stderr, "SKIP: gdbserver is not installed (apt-get install gdbserver)\n");
         return false;
     }
+    if (strcmp(server_kind(), "qemu") == 0 &&
+        system("command -v qemu-aarch64 >/dev/null 2>&1 && command -v go >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "SKIP: qemu-aarch64 or go is not installed (apt-get install qemu-user)\n");
+        return false;
+    }
     if (is_lldb() && system("command -v lldb-server >/dev/null 2>&1") != 0) {
         fprintf(stderr, "SKIP: lldb-server is not installed (apt-get install lldb)\n");
         return false;
@@ -1383,6 +1582,13 @@ static bool can_run_servers(void)
 static Suite *suite(void)
 {
     Suite *s = suite_create("target_rsp");
+    if (strcmp(server_kind(), "qemu") == 0) {
+        TCase *q = tcase_create("qemu");
+        tcase_set_timeout(q, 300); /* the first run builds the arm64 program */
+        tcase_add_test(q, test_qemu_arm64);
+        suite_add_tcase(s, q);
+        return s;
+    }
     TCase *tc = tcase_create("server");
     tcase_set_timeout(tc, 60);
     /* TGT_TEST_ONLY=NAME runs one of these (with its name as below) */
