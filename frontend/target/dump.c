@@ -29,8 +29,8 @@
 #define MAX_THREADS 32768u
 #define MAX_MAPS 65536u
 #define MAPS_MAX_LEN (64u << 20)
-#define BLOCK_LEN (64u << 10)    /* bytes per block handed to read_blocks */
-#define BATCH_LEN (16u << 20)    /* bytes per read_blocks call (its requests are pipelined) */
+#define BLOCK_LEN (1u << 20)     /* bytes per block handed to read_blocks */
+#define BATCH_LEN (32u << 20)    /* bytes per read_blocks call (its requests are pipelined) */
 #define PROGRESS_NS 100000000ull /* at most 10 progress calls a second */
 
 /* struct elf_prstatus (64-bit): pr_pid at 32, pr_reg at 112, then pr_fpvalid. */
@@ -71,6 +71,7 @@ struct thread_regs {
 
 struct dump {
     struct tgt *t;
+    struct tgt_dump_opts opts;
     char *err;
     size_t errlen;
     int fd;
@@ -87,6 +88,7 @@ struct dump {
     uint8_t *notes;
     size_t notes_len, notes_cap;
     char fname[16], psargs[80];
+    bool binary_read; /* the server answers 'x' (tgt_rsp_read_blocks_binary) */
     tgt_dump_progress_fn *progress;
     void *arg;
     uint64_t done, total, last_ns;
@@ -161,6 +163,15 @@ static uint8_t abridged_tag(uint16_t tag)
     return b;
 }
 
+/* The register of arch/'s table with this name; lldb-server's names where they differ. */
+static int base_regno(const struct arch_desc *base, const char *name)
+{
+    int bn = arch_regno_by_name(base, name);
+    if (bn < 0 && strcmp(name, "rflags") == 0)
+        bn = arch_regno_by_name(base, "eflags");
+    return bn;
+}
+
 static int read_thread_regs(struct dump *d, struct thread_regs *tr)
 {
     const struct arch_desc *a = d->t->arch;
@@ -168,12 +179,12 @@ static int read_thread_regs(struct dump *d, struct thread_regs *tr)
     bool ymm = false;
     for (unsigned i = 0; i < a->nregs; i++) {
         const struct arch_reg *reg = &a->regs[i];
-        int bn = arch_regno_by_name(d->base, reg->name);
+        int bn = base_regno(d->base, reg->name);
         if (bn < 0)
             continue; /* AVX-512, PKRU...: no place in the notes we write */
         const struct arch_reg *br = &d->base->regs[bn];
         size_t size = reg->size_bits / 8;
-        if (br->regset == ARCH_REGSET_NONE || size > sizeof(buf) || size != br->size_bits / 8)
+        if (br->regset == ARCH_REGSET_NONE || size > sizeof(buf) || size == 0)
             continue;
         int rc = d->t->ops->read_reg(d->t, tr->tid, i, buf, size);
         if (rc == -ENODATA)
@@ -181,7 +192,9 @@ static int read_thread_regs(struct dump *d, struct thread_regs *tr)
         if (rc < 0)
             return fail(d, rc, "cannot read register %s of thread %" PRId64 ": %s", reg->name,
                         tr->tid, strerror(-rc));
-        size_t n = br->regset_len;
+        /* lldb-server describes eflags and the segment registers as 64 bits: the value is in the
+         * low bytes (little-endian). */
+        size_t n = br->regset_len < size ? br->regset_len : size;
         switch (br->regset) {
         case ARCH_REGSET_GPR:
             if (br->regset_off + n <= d->gpr_len)
@@ -194,8 +207,10 @@ static int read_thread_regs(struct dump *d, struct thread_regs *tr)
             }
             break;
         case ARCH_REGSET_FTAG:
+            /* gdb's description: the 16-bit tag word; lldb's: FXSAVE's abridged byte itself */
             if (br->regset_off < d->fpr_len)
-                tr->fpr[br->regset_off] = abridged_tag((uint16_t)(buf[0] | buf[1] << 8));
+                tr->fpr[br->regset_off] =
+                    size == 1 ? buf[0] : abridged_tag((uint16_t)(buf[0] | buf[1] << 8));
             break;
         case ARCH_REGSET_XSTATE:
             if (br->regset_off + n <= sizeof(tr->xs)) {
@@ -470,7 +485,8 @@ static int maps_from_vfile(struct dump *d)
         rc = -EPROTO;
     if (rc == 0) {
         d->res.maps_source = "vFile /proc/PID/maps";
-        mark_untouched(d);
+        if (!d->opts.no_smaps)
+            mark_untouched(d);
     }
     return rc;
 }
@@ -796,7 +812,9 @@ static int write_memory(struct dump *d)
         }
         if (nb == 0)
             break;
-        if (d->t->ops->read_blocks != NULL) {
+        if (d->binary_read) {
+            rc = tgt_rsp_read_blocks_binary(d->t, addr, len, bufs, nb, nread);
+        } else if (d->t->ops->read_blocks != NULL) {
             rc = d->t->ops->read_blocks(d->t, addr, len, bufs, nb, nread);
         } else {
             for (size_t i = 0; i < nb && rc == 0; i++) {
@@ -861,7 +879,7 @@ static int prepare(struct dump *d)
     rc = tgt_rsp_auxv(t, &d->auxv, &d->auxv_len);
     if (rc < 0 && rc != -EOPNOTSUPP)
         return fail(d, rc, "cannot read the auxiliary vector: %s", strerror(-rc));
-    rc = t->pid > 0 ? maps_from_vfile(d) : -EOPNOTSUPP;
+    rc = t->pid > 0 && !d->opts.region_info ? maps_from_vfile(d) : -EOPNOTSUPP;
     if (rc < 0) {
         for (size_t i = 0; i < d->nmaps; i++)
             free(d->maps[i].name);
@@ -874,6 +892,8 @@ static int prepare(struct dump *d)
                         t->pid, strerror(-rc), strerror(-rc2));
     }
     read_names(d);
+    d->binary_read = !d->opts.hex_reads && tgt_rsp_probe_binary_read(t) == 0;
+    d->res.mem_packets = d->binary_read ? "x" : "m";
     rc = plan_segments(d);
     if (rc == 0)
         rc = thread_notes(d);
@@ -884,11 +904,14 @@ static int prepare(struct dump *d)
     return 0;
 }
 
-int tgt_dump_core_ex(struct tgt *t, const char *path, tgt_dump_progress_fn *progress, void *arg,
-                     struct tgt_dump_result *res, char *err, size_t errlen)
+int tgt_dump_core_ex(struct tgt *t, const char *path, const struct tgt_dump_opts *opts,
+                     tgt_dump_progress_fn *progress, void *arg, struct tgt_dump_result *res,
+                     char *err, size_t errlen)
 {
     struct dump d = {
         .t = t, .err = err, .errlen = errlen, .fd = -1, .progress = progress, .arg = arg};
+    if (opts != NULL)
+        d.opts = *opts;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     struct tgt_stats st0, st1;
@@ -927,5 +950,5 @@ int tgt_dump_core_ex(struct tgt *t, const char *path, tgt_dump_progress_fn *prog
 int tgt_dump_core(struct tgt *t, const char *path, tgt_dump_progress_fn *progress, void *arg,
                   char *err, size_t errlen)
 {
-    return tgt_dump_core_ex(t, path, progress, arg, NULL, err, errlen);
+    return tgt_dump_core_ex(t, path, NULL, progress, arg, NULL, err, errlen);
 }

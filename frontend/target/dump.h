@@ -33,6 +33,14 @@ struct tgt_dump_result {
     uint64_t pages_zeroed;   /* the same in pages */
     uint64_t round_trips;    /* protocol round trips the dump took (tgt_get_stats difference) */
     const char *maps_source; /* "vFile /proc/PID/maps" or "qMemoryRegionInfo" */
+    const char *mem_packets; /* "x" (binary) or "m" (hex) */
+};
+
+/* Choices for tests and measurements; NULL means all false. */
+struct tgt_dump_opts {
+    bool region_info; /* list mappings with qMemoryRegionInfo even when vFile works */
+    bool hex_reads;   /* read memory with 'm' even when the server has 'x' */
+    bool no_smaps;    /* read untouched anonymous mappings too */
 };
 
 /* Writes an ELF core of the stopped target t to path (created or truncated, mode 0600). The target
@@ -42,8 +50,9 @@ struct tgt_dump_result {
  * Unreadable pages inside a mapping are not a failure: they are zeros in the core (counted). */
 int tgt_dump_core(struct tgt *t, const char *path, tgt_dump_progress_fn *progress, void *arg,
                   char *err, size_t errlen) TGT_MUST_CHECK;
-int tgt_dump_core_ex(struct tgt *t, const char *path, tgt_dump_progress_fn *progress, void *arg,
-                     struct tgt_dump_result *res, char *err, size_t errlen) TGT_MUST_CHECK;
+int tgt_dump_core_ex(struct tgt *t, const char *path, const struct tgt_dump_opts *opts,
+                     tgt_dump_progress_fn *progress, void *arg, struct tgt_dump_result *res,
+                     char *err, size_t errlen) TGT_MUST_CHECK;
 
 /* ---- RSP queries the dump needs (rsp_dump.c); t must be an RSP target. */
 
@@ -59,5 +68,13 @@ struct tgt_region {
 };
 /* -EOPNOTSUPP when the server does not answer qMemoryRegionInfo. */
 int tgt_rsp_region_info(struct tgt *t, uint64_t addr, struct tgt_region *out) TGT_MUST_CHECK;
+
+/* Whether the server answers lldb-style binary 'x' reads ("x0,0" gives "OK": gostub, lldb-server;
+ * gdbserver 13 does not), in no-ack mode (needed to pipeline). 0 or -EOPNOTSUPP. */
+int tgt_rsp_probe_binary_read(struct tgt *t) TGT_MUST_CHECK;
+/* As tgt_ops.read_blocks, with pipelined 'x' requests (half the bytes of 'm', no hex): only after
+ * tgt_rsp_probe_binary_read said yes. */
+int tgt_rsp_read_blocks_binary(struct tgt *t, const uint64_t *addr, const size_t *len,
+                               uint8_t *const *buf, size_t n, size_t *nread) TGT_MUST_CHECK;
 
 #endif

@@ -27,6 +27,8 @@
 #define STACK_LEN 512
 
 static int failures;
+/* From the environment: DUMP_REGION_INFO, DUMP_HEX, DUMP_NO_SMAPS. */
+static struct tgt_dump_opts dump_opts;
 
 #define FAIL(...)                                                                                  \
     do {                                                                                           \
@@ -89,7 +91,7 @@ static int cmd_time(const char *hp, const char *core)
     char err[256];
     struct tgt_dump_result res;
     struct progress pr = {.monotonic = true};
-    int rc = tgt_dump_core_ex(t, core, on_progress, &pr, &res, err, sizeof(err));
+    int rc = tgt_dump_core_ex(t, core, &dump_opts, on_progress, &pr, &res, err, sizeof(err));
     double dumped = ms_since(&t0);
     if (rc < 0) {
         printf("FAIL dump: %s\n", err);
@@ -99,9 +101,10 @@ static int cmd_time(const char *hp, const char *core)
         printf("FAIL detach\n");
     tgt_close(t);
     printf("TIME connect %.0f ms, connect+dump %.0f ms, connect+dump+detach %.0f ms; %" PRIu64
-           " bytes, %zu threads, %zu segments, %" PRIu64 " round trips, %u progress calls\n",
+           " bytes, %zu threads, %zu segments, '%s' packets, %" PRIu64
+           " round trips, %u progress calls\n",
            connected, dumped, ms_since(&t0), res.bytes_total, res.nthreads, res.nsegments,
-           res.round_trips, pr.calls);
+           res.mem_packets, res.round_trips, pr.calls);
     return 0;
 }
 
@@ -137,15 +140,15 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
     char err[256];
     struct tgt_dump_result res;
     struct progress pr = {.monotonic = true};
-    int rc = tgt_dump_core_ex(t, core, on_progress, &pr, &res, err, sizeof(err));
+    int rc = tgt_dump_core_ex(t, core, &dump_opts, on_progress, &pr, &res, err, sizeof(err));
     if (rc < 0) {
         printf("FAIL dump: %s\n", err);
         return 1;
     }
     printf("OK dump: %zu threads, %zu segments, %zu files, %" PRIu64 " bytes (%" PRIu64
-           " zeroed), maps from %s, %" PRIu64 " round trips\n",
+           " zeroed), maps from %s, '%s' packets, %" PRIu64 " round trips\n",
            res.nthreads, res.nsegments, res.nfiles, res.bytes_total, res.bytes_zeroed,
-           res.maps_source, res.round_trips);
+           res.maps_source, res.mem_packets, res.round_trips);
     if (pr.calls < 2 || !pr.monotonic || pr.last_done != pr.total || pr.total != res.bytes_total)
         FAIL("progress: %u calls, last %" PRIu64 " of %" PRIu64 ", monotonic %d", pr.calls,
              pr.last_done, pr.total, pr.monotonic);
@@ -165,7 +168,7 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
     const struct arch_desc *ca = corefile_arch(cf);
     if (corefile_nthreads(cf) != n)
         FAIL("core has %zu threads, live %zu", corefile_nthreads(cf), n);
-    unsigned compared = 0;
+    unsigned compared = 0, live_ok = 0, named = 0;
     for (size_t i = 0; i < n; i++) {
         long ci = corefile_thread_index(cf, lt[i].tid);
         if (ci < 0) {
@@ -174,7 +177,14 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
         }
         for (unsigned r = 0; r < a->nregs; r++) {
             int cr = arch_regno_by_name(ca, a->regs[r].name);
+            if (cr < 0 && strcmp(a->regs[r].name, "rflags") == 0)
+                cr = arch_regno_by_name(ca, "eflags"); /* lldb-server's name */
             size_t sz = a->regs[r].size_bits / 8;
+            /* lldb-server: 64-bit eflags and segment registers (the value in the low bytes) */
+            if (cr >= 0 && sz == 8 && ca->regs[cr].size_bits == 32)
+                sz = 4;
+            live_ok += lt[i].ok[r] == 0;
+            named += cr >= 0;
             if (cr < 0 || lt[i].ok[r] < 0 || ca->regs[cr].size_bits / 8 != sz)
                 continue;
             uint8_t v[64];
@@ -193,7 +203,10 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
             FAIL("thread %" PRId64 ": %zu bytes at sp 0x%" PRIx64 " differ", lt[i].tid,
                  lt[i].stack_len, lt[i].sp);
     }
-    printf("OK %u registers of %zu threads compared\n", compared, n);
+    printf("OK %u registers of %zu threads compared (%u read live, %u named in the core's arch)\n",
+           compared, n, live_ok, named);
+    if (compared < 17 * n)
+        FAIL("too few registers compared: not even the general ones of every thread");
     size_t got = 0;
     if (corefile_read_mem(cf, heap, core_heap, heap_len, &got) < 0 || got != heap_len ||
         memcmp(core_heap, live_heap, heap_len) != 0)
@@ -221,6 +234,9 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
 
 int main(int argc, char **argv)
 {
+    dump_opts.region_info = getenv("DUMP_REGION_INFO") != NULL;
+    dump_opts.hex_reads = getenv("DUMP_HEX") != NULL;
+    dump_opts.no_smaps = getenv("DUMP_NO_SMAPS") != NULL;
     if (argc == 7 && strcmp(argv[1], "check") == 0)
         return cmd_check(argv[2], argv[3], argv[4], strtoull(argv[5], NULL, 0),
                          (size_t)strtoull(argv[6], NULL, 0));
