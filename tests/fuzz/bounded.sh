@@ -14,14 +14,16 @@ corpus=$top_srcdir/tests/fuzz/corpus/$name
 [ -x "$bin" ] || { echo "fuzz_$name: $bin not built (configure CC=clang --enable-fuzzing)"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz_$name.XXXXXX") || exit 1
 mkdir "$work/new"
-seeds=
+# A missing corpus folder is an empty one (libFuzzer starts from nothing).
+mkdir -p "$work/none"
+seeds=$work/none
 [ -d "$corpus" ] && seeds=$corpus
 # -max_len: the largest seed is 16 KiB; let mutations grow past it a little.
 "$bin" -max_total_time="${FUZZ_SECONDS:-5}" -timeout=20 -rss_limit_mb=2048 -max_len=20000 \
-    -print_final_stats=1 -artifact_prefix="$work/" "$work/new" $seeds >"$work/log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$work/" "$work/new" "$seeds" >"$work/log" 2>&1
 status=$?
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
-nseeds=$( [ -n "$seeds" ] && ls "$seeds" | wc -l || echo 0)
+nseeds=$(find "$seeds" -type f | wc -l)
 if [ "$status" -eq 0 ]; then
     echo "fuzz_$name: ${execs:-?} executions in ${FUZZ_SECONDS:-5} s from $nseeds seeds, clean"
     rm -rf "$work"

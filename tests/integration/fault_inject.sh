@@ -13,6 +13,15 @@
 # others; the outcomes that SIGKILL of the stub alone can explain are reported on their own line as
 # the known hole ("hole"), and do not fail the test; any damage after another fault does.
 #
+# Measured (2026-11-22, seeds 12345 and 1795312178, 200 runs each): every client SIGKILL, client reset
+# and stub SIGTERM run was clean (315 of 315), and so was every stub SIGKILL during a large memory read
+# with nothing inserted. Every stub SIGKILL while something was inserted killed the service with
+# SIGTRAP once the code ran: an int3 left at main.handle (si_code SI_KERNEL; running, stopped and step
+# states), the watchpoint left in DR7 (TRAP_HWBKPT at the write to main.hits; the kernel does not
+# clear debug registers when a tracer dies), or the single-step flag left in EFLAGS (TRAP_TRACE; the
+# stub was stepping a thread over a breakpoint). Stopped or running makes no difference: the kernel
+# resumes the tracees of a dead tracer. No request was lost on a service no SIGKILL damaged.
+#
 # Reproduce a run: FAULT_SEED=<the printed seed> FAULT_RUNS=<n>. The plan is drawn with awk's rand().
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/safety_lib.sh"
 
@@ -35,7 +44,7 @@ sym() {
 HANDLE=$(sym main.handle)
 DESCRIBE=$(sym main.describe)
 HITS=$(sym main.hits)
-[ -n "$HANDLE" ] && [ -n "$DESCRIBE" ] && [ -n "$HITS" ] || die "symbols of main not found in $SVC_BIN"
+{ [ -n "$HANDLE" ] && [ -n "$DESCRIBE" ] && [ -n "$HITS" ]; } || die "symbols of main not found in $SVC_BIN"
 
 # loadgen PORT FILE - one request after the other until $T/stop exists; a line S before each, then A
 # (answered "pong") or F (anything else). Requests held at a breakpoint wait (60 s limit).
@@ -105,7 +114,7 @@ new_service
 START=$(date +%s)
 while read -r n state action delay; do
     : >"$T/why"
-    GOSTUB_FLAGS= start_server gostub "$SVC_PID" >/dev/null
+    GOSTUB_FLAGS='' start_server gostub "$SVC_PID" >/dev/null
     reset_ms=0
     [ "$action" = reset ] && reset_ms=$((delay + 1))
     python3 "$HOSTILE/fault_client.py" "$SERVER_PORT" "$state" "$HANDLE" "$DESCRIBE" "$HITS" "$SVC_TEXT" \
@@ -205,6 +214,7 @@ ELAPSED=$(($(date +%s) - START))
 log "fault_inject: $RUNS runs, $CLEAN clean, $HOLE known hole (stub SIGKILL), $BAD failed; seed $SEED; $ELAPSED s"
 log "load: $SENT requests sent, $ANSWERED answered; lost on services no hole damaged: $LOST; lost on services a stub SIGKILL killed: $LOST_HOLE"
 if [ "$HOLE" -gt 0 ]; then
+    # shellcheck disable=SC2086 # one state per word
     log "hole runs by state:$(printf '%s\n' $HOLE_LIST | sort | uniq -c | tr '\n' ',' | tr -s ' ')"
     log "hole runs by cause:$(sort "$T/hole-causes" 2>/dev/null | uniq -c | tr '\n' ',' | tr -s ' ')"
 fi
