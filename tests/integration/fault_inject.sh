@@ -14,8 +14,8 @@
 # the known hole ("hole"), and do not fail the test; any damage after another fault does.
 #
 # Measured (2026-11-22, seeds 12345 and 1795312178, 200 runs each): every client SIGKILL, client reset
-# and stub SIGTERM run was clean (148 of 148 in the second), and so was every stub SIGKILL during a large memory read
-# with nothing inserted. Every stub SIGKILL while something was inserted killed the service with
+# and stub SIGTERM run was clean (148 of 148 in the second), and so was every stub SIGKILL during a
+# large memory read with nothing inserted. Every stub SIGKILL while something was inserted killed the service with
 # SIGTRAP once the code ran: an int3 left at main.handle (si_code SI_KERNEL; running, stopped and step
 # states), the watchpoint left in DR7 (TRAP_HWBKPT at the write to main.hits; the kernel does not
 # clear debug registers when a tracer dies), or the single-step flag left in EFLAGS (TRAP_TRACE; the
