@@ -71,6 +71,8 @@ struct rsp_client {
     struct rsp_buf pending; /* a packet that arrived while waiting for an ack */
     bool have_pending;
     struct rsp_buf notif; /* queued notifications, each payload followed by a NUL */
+    bool stray_stops;     /* queue stop replies that come as replies to other requests */
+    struct rsp_buf stray; /* those stop replies, each followed by a NUL */
     struct rsp_buf tmp;   /* scratch for console text and requests */
     struct rsp_client_stats stats;
 };
@@ -94,6 +96,7 @@ struct rsp_client *rsp_client_new(const struct rsp_client_io *io, void *io_ctx)
     rsp_buf_init(&c->frame, RSP_CLIENT_MAX_REQUEST + 16);
     rsp_buf_init(&c->pending, RSP_CLIENT_MAX_REPLY);
     rsp_buf_init(&c->notif, MAX_NOTIF_BYTES);
+    rsp_buf_init(&c->stray, MAX_NOTIF_BYTES);
     rsp_buf_init(&c->tmp, RSP_CLIENT_MAX_REQUEST);
     return c;
 }
@@ -118,6 +121,7 @@ void rsp_client_free(struct rsp_client *c)
     rsp_buf_fini(&c->frame);
     rsp_buf_fini(&c->pending);
     rsp_buf_fini(&c->notif);
+    rsp_buf_fini(&c->stray);
     rsp_buf_fini(&c->tmp);
     free(c);
 }
@@ -331,13 +335,71 @@ int rsp_client_send(struct rsp_client *c, const void *payload, size_t len)
     return wait_ack(c);
 }
 
+/* ------------------------------------------------------------------ stray stop replies */
+
+void rsp_client_set_stray_stops(struct rsp_client *c, bool on) { c->stray_stops = on; }
+
+bool rsp_client_has_stray_stop(const struct rsp_client *c) { return c->stray.len > 0; }
+
+bool rsp_client_stray_stop(struct rsp_client *c, struct rsp_buf *out)
+{
+    if (c->stray.len == 0)
+        return false;
+    size_t n = strlen((const char *)c->stray.data);
+    rsp_buf_reset(out);
+    if (rsp_buf_add(out, c->stray.data, n) < 0)
+        return false;
+    rsp_buf_consume(&c->stray, n + 1);
+    return true;
+}
+
+/* "T" and two hex digits: no reply to a request other than a resume or '?' looks so ('m' and 'g'
+ * replies are hex, 'p' too, the rest are "OK", "Exx", "m...", "l...", "QC..."). */
+static bool is_t_stop(const struct rsp_buf *b)
+{
+    return b->len >= 3 && b->data[0] == 'T' && rsp_hex_nibble((char)b->data[1]) >= 0 &&
+           rsp_hex_nibble((char)b->data[2]) >= 0;
+}
+
+/* Requests whose answer is a stop reply. */
+static bool wants_stop(const uint8_t *p, size_t len)
+{
+    if (len == 0 || p[0] == '\0')
+        return false;
+    if (strchr("?cCsS", p[0]) != NULL)
+        return true;
+    return len >= 5 && (memcmp(p, "vCont", 5) == 0 || memcmp(p, "vAtta", 5) == 0 ||
+                        memcmp(p, "vRun;", 5) == 0);
+}
+
+/* Keeps a stop reply that came in place of the answer to a request, when stray stops are on.
+ * true: it was kept (the caller reads the next packet). */
+static bool keep_stray(struct rsp_client *c, const struct rsp_buf *reply)
+{
+    if (!c->stray_stops || !is_t_stop(reply) || c->stray.len + reply->len + 1 > c->stray.max)
+        return false;
+    if (rsp_buf_add(&c->stray, reply->data, reply->len) < 0)
+        return false;
+    if (rsp_buf_addc(&c->stray, '\0') < 0) {
+        c->stray.len -= reply->len;
+        return false;
+    }
+    return true;
+}
+
 int rsp_client_request(struct rsp_client *c, const void *payload, size_t len, struct rsp_buf *reply)
 {
     int rc = rsp_client_send(c, payload, len);
     if (rc < 0)
         return rc;
     c->stats.round_trips++;
-    return rsp_client_recv(c, reply, c->timeout_ms);
+    bool stop_ok = wants_stop(payload, len);
+    for (int i = 0; i < 64; i++) {
+        rc = rsp_client_recv(c, reply, c->timeout_ms);
+        if (rc < 0 || stop_ok || !keep_stray(c, reply))
+            return rc;
+    }
+    return -EPROTO; /* nothing but stop replies */
 }
 
 __attribute__((format(printf, 3, 0))) static int
@@ -618,6 +680,8 @@ static ssize_t read_batch(struct rsp_client *c, uint64_t addr, uint8_t *buf, siz
     for (size_t i = 0; i < nreq; i++) {
         size_t want = len - off < chunk ? len - off : chunk;
         rc = recv_packet(c, &reply, c->timeout_ms, false);
+        for (int k = 0; rc == 0 && !binary && k < 64 && keep_stray(c, &reply); k++)
+            rc = recv_packet(c, &reply, c->timeout_ms, false);
         if (rc < 0) {
             /* The stream is out of step now; nothing sensible can follow. */
             result = rc;

@@ -58,6 +58,14 @@ void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms);
 /* Added (additive): takes the oldest queued '%' notification payload (e.g. "Stop:T05...") into out.
  * false when none is queued. Notifications are queued while waiting for acks and replies. */
 bool rsp_client_notification(struct rsp_client *c, struct rsp_buf *out);
+/* Added (additive, for QEMU user mode, which sends a stop reply for each thread that traps, also
+ * while the client waits for the answer to another request): with stray stops on, a "Txx..." stop
+ * reply that arrives in place of the answer to a request that cannot be answered with a stop (not
+ * '?', c/s/C/S, vCont, vAttach, vRun) is queued and the wait goes on. Take them, oldest first, with
+ * rsp_client_stray_stop (payload into out; false when none). Off by default. */
+void rsp_client_set_stray_stops(struct rsp_client *c, bool on);
+bool rsp_client_has_stray_stop(const struct rsp_client *c);
+bool rsp_client_stray_stop(struct rsp_client *c, struct rsp_buf *out);
 /* Sends the 0x03 interrupt byte. */
 int rsp_client_interrupt(struct rsp_client *c) RSP_MUST_CHECK;
 

@@ -674,7 +674,10 @@ static int send_resume(struct tgt_rsp *r, int64_t step_tid, bool others_stopped,
 /* The next stop reply from the server. */
 static int recv_stop(struct tgt_rsp *r, struct rsp_stop *st, int timeout_ms)
 {
-    int rc = rsp_client_recv(r->cli, &r->reply, timeout_ms);
+    /* A stop reply that came while we waited for something else (QEMU: one per trapping thread)
+     * is the next event. */
+    int rc = rsp_client_stray_stop(r->cli, &r->reply) ? 0
+                                                       : rsp_client_recv(r->cli, &r->reply, timeout_ms);
     if (rc == -ETIMEDOUT) {
         r->tio.timed_out = false; /* still running: no reply was due */
         return rc;
@@ -853,8 +856,9 @@ static int rsp_resume(struct tgt *t, const struct tgt_resume *req)
         return -ESRCH;
     if (t->running)
         return -EBUSY;
-    if (r->nqueued > 0) {
-        /* A stop already happened (found while stepping over a breakpoint): report it first. If
+    if (r->nqueued > 0 || rsp_client_has_stray_stop(r->cli)) {
+        /* A stop already happened (found while stepping over a breakpoint, or a second thread's
+         * stop reply under QEMU): report it first. If
          * that stop is swallowed (stale), this request, signal included, is what gets sent. */
         r->last_req = *req;
         t->running = true;
@@ -977,7 +981,7 @@ static int rsp_wait(struct tgt *t, struct rsp_stop *out, int timeout_ms)
 static int rsp_interrupt(struct tgt *t)
 {
     struct tgt_rsp *r = R(t);
-    if (!t->running || r->nqueued > 0)
+    if (!t->running || r->nqueued > 0 || rsp_client_has_stray_stop(r->cli))
         return 0; /* nothing runs: the next wait returns at once */
     return rsp_client_interrupt(r->cli);
 }
@@ -1122,6 +1126,9 @@ static int setup(struct tgt_rsp *r, const char **why)
     /* In ack mode the client resends after a missing ack (timeouts are part of the protocol there).
      */
     r->tio.strict = rsp_client_noack(r->cli);
+    /* QEMU (the ack-mode server we know) answers one continue with a stop reply for every thread
+     * that traps, some of them while we wait for other answers: queue those as events. */
+    rsp_client_set_stray_stops(r->cli, !rsp_client_noack(r->cli));
     /* Select "any thread" first, as gdb does: gdbserver answers qXfer:features from the selected
      * thread's process and has none selected right after the handshake (it asserts). The reply does
      * not matter. */
