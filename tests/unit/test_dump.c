@@ -152,6 +152,8 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
     if (pr.calls < 2 || !pr.monotonic || pr.last_done != pr.total || pr.total != res.bytes_total)
         FAIL("progress: %u calls, last %" PRIu64 " of %" PRIu64 ", monotonic %d", pr.calls,
              pr.last_done, pr.total, pr.monotonic);
+    if (getenv("DUMP_EXPECT_HOLE") != NULL && (res.pages_zeroed < 1 || res.bytes_zeroed < 4096))
+        FAIL("the unreadable page was not counted (%" PRIu64 " pages zeroed)", res.pages_zeroed);
     if (res.nthreads != n)
         FAIL("dump wrote %zu threads, the server lists %zu", res.nthreads, n);
     if (t->ops->detach(t) < 0)

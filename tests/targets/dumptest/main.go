@@ -5,7 +5,8 @@
 // Allocates MIB MiB of heap in 1 MiB slices and writes every page (so the memory is resident and must
 // be dumped), with a pattern: byte i of slice k is byte(i*7+k). Starts 8 goroutines blocked in
 // main.worker on a channel (something for dlv's goroutines and gdb's bt to show), prints
-// "HEAP 0x<address of slice 0>" and "READY", then measures how long it was stopped: a goroutine sleeps
+// "HEAP 0x<address of slice 0>", "HOLE 0x<address>" (a mapped page that cannot be read: a shared
+// mapping past the end of its deleted file) and "READY", then measures how long it was stopped: a goroutine sleeps
 // 1 ms at a time and prints "GAP <ms>" whenever one sleep took longer than 50 ms (the process was
 // stopped by a debugger, or the machine was busy).
 package main
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 	"unsafe"
 )
@@ -44,6 +46,18 @@ func main() {
 		go worker(i)
 	}
 	fmt.Printf("HEAP 0x%x\n", uintptr(unsafe.Pointer(&heap[0][0])))
+	// A mapping with a page no debugger can read: a shared writable mapping of a 2-page file cut
+	// to 1 page (touching the second page would raise SIGBUS; ptrace and process_vm_readv fail).
+	if f, err := os.CreateTemp("", "dumptest"); err == nil {
+		os.Remove(f.Name())
+		f.Truncate(8192)
+		if m, err := syscall.Mmap(int(f.Fd()), 0, 8192, syscall.PROT_READ|syscall.PROT_WRITE,
+			syscall.MAP_SHARED); err == nil {
+			m[0] = 0x5a
+			f.Truncate(4096)
+			fmt.Printf("HOLE 0x%x\n", uintptr(unsafe.Pointer(&m[4096])))
+		}
+	}
 	fmt.Println("READY")
 	last := time.Now()
 	for {
