@@ -1,6 +1,7 @@
 /*
- * frontend/main.c - godbg's entry point: options and the three ways in (connect to an RSP server,
- * attach to a local process through a gostub we start, launch a program under one), the local copy
+ * frontend/main.c - godbg's entry point: options and the four ways in (connect to an RSP server,
+ * attach to a local process through a gostub we start, launch a program under one, open a core
+ * file with the core target: postmortem, nothing runs), the local copy
  * of the binary (fetched from the server when not given; build ids compared), then the command
  * loop, and the end of the session (detach, or kill). The only place godbg exits.
  *
@@ -32,6 +33,7 @@ static const char usage_text[] =
     "Usage: godbg [OPTIONS] connect HOST:PORT [BINARY]\n"
     "       godbg [OPTIONS] attach PID [BINARY]\n"
     "       godbg [OPTIONS] exec BINARY [-- ARGS...]\n"
+    "       godbg [OPTIONS] core BINARY CORE\n"
     "Debug a Go program through a GDB remote protocol server (gostub, gdbserver), with\n"
     "Delve's commands and output.\n"
     "\n"
@@ -41,6 +43,8 @@ static const char usage_text[] =
     "                              (BINARY default: /proc/PID/exe)\n"
     "  exec BINARY [-- ARGS...]    start BINARY ARGS under `gostub --stdio`, stopped at its\n"
     "                              first instruction\n"
+    "  core BINARY CORE            examine CORE, a core file of BINARY (the kernel's,\n"
+    "                              gcore's or godbg's dump): nothing runs or is written\n"
     "\n"
     "Options:\n"
     "      --init FILE  run the commands in FILE first\n"
@@ -201,7 +205,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= dashdash)
-        die_usage("say what to debug: connect, attach or exec");
+        die_usage("say what to debug: connect, attach, exec or core");
     const char *mode = argv[optind++];
     int nargs = dashdash - optind;
     char **args = argv + optind;
@@ -214,7 +218,7 @@ int main(int argc, char **argv)
     const char *binary = NULL;
     char exe_buf[PATH_MAX], tmp_exe[PATH_MAX] = "", stub[PATH_MAX];
     pid_t stub_pid = 0;
-    bool launched = false;
+    bool launched = false, core_mode = false;
     int rc;
 
     if (strcmp(mode, "connect") == 0) {
@@ -295,8 +299,20 @@ int main(int argc, char **argv)
             }
             return 1;
         }
+    } else if (strcmp(mode, "core") == 0) {
+        if (nargs != 2 || nprog > 0)
+            die_usage("core takes BINARY and CORE");
+        /* The reader's messages are sentences already (build-id mismatch, truncated, compressed). */
+        char err[512] = "";
+        binary = args[0];
+        rc = tgt_core_open(args[1], binary, &t, err, sizeof(err));
+        if (rc < 0) {
+            fprintf(stderr, "godbg: %s\n", err[0] ? err : strerror(-rc));
+            return 1;
+        }
+        core_mode = true;
     } else {
-        die_usage("unknown mode (connect, attach or exec)");
+        die_usage("unknown mode (connect, attach, exec or core)");
     }
 
     if (!binary) {
@@ -344,9 +360,10 @@ int main(int argc, char **argv)
         /* The process's main thread first, as dlv selects it after attaching; servers name
          * different threads in their first stop (gdbserver: often the last one it attached). */
         int64_t first = t->current_tid;
-        for (size_t i = 0; i < s.nthreads; i++)
+        for (size_t i = 0; i < s.nthreads && !core_mode; i++)
             if (t->pid > 0 && s.threads[i].tid == t->pid)
                 first = t->pid;
+        /* A core: the thread that took the fatal signal (tgt_core_open's current_tid), as dlv. */
         ses_select_thread(&s, first);
     }
 
@@ -373,7 +390,7 @@ int main(int argc, char **argv)
         (void)cli_exec(&c, "exit");
 
     int status = 0;
-    if (!t->exited) {
+    if (!t->exited && !core_mode) { /* a core has nothing to detach from or kill */
         if (c.quit == CLI_QUIT_KILL) {
             rc = t->ops->kill ? t->ops->kill(t) : -EOPNOTSUPP;
             if (rc < 0) {

@@ -56,7 +56,7 @@ static const char *const groups[] = {
     "Other commands",
 };
 
-static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_mem, cli_cmds_goroutines,
+static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_step, cli_cmds_mem, cli_cmds_goroutines,
                                                    cli_cmds_stack, cli_cmds_other};
 
 #define FOREACH_CMD(cmd)                                                                           \

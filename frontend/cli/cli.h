@@ -70,4 +70,15 @@ int cli_run_in(struct cli *c, int64_t goid, int frame, const char *cmd);
 extern const struct cli_command cli_cmds_stack[], cli_cmds_goroutines[], cli_cmds_run[],
     cli_cmds_mem[];
 
+/* cmd_step.c: next, step, stepout, si, condition. Breakpoint conditions live there: set (EXPR NULL
+ * or empty: none), forgotten when the breakpoint is cleared, printed under `breakpoints` as dlv
+ * does; cli_bp_should_stop decides a hit ses_continue counted (a false condition uncounts it);
+ * cli_resume is ses_continue that resumes silently past such hits. */
+extern const struct cli_command cli_cmds_step[];
+int cli_bp_set_cond(int id, const char *expr);
+void cli_bp_forget(int id);
+void cli_bp_print_cond(int id);
+bool cli_bp_should_stop(struct cli *c, struct ses_bp *bp);
+int cli_resume(struct cli *c, struct rsp_stop *st, struct ses_bp **bp);
+
 #endif

@@ -2,7 +2,8 @@
  * frontend/cli/cmd_run.c - breakpoints and run control: break, breakpoints, clear, clearall,
  * continue, detach, exit. Output as dlv 1.20 prints it.
  *
- * Not for: stepping and conditions (not yet written), reading the stopped process (cmd_stack.c).
+ * Not for: stepping and the conditions themselves (cmd_step.c), reading the stopped process
+ * (cmd_stack.c).
  */
 #include "frontend/cli/cli.h"
 
@@ -126,10 +127,21 @@ static int cmd_break(struct cli *c, char *args)
     size_t n;
     char words[2][1024] = {"", ""};
     char *save = NULL;
+    /* `break [NAME] LOC if COND`: the condition is the rest of the line after the word "if" */
+    const char *cond = NULL;
+    for (char *p = args; (p = strstr(p, "if")) != NULL; p += 2)
+        if (p > args && (p[-1] == ' ' || p[-1] == '\t') && (p[2] == ' ' || p[2] == '\t')) {
+            p[-1] = 0;
+            cond = p + 3;
+            while (*cond == ' ' || *cond == '\t')
+                cond++;
+            if (!*cond)
+                return cli_fail("missing condition after 'if'");
+            break;
+        }
     char *w1 = strtok_r(args, " \t", &save), *w2 = strtok_r(NULL, " \t", &save);
     if (strtok_r(NULL, " \t", &save))
-        return cli_fail("too many arguments: break [NAME] LOCATION (conditions are not supported "
-                        "yet)");
+        return cli_fail("too many arguments: break [NAME] LOCATION [if CONDITION]");
     snprintf(words[0], sizeof(words[0]), "%s", w2 ? w1 : "");
     snprintf(words[1], sizeof(words[1]), "%s", w2 ? w2 : w1);
     const char *name = words[0];
@@ -160,6 +172,8 @@ static int cmd_break(struct cli *c, char *args)
         return cli_fail("could not set a breakpoint at %#" PRIx64 ": %s", addrs[0],
                         cli_strerror(rc));
     snprintf(bp->name, sizeof(bp->name), "%s", name);
+    if (cond && cli_bp_set_cond(bp->id, cond) < 0)
+        return cli_fail("out of memory");
     char lb[32];
     printf("Breakpoint %s set at ", bp_label(bp, lb, sizeof(lb)));
     print_bp_addrs(bp);
@@ -179,6 +193,7 @@ static int cmd_breakpoints(struct cli *c, char *args)
         print_bp_addrs(bp);
         print_bp_where(bp);
         printf(" (%" PRIu64 ")\n", bp->total_hits);
+        cli_bp_print_cond(bp->id);
     }
     return 0;
 }
@@ -197,6 +212,7 @@ static int clear_one(struct cli *c, struct ses_bp *bp)
     int rc = ses_bp_remove(c->s, id);
     if (rc < 0)
         return cli_fail("breakpoint %d: the server could not remove it: %s", id, cli_strerror(rc));
+    cli_bp_forget(id);
     printf("%s\n", line);
     return 0;
 }
@@ -234,7 +250,7 @@ static int cmd_continue(struct cli *c, char *args)
     struct session *s = c->s;
     struct rsp_stop st;
     struct ses_bp *bp;
-    int rc = ses_continue(s, &st, &bp);
+    int rc = cli_resume(c, &st, &bp);
     if (rc == -ESRCH)
         return cli_fail("the process has exited; nothing to continue");
     if (rc == -EOPNOTSUPP)
@@ -308,13 +324,15 @@ const struct cli_command cli_cmds_run[] = {
      "Run until breakpoint or program termination.\n\n\tcontinue\n\n"
      "Ctrl-C stops the program again."},
     {"break", "b", "Manipulating breakpoints", cmd_break, "Sets a breakpoint.",
-     "Sets a breakpoint.\n\n\tbreak [name] <location>\n\n"
+     "Sets a breakpoint.\n\n\tbreak [name] <location> [if <condition>]\n\n"
      "<location> is one of:\n"
      "\t<function>\tfunction name: main.main, main.(*T).M, main.main.func1\n"
      "\t<file>:<line>\tsource line; <file> may be the end of the recorded path (main.go)\n"
      "\t<line>\t\ta line of the current frame's file\n"
      "\t+<n>, -<n>\tlines after or before the current frame's line\n"
-     "\t*<address>\tan instruction address"},
+     "\t*<address>\tan instruction address\n\n"
+     "With if <condition> the program stops there only when the condition is true (see\n"
+     "condition)."},
     {"breakpoints", "bp", "Manipulating breakpoints", cmd_breakpoints,
      "Print out info for active breakpoints.",
      "Print out info for active breakpoints.\n\n\tbreakpoints\n\n"
