@@ -57,7 +57,7 @@ static const char *const groups[] = {
 };
 
 static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_step, cli_cmds_mem, cli_cmds_goroutines,
-                                                   cli_cmds_stack, cli_cmds_other};
+                                                   cli_cmds_stack, cli_cmds_core, cli_cmds_other};
 
 #define FOREACH_CMD(cmd)                                                                           \
     for (size_t ti_ = 0; ti_ < sizeof(tables) / sizeof(tables[0]); ti_++)                          \
@@ -118,6 +118,8 @@ const char *cli_strerror(int err)
     case -EPERM:
     case -EACCES:
         return "the debug server refused (is it --read-only?)";
+    case -EROFS:
+        return "a core file is read-only: nothing can be written or run";
     case -E2BIG:
         return "runtime.allglen is implausibly large: the process's memory looks damaged";
     default:
@@ -256,6 +258,24 @@ static int cmd_source(struct cli *c, char *args)
     return 0;
 }
 
+/* Why command NAME cannot run on a target that cannot run (a core file), or NULL when it can: it
+ * would resume the process, insert a breakpoint or write memory. dlv 1.20's wording. */
+static const char *refused_on_core(const char *name)
+{
+    static const char *const run[] = {"continue", "next",    "step", "stepout", "step-instruction",
+                                      "restart",  "rebuild", "call", "rev",     NULL};
+    static const char *const bp[] = {"break", "trace", "watch", NULL};
+    for (size_t i = 0; run[i]; i++)
+        if (strcmp(name, run[i]) == 0)
+            return "can not continue execution of core process";
+    for (size_t i = 0; bp[i]; i++)
+        if (strcmp(name, bp[i]) == 0)
+            return "cannot write a breakpoint to a core file";
+    if (strcmp(name, "set") == 0)
+        return "cannot write to the memory of a core file";
+    return NULL;
+}
+
 /* Runs LINE; on failure the handler printed "Command failed: ..." already. */
 static int run_line(struct cli *c, const char *line, const char *src, unsigned lineno)
 {
@@ -286,6 +306,11 @@ static int run_line(struct cli *c, const char *line, const char *src, unsigned l
     char *args = buf + wl;
     while (isspace((unsigned char)*args))
         args++;
+    /* A core (or any target that cannot run): commands that would run or write are refused here,
+     * in dlv's words, so the handlers never reach a NULL run-control slot. */
+    const char *no_run = c->s->t->can_run ? NULL : refused_on_core(cmd->name);
+    if (no_run)
+        return cli_fail("%s", no_run);
     fflush(stdout);
     int rc = cmd->fn(c, args);
     fflush(stdout);

@@ -69,6 +69,7 @@ int cli_run_in(struct cli *c, int64_t goid, int frame, const char *cmd);
 
 extern const struct cli_command cli_cmds_stack[], cli_cmds_goroutines[], cli_cmds_run[],
     cli_cmds_mem[];
+extern const struct cli_command cli_cmds_core[]; /* cmd_core.c: dump */
 
 /* cmd_step.c: next, step, stepout, si, condition. Breakpoint conditions live there: set (EXPR NULL
  * or empty: none), forgotten when the breakpoint is cleared, printed under `breakpoints` as dlv
