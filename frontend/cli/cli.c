@@ -31,10 +31,16 @@ static const struct cli_command cli_cmds_other[] = {
      "Changes configuration parameters.\n\n"
      "\tconfig substitute-path <from> <to>\n"
      "\tconfig substitute-path <from>\n"
-     "\tconfig substitute-path -clear\n\n"
+     "\tconfig substitute-path -clear\n"
+     "\tconfig max-string-len <n>\n"
+     "\tconfig max-array-values <n>\n"
+     "\tconfig max-variable-recurse <n>\n"
+     "\tconfig -list\n\n"
      "Adds or removes a path substitution rule: source files recorded under <from> are read from <to>\n"
      "(list, stack listings). With only <from> the rule is removed; -clear removes every rule.\n"
-     "Without arguments the rules are listed."},
+     "Without arguments the rules are listed.\n"
+     "max-string-len, max-array-values and max-variable-recurse limit what print and vars -v load\n"
+     "(dlv's defaults 64, 64, 1); -list shows every setting."},
     {"help", "h", "Other commands", cmd_help, "Prints the help message.",
      "Prints the help message.\n\n\thelp [command]\n\n"
      "Type \"help\" followed by the name of a command for more information about it."},
@@ -57,7 +63,7 @@ static const char *const groups[] = {
 };
 
 static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_step, cli_cmds_mem, cli_cmds_goroutines,
-                                                   cli_cmds_stack, cli_cmds_core, cli_cmds_other};
+                                                   cli_cmds_stack, cli_cmds_core, cli_cmds_data, cli_cmds_other};
 
 #define FOREACH_CMD(cmd)                                                                           \
     for (size_t ti_ = 0; ti_ < sizeof(tables) / sizeof(tables[0]); ti_++)                          \
@@ -210,8 +216,18 @@ static int cmd_config(struct cli *c, char *args)
             printf("substitute-path %s -> %s\n", s->subst[i].from, s->subst[i].to);
         return 0;
     }
-    if (strcmp(what, "substitute-path") != 0)
-        return cli_fail("unknown configuration key %s (godbg knows substitute-path)", what);
+    if (strcmp(what, "substitute-path") != 0) {
+        /* the value limits and -list: cmd_data.c */
+        int rc = cli_config_data(what, strtok_r(NULL, " \t", &save));
+        if (rc == -ENOENT)
+            return cli_fail("unknown configuration key %s (godbg knows substitute-path, "
+                            "max-string-len, max-array-values, max-variable-recurse)",
+                            what);
+        if (strcmp(what, "-list") == 0)
+            for (size_t i = 0; i < s->nsubst; i++)
+                printf("substitute-path         %s -> %s\n", s->subst[i].from, s->subst[i].to);
+        return rc;
+    }
     char *from = strtok_r(NULL, " \t", &save);
     char *to = strtok_r(NULL, " \t", &save);
     if (!from) {

@@ -68,7 +68,10 @@ int cli_need_rt(struct cli *c);
 int cli_run_in(struct cli *c, int64_t goid, int frame, const char *cmd);
 
 extern const struct cli_command cli_cmds_stack[], cli_cmds_goroutines[], cli_cmds_run[],
-    cli_cmds_mem[];
+    cli_cmds_mem[], cli_cmds_data[];
+/* cmd_data.c: `config KEY VALUE` for the value limits (max-string-len, max-array-values,
+ * max-variable-recurse) and `config -list`. 0, -1 after printing why, -ENOENT for another key. */
+int cli_config_data(const char *key, const char *val);
 extern const struct cli_command cli_cmds_core[]; /* cmd_core.c: dump */
 
 /* cmd_step.c: next, step, stepout, si, condition. Breakpoint conditions live there: set (EXPR NULL

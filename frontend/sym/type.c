@@ -518,6 +518,7 @@ static int global_at(struct sym_image *img, size_t at, struct sym_global *out)
             out->addr |= (uint64_t)e[1 + k] << (8 * k);
         Dwarf_Off ref = 0;
         out->type = sym_die_ref(img, die, DW_AT_type, &ref) == 0 ? ref : 0;
+        out->die = img->names[at].off;
     }
     dwarf_dealloc_die(die);
     return rc;

@@ -126,6 +126,8 @@ struct sym_global {
     const char *name;
     uint64_t addr; /* from a DW_OP_addr location */
     uint64_t type; /* type id */
+    uint64_t die;  /* .debug_info offset of its DIE: DWARF order, as dlv's `vars` lists them (added
+                    * for cli/cmd_data.c) */
 };
 /* Package variable ("runtime.allgs"). 0, -ENOENT, -ENOTSUP (location is not a plain DW_OP_addr). */
 SYM_MUST_CHECK int sym_global_by_name(struct sym_image *img, const char *name,
