@@ -1,6 +1,8 @@
 /*
  * tests/unit/test_target_rsp.c - the RSP target (frontend/target/) against a real server: stock
- * gdbserver by default, gostub with TGT_TEST_SERVER=gostub (same tests). The inferior is this
+ * gdbserver by default, gostub with TGT_TEST_SERVER=gostub (same tests), lldb-server with
+ * TGT_TEST_SERVER=lldb-server (built as test_target_lldb), and with TGT_TEST_SERVER=qemu (built as
+ * test_target_qemu) only test_qemu_arm64: qemu-aarch64 -g running a GOARCH=arm64 Go program. The inferior is this
  * program itself in "spinner" mode: two threads calling spin_hit() in a loop (the all-stop case:
  * both hit its breakpoint at the same moment), a main thread parked in pause(), a known memory
  * pattern and a mapping followed by a hole. Built without PIE, so the addresses of spin_hit,
@@ -1313,6 +1315,14 @@ static const struct fake_case fake_cases[] = {
      {{"qSupported", "PacketSize=1000;qXfer:features:read+"},
       {"qXfer:features:read:target.xml", "l<target><architecture>vax</architecture>"
                                          "<reg name='pc' bitsize='32'/></target>"}},
+     -ENOTSUP,
+     "architecture",
+     0},
+    {"unknown architecture by qRegisterInfo",
+     {{"qSupported", "PacketSize=1000"},
+      {"qRegisterInfo0", "name:pc;bitsize:32;offset:0;generic:pc;"},
+      {"qRegisterInfo1", "E45"},
+      {"qHostInfo", "triple:6d6970732d756e6b6e6f776e2d6c696e7578;ptrsize:4;"}}, /* mips-unknown-linux */
      -ENOTSUP,
      "architecture",
      0},
