@@ -1,0 +1,3 @@
+module steptest
+
+go 1.19
