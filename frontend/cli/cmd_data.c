@@ -2,8 +2,8 @@
  * frontend/cli/cmd_data.c - the commands that look at and change Go values: print/p, whatis,
  * locals, args, vars, set, and the value limits of `config` (max-string-len, max-array-values,
  * max-variable-recurse). Everything is evaluated in the selected goroutine's selected frame (as
- * frame/up/down and `goroutine N CMD` / `frame N CMD` keep it) through goruntime/eval.h, and printed
- * as dlv 1.20 prints it (checked side by side by tests/integration/godbg_values.sh).
+ * frame/up/down and `goroutine N CMD` / `frame N CMD` keep it) through goruntime/eval.h, and
+ * printed as dlv 1.20 prints it (checked side by side by tests/integration/godbg_values.sh).
  *
  * Not for: evaluating or formatting values (goruntime/value.c, eval.c), memory dumps (cmd_mem.c).
  */
@@ -22,7 +22,8 @@
 
 #define OUT_MAX (16u << 20) /* one command's text */
 
-/* dlv's `config` load configuration for print and vars -v (locals and args keep dlv's short one). */
+/* dlv's `config` load configuration for print and vars -v (locals and args keep dlv's short one).
+ */
 static struct gort_load_config load_cfg = {true, 1, 64, 64, -1};
 static bool load_cfg_set; /* load_cfg copied from gort_load_print */
 

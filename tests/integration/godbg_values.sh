@@ -1,7 +1,7 @@
 #!/bin/sh
 # godbg_values.sh - print, whatis, locals, args, vars, set and config's value limits on the same Go
-# process (tests/targets/valtest, parked in main.stop), once through `godbg attach` (gostub over a
-# pipe) and once through `dlv attach`, with the same --init script; the outputs must be equal after
+# process (tests/targets/valtest, parked in main.stop), through `godbg attach` (gostub over a
+# pipe), `godbg connect` to stock gdbserver and `dlv attach`, with the same --init script; the outputs must be equal after
 # masking addresses. The script selects goroutine 1 and main.stop's frame (`frame 3`), lists locals
 # and args (with -v and a filter), prints a dozen values of different kinds (structs, pointers,
 # slices, maps, interfaces, errors, chans, long strings, arrays, named integers with constants,
@@ -21,7 +21,7 @@ GODBG=$top_builddir/frontend/godbg
 [ -x "$GODBG" ] || die "$GODBG not built (run make first)"
 need_gostub
 need_ptrace
-need_cmd go dlv
+need_cmd go dlv gdbserver
 
 bindir=$top_builddir/tests/targets/valtest
 sh "$top_srcdir/tests/targets/valtest/build.sh" "$bindir" >&2 || die "building valtest failed"
@@ -96,10 +96,17 @@ print nosuch
 set main.I = 1.5
 INIT
 
-"$GODBG" attach "$pid" "$bin" --init "$T/values.init" </dev/null >"$T/godbg.out" 2>"$T/godbg.err" ||
-    fail "godbg attach exited $?: $(cat "$T/godbg.err")"
+"$GODBG" attach "$pid" "$bin" --init "$T/values.init" </dev/null >"$T/gostub.out" 2>"$T/gostub.err" ||
+    fail "godbg attach exited $?: $(cat "$T/gostub.err")"
 sleep 0.2
 check_untraced "$pid" || fail "godbg left valtest traced"
+# The same through stock gdbserver (godbg connect, the binary given).
+start_server gdbserver "$pid"
+"$GODBG" connect "127.0.0.1:$SERVER_PORT" "$bin" --init "$T/values.init" </dev/null \
+    >"$T/gdbserver.out" 2>"$T/gdbserver.err" || fail "godbg connect exited $?: $(cat "$T/gdbserver.err")"
+wait_exit "$SERVER_PID" 10 >/dev/null 2>&1 || kill_wait "$SERVER_PID"
+sleep 0.2
+check_untraced "$pid" || fail "godbg + gdbserver left valtest traced"
 (cd "$T" && timeout 60 dlv attach "$pid" --allow-non-terminal-interactive=true \
     --init "$T/values.init" </dev/null >"$T/dlv.out" 2>&1)
 sleep 0.2
@@ -115,22 +122,25 @@ mask() {
         grep -v -E '^\(dlv\) exit|Would you like to kill|^Warning: debugging optimized function$'
 }
 mask "$T/dlv.out" >"$T/dlv.masked"
-mask "$T/godbg.out" >"$T/godbg.masked"
+mask "$T/gostub.out" >"$T/gostub.masked"
+mask "$T/gdbserver.out" >"$T/gdbserver.masked"
 
 # Things that must be there (so that equally broken outputs cannot pass).
-for f in dlv godbg; do
+for f in dlv gostub gdbserver; do
     grep -q '^(li) = 42$' "$T/$f.masked" || fail "$f: no shadowed li in locals"
     grep -q '^p = (\*main.Inner)(ADDR)$' "$T/$f.masked" || fail "$f: no argument p"
     grep -q '^"01234\.\.\.+67 more"$' "$T/$f.masked" || fail "$f: max-string-len 5 not applied"
     grep -qx '123' "$T/$f.masked" || fail "$f: set li = 123 not read back"
     grep -qx 'main.I = -42' "$T/$f.masked" || fail "$f: vars main.I"
 done
-if diff -u "$T/dlv.masked" "$T/godbg.masked" >"$T/godbg.diff"; then
-    log "godbg agrees with dlv ($(wc -l <"$T/godbg.masked") lines)"
-else
-    fail "godbg differs from dlv (- dlv, + godbg):"
-    head -n 80 "$T/godbg.diff"
-fi
+for f in gostub gdbserver; do
+    if diff -u "$T/dlv.masked" "$T/$f.masked" >"$T/$f.diff"; then
+        log "godbg via $f agrees with dlv ($(wc -l <"$T/$f.masked") lines)"
+    else
+        fail "godbg via $f differs from dlv (- dlv, + godbg):"
+        head -n 80 "$T/$f.diff"
+    fi
+done
 
 # The values set were restored by the script: a third look sees the originals.
 printf 'print main.I\nprint main.U8\nprint main.PtrNil\nconfig max-string-len 9\nconfig -list\n' >"$T/after.init"
