@@ -368,8 +368,8 @@ static bool wants_stop(const uint8_t *p, size_t len)
         return false;
     if (strchr("?cCsS", p[0]) != NULL)
         return true;
-    return len >= 5 && (memcmp(p, "vCont", 5) == 0 || memcmp(p, "vAtta", 5) == 0 ||
-                        memcmp(p, "vRun;", 5) == 0);
+    return len >= 5 &&
+           (memcmp(p, "vCont", 5) == 0 || memcmp(p, "vAtta", 5) == 0 || memcmp(p, "vRun;", 5) == 0);
 }
 
 /* Keeps a stop reply that came in place of the answer to a request, when stray stops are on.

@@ -593,8 +593,8 @@ static int set_add(struct tgt_rsp *r, int64_t tid)
     return 0;
 }
 
-/* Signal numbers on the wire: GDB's (GDB manual, Appendix "Signals"), or the host's where the server
- * says native-signals+ (lldb-server sends Linux numbers: SIGSTOP 0x13, not GDB's 0x11). */
+/* Signal numbers on the wire: GDB's (GDB manual, Appendix "Signals"), or the host's where the
+ * server says native-signals+ (lldb-server sends Linux numbers: SIGSTOP 0x13, not GDB's 0x11). */
 static int wire_signal(const struct tgt_rsp *r, int host_sig)
 {
     return r->native_signals ? host_sig : rsp_signal_to_gdb(host_sig);
@@ -676,8 +676,9 @@ static int recv_stop(struct tgt_rsp *r, struct rsp_stop *st, int timeout_ms)
 {
     /* A stop reply that came while we waited for something else (QEMU: one per trapping thread)
      * is the next event. */
-    int rc = rsp_client_stray_stop(r->cli, &r->reply) ? 0
-                                                       : rsp_client_recv(r->cli, &r->reply, timeout_ms);
+    int rc = 0;
+    if (!rsp_client_stray_stop(r->cli, &r->reply))
+        rc = rsp_client_recv(r->cli, &r->reply, timeout_ms);
     if (rc == -ETIMEDOUT) {
         r->tio.timed_out = false; /* still running: no reply was due */
         return rc;
