@@ -217,15 +217,18 @@ static int cmd_config(struct cli *c, char *args)
         return 0;
     }
     if (strcmp(what, "substitute-path") != 0) {
-        /* the value limits and -list: cmd_data.c */
+        /* the value limits and -list (dlv's layout): cmd_data.c */
+        if (strcmp(what, "-list") == 0) {
+            printf("%-25s [", "substitute-path");
+            for (size_t i = 0; i < s->nsubst; i++)
+                printf("%s{%s %s}", i ? " " : "", s->subst[i].from, s->subst[i].to);
+            printf("]\n");
+        }
         int rc = cli_config_data(what, strtok_r(NULL, " \t", &save));
         if (rc == -ENOENT)
-            return cli_fail("unknown configuration key %s (godbg knows substitute-path, "
+            return cli_fail("\"%s\" is not a configuration parameter (godbg knows substitute-path, "
                             "max-string-len, max-array-values, max-variable-recurse)",
                             what);
-        if (strcmp(what, "-list") == 0)
-            for (size_t i = 0; i < s->nsubst; i++)
-                printf("substitute-path         %s -> %s\n", s->subst[i].from, s->subst[i].to);
         return rc;
     }
     char *from = strtok_r(NULL, " \t", &save);

@@ -430,9 +430,9 @@ int cli_config_data(const char *key, const char *val)
 {
     struct gort_load_config *cfg = (struct gort_load_config *)print_cfg();
     if (strcmp(key, "-list") == 0) {
-        printf("max-string-len          %d\n", cfg->max_string_len);
-        printf("max-array-values        %d\n", cfg->max_array_values);
-        printf("max-variable-recurse    %d\n", cfg->max_recurse);
+        printf("%-25s %d\n", "max-string-len", cfg->max_string_len);
+        printf("%-25s %d\n", "max-array-values", cfg->max_array_values);
+        printf("%-25s %d\n", "max-variable-recurse", cfg->max_recurse);
         return 0;
     }
     int *field = NULL;
@@ -445,10 +445,8 @@ int cli_config_data(const char *key, const char *val)
     else
         return -ENOENT;
     long long v;
-    if (!val)
-        return cli_fail("config %s needs a value (a non-negative number)", key);
-    if (!cli_parse_num(val, &v) || v > 1000000000)
-        return cli_fail("config %s: '%s' is not a non-negative number", key, val);
+    if (!val || !cli_parse_num(val, &v) || v > 1000000000)
+        return cli_fail("argument to \"%s\" must be a number", key);
     *field = (int)v;
     return 0;
 }

@@ -66,6 +66,7 @@ vars main.I
 vars ^main\.(S|Sl|M|Ptr|Out)$
 vars -v ^main\.Out$
 vars ^main\.nosuchvariable$
+config max-string-len x
 config max-string-len 5
 config max-array-values 2
 print main.SLong
@@ -148,7 +149,7 @@ printf 'print main.I\nprint main.U8\nprint main.PtrNil\nconfig max-string-len 9\
     fail "godbg attach (after) failed: $(cat "$T/after.err")"
 [ "$(sed -n 1,3p "$T/after.out")" = "$(printf -- '-42\n255\n*main.Inner nil')" ] ||
     fail "values not restored: $(cat "$T/after.out")"
-grep -q '^max-string-len  *9$' "$T/after.out" || fail "config -list: $(cat "$T/after.out")"
+grep -q '^max-string-len            9$' "$T/after.out" || fail "config -list: $(cat "$T/after.out")"
 check_untraced "$pid" || fail "the last session left valtest traced"
 
 lib_finish
