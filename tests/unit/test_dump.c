@@ -158,7 +158,7 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
         FAIL("dump wrote %zu threads, the server lists %zu", res.nthreads, n);
     if (t->ops->detach(t) < 0)
         FAIL("detach");
-    tgt_close(t);
+    /* t stays open (detached) until the end: t->arch, its register names, belongs to it. */
 
     struct corefile *cf = NULL;
     struct corefile_opts opts = {.exe_path = bin};
@@ -223,6 +223,7 @@ static int cmd_check(const char *hp, const char *core, const char *bin, uint64_t
     if (corefile_pid(cf) <= 0)
         FAIL("no pid in the core");
     corefile_close(cf);
+    tgt_close(t);
     for (size_t i = 0; i < n; i++) {
         free(lt[i].regs);
         free(lt[i].ok);
