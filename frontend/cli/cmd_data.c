@@ -403,7 +403,7 @@ static int cmd_set(struct cli *c, char *args)
     while (eq && eq[1] == '=')
         eq = strchr(eq + 2, '=');
     if (!eq)
-        return cli_fail("wrong number of arguments (set VARIABLE = VALUE)");
+        return cli_fail("syntax error '=' not found");
     *eq = 0;
     char *lhs = args, *rhs = eq + 1;
     size_t n = strlen(lhs);
@@ -411,8 +411,8 @@ static int cmd_set(struct cli *c, char *args)
         lhs[--n] = 0;
     while (isspace((unsigned char)*rhs))
         rhs++;
-    if (!*lhs || !*rhs)
-        return cli_fail("wrong number of arguments (set VARIABLE = VALUE)");
+    if (!*lhs)
+        return cli_fail("syntax error '=' not found");
     struct data_ctx d;
     if (data_open(c, &d, true) < 0)
         return -1;

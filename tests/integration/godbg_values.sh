@@ -95,6 +95,9 @@ set main.U8 = 255
 set li = 99
 print nosuch
 set main.I = 1.5
+set main.I
+set nosuch =
+set main.I =
 INIT
 
 "$GODBG" attach "$pid" "$bin" --init "$T/values.init" </dev/null >"$T/gostub.out" 2>"$T/gostub.err" ||
