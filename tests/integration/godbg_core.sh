@@ -3,9 +3,11 @@
 #   1. A kernel core of tests/targets/coretest (Go 1.19, -N -l) dying of a nil-map panic under
 #      GOTRACEBACK=crash with `ulimit -c unlimited` (core_pattern must write a file into the working
 #      folder: skipped with 77 when no core appears, e.g. a pipe to systemd-coredump).
-#   2. One --init script (goroutines, threads, a parked goroutine's stack and frame 1 list, goroutine 1
-#      frame 2, list, regs, examinemem, disassemble) through `godbg core` and `dlv core`; outputs
-#      equal after masking. Two known dlv 1.20 differences are kept out (doc/internals/goroutines.md):
+#   2. One --init script (goroutines, threads, a parked goroutine's stack and frame 1 list, main.parked's
+#      args and a print, goroutine 1 frame 2, list, regs, examinemem, disassemble) through `godbg core`
+#      and `dlv core`; outputs equal after masking. Not locals: godbg shows main.parked's v (of
+#      `v := <-ch`) before its line, dlv 1.20 does not (cmd_data.c's, reported). Two known dlv 1.20
+#      differences are kept out (doc/internals/goroutines.md):
 #      - the crashing goroutine's stack crosses Go's SIGABRT handler: dlv shows the restorer
 #        (runtime.sigreturn) as a frame and skips the interrupted raise/dieFromSignal, we show them
 #        as gdb does. goroutine 1's stack is checked on its own (frames on both sides of that point);
@@ -53,6 +55,8 @@ goroutines
 threads
 goroutine $parked stack
 goroutine $parked frame 1 list
+goroutine $parked frame 3 args
+goroutine $parked frame 3 print i * 2
 goroutine 1
 frame 2
 list
