@@ -1260,3 +1260,53 @@ bool tgt_rsp_has_vcont(const struct tgt *t)
 {
     return ((const struct tgt_rsp *)t)->vcont;
 }
+
+/* "start:HEX;size:HEX;permissions:rwx;name:HEXPATH;..." (lldb's gdb-remote protocol extensions,
+ * qMemoryRegionInfo). No permissions field: addr lies in a gap. */
+int tgt_rsp_memory_region(struct tgt *t, uint64_t addr, struct tgt_mem_region *out)
+{
+    struct tgt_rsp *r = R(t);
+    memset(out, 0, sizeof(*out));
+    if (t->running)
+        return -EBUSY;
+    int rc = rsp_client_requestf(r->cli, &r->reply, "qMemoryRegionInfo:%" PRIx64, addr);
+    if (rc < 0)
+        return rc;
+    if (rsp_reply_unsupported(&r->reply))
+        return -EOPNOTSUPP;
+    if (rsp_reply_error(&r->reply) != 0)
+        return -EIO;
+    bool have_start = false, have_size = false;
+    struct rsp_cursor c;
+    rsp_cursor_init(&c, r->reply.data, r->reply.len);
+    while (!rsp_cursor_eof(&c)) {
+        const char *tok;
+        size_t tlen;
+        rsp_cursor_token(&c, ';', &tok, &tlen);
+        const char *colon = memchr(tok, ':', tlen);
+        if (colon == NULL)
+            continue;
+        size_t klen = (size_t)(colon - tok), vlen = tlen - klen - 1;
+        struct rsp_cursor v;
+        rsp_cursor_init(&v, colon + 1, vlen);
+        if (klen == 5 && memcmp(tok, "start", 5) == 0) {
+            have_start = rsp_cursor_hex_u64(&v, &out->start) == 0 && rsp_cursor_eof(&v);
+        } else if (klen == 4 && memcmp(tok, "size", 4) == 0) {
+            have_size = rsp_cursor_hex_u64(&v, &out->len) == 0 && rsp_cursor_eof(&v);
+        } else if (klen == 11 && memcmp(tok, "permissions", 11) == 0) {
+            out->mapped = vlen > 0; /* "permissions:;" is a gap too */
+            out->read = memchr(colon + 1, 'r', vlen) != NULL;
+            out->write = memchr(colon + 1, 'w', vlen) != NULL;
+            out->exec = memchr(colon + 1, 'x', vlen) != NULL;
+        } else if (klen == 4 && memcmp(tok, "name", 4) == 0 && vlen % 2 == 0 &&
+                   vlen / 2 < sizeof(out->name)) {
+            if (rsp_hex_decode((uint8_t *)out->name, vlen / 2, colon + 1, vlen) < 0 ||
+                memchr(out->name, '\0', vlen / 2) != NULL)
+                memset(out->name, 0, sizeof(out->name));
+        }
+    }
+    if (!have_start || !have_size || out->len == 0 || addr < out->start ||
+        addr - out->start >= out->len)
+        return -EPROTO;
+    return 0;
+}

@@ -138,6 +138,17 @@ int tgt_rsp_exec_file(struct tgt *t, char *out, size_t max) TGT_MUST_CHECK;
  * server's open/pread (GDB File-I/O errno values mapped to the host's) or from writing out_fd. */
 int tgt_rsp_fetch_file(struct tgt *t, const char *remote_path, int out_fd, uint64_t max_len,
                        uint64_t *len) TGT_MUST_CHECK;
+/* Added for issue 4 (additive): the mapping that holds addr, from lldb's qMemoryRegionInfo:ADDR
+ * (lldb-server serves it, gostub may; gdbserver and QEMU do not: -EOPNOTSUPP). A gap between
+ * mappings comes back as a region too, with mapped false (start and len are the gap's). name is the
+ * mapped file's path, NUL-terminated, empty when none (or too long). -EIO when the server refuses
+ * the address, -EPROTO for a reply that makes no sense. The target must be stopped (-EBUSY). */
+struct tgt_mem_region {
+    uint64_t start, len;
+    bool mapped, read, write, exec;
+    char name[256];
+};
+int tgt_rsp_memory_region(struct tgt *t, uint64_t addr, struct tgt_mem_region *out) TGT_MUST_CHECK;
 
 /* ------------------------------------------------------------------ core files (core.c) */
 /* Added for issue 4 (additive). Over corefile.h: threads and registers from NT_PRSTATUS and the

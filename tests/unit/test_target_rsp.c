@@ -441,6 +441,20 @@ START_TEST(test_connect)
         for (unsigned i = 0; i < ls->nregs; i++)
             have_pc |= ls->regs[i].regno == (unsigned)t->arch->pc_regno;
         ck_assert(have_pc);
+        /* qMemoryRegionInfo: the data, the text and the hole after hole_start's pages */
+        struct tgt_mem_region mr;
+        uint64_t pat = (uint64_t)(uintptr_t)pattern;
+        ck_assert_int_eq(tgt_rsp_memory_region(t, pat, &mr), 0);
+        ck_assert(mr.mapped && mr.read && mr.write && !mr.exec);
+        ck_assert(mr.start <= pat && pat - mr.start < mr.len);
+        uint64_t text = (uint64_t)(uintptr_t)spin_hit;
+        ck_assert_int_eq(tgt_rsp_memory_region(t, text, &mr), 0);
+        ck_assert(mr.mapped && mr.read && !mr.write && mr.exec);
+        ck_assert_str_eq(mr.name, self_path);
+        uint64_t hole = read_var(t, &hole_start);
+        ck_assert_int_eq(tgt_rsp_memory_region(t, hole, &mr), 0);
+        ck_assert(!mr.mapped);
+        ck_assert_uint_le(mr.start, hole);
         /* no qXfer:exec-file: the rest is for gdbserver and gostub */
         stop_server(&s);
         return;
@@ -448,6 +462,9 @@ START_TEST(test_connect)
 
     /* the program's path and a copy of it, from the server */
     char exe[4096];
+    struct tgt_mem_region mreg;
+    int mrc = tgt_rsp_memory_region(t, 0x1000, &mreg); /* gdbserver: none; gostub: a gap */
+    ck_assert(mrc == -EOPNOTSUPP || (mrc == 0 && !mreg.mapped));
     ck_assert_int_eq(tgt_rsp_exec_file(t, exe, sizeof(exe)), 0);
     ck_assert_str_eq(exe, self_path);
     char tmpl[] = "/tmp/test_target_rsp.XXXXXX";
