@@ -84,5 +84,10 @@ void cli_bp_forget(int id);
 void cli_bp_print_cond(int id);
 bool cli_bp_should_stop(struct cli *c, struct ses_bp *bp);
 int cli_resume(struct cli *c, struct rsp_stop *st, struct ses_bp **bp);
+/* Watchpoints (cmd_step.c): listed under `breakpoints`; cleared by id or expression (-ENOENT: no
+ * such watchpoint, nothing printed); a stop by one printed as dlv does (1), else 0. */
+void cli_watch_print(void);
+int cli_watch_clear(struct cli *c, const char *what);
+int cli_watch_report(struct cli *c, const struct rsp_stop *st);
 
 #endif

@@ -195,6 +195,7 @@ static int cmd_breakpoints(struct cli *c, char *args)
         printf(" (%" PRIu64 ")\n", bp->total_hits);
         cli_bp_print_cond(bp->id);
     }
+    cli_watch_print();
     return 0;
 }
 
@@ -230,8 +231,12 @@ static int cmd_clear(struct cli *c, char *args)
     } else {
         return cli_fail("clear needs a breakpoint number or name, as `breakpoints` lists them");
     }
-    if (!bp)
+    if (!bp) {
+        int rc = cli_watch_clear(c, args);
+        if (rc != -ENOENT)
+            return rc;
         return cli_fail("Breakpoint %s does not exist", args);
+    }
     return clear_one(c, bp);
 }
 
@@ -269,6 +274,8 @@ static int cmd_continue(struct cli *c, char *args)
         printf("The process stopped with nothing left to run\n");
         return 0;
     }
+    if (!bp && cli_watch_report(c, &st))
+        return 0;
     char suffix[256] = "", prefix[80] = "";
     if (bp && bp->name[0])
         snprintf(prefix, sizeof(prefix), "[%s] ", bp->name);

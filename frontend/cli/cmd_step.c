@@ -12,7 +12,10 @@
  * stepout: a temporary breakpoint on the return address, taken when SP is above the frame.
  *
  * Not for (yet): deferred calls (next/stepout do not stop in a deferred function that runs at a
- * return; dlv does), "Values returned:" after stepout, watchpoints.
+ * return; dlv does), "Values returned:" after stepout, watchpoints going out of scope.
+ *
+ * watch: the address of an expression (at most 8 bytes) onto the server's Z2/Z4; a stop with a
+ * watch reason prints "> watchpoint on [EXPR] ..." with the hit counts, as dlv.
  */
 #include "frontend/cli/cli.h"
 
@@ -25,6 +28,7 @@
 #include "frontend/goruntime/eval.h"
 #include "frontend/sym/func.h"
 #include "frontend/sym/line.h"
+#include "frontend/sym/type.h"
 
 /* ------------------------------------------------------------------ conditions */
 
@@ -101,12 +105,47 @@ static int frame_reg(void *ctx, unsigned dwarf_regno, uint64_t *value)
     return rc->s->mem.ops->read_reg(rc->s->mem.ctx, rc->tid, dwarf_regno, value);
 }
 
+/* Evaluates EXPR in the selected frame of the selected goroutine/thread into *R (VS: a fresh reader
+ * the caller frees). 0, or -1 with ERR set. */
+static int eval_here(struct session *s, const char *expr, struct gort_values **vs,
+                     struct gort_eval_result *r, char *err, size_t errlen)
+{
+    struct gort_frame fr[SES_MAX_FRAMES];
+    size_t n = 0;
+    *vs = NULL;
+    if (ses_frames(s, fr, SES_MAX_FRAMES, &n) < 0 || (size_t)s->cur_frame >= n) {
+        snprintf(err, errlen, "no frame to evaluate %s in", expr);
+        return -1;
+    }
+    const struct gort_frame *f = &fr[s->cur_frame];
+    const struct sym_func *fn = NULL;
+    if (sym_func_by_addr(s->img, f->lookup_pc, &fn) < 0)
+        fn = NULL;
+    struct regctx rc = {s, s->cur_tid};
+    const struct gort_g *g = ses_cur_g(s);
+    struct gort_eval_frame ef = {.fn = fn,
+                                 .pc = f->lookup_pc,
+                                 .cfa = f->cfa,
+                                 .line = f->line,
+                                 .read_reg = s->cur_frame == 0 ? frame_reg : NULL,
+                                 .reg_ctx = &rc,
+                                 .curg = g ? g->addr : 0};
+    if (gort_values_new(s->img, &s->mem, vs) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (gort_eval(*vs, &ef, expr, r, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
 /* Evaluates EXPR as a bool in frame 0 of the selected goroutine/thread. 1 true, 0 false, -1 after
  * printing why it could not. */
 static int eval_bool(struct session *s, const char *expr)
 {
     struct gort_frame fr[2];
     size_t n = 0;
+    s->cur_frame = 0;
     if (ses_frames(s, fr, 2, &n) < 0 || n == 0) {
         printf("error evaluating expression: no frame to evaluate %s in\n", expr);
         return -1;
@@ -694,6 +733,147 @@ static int cmd_step(struct cli *c, char *args)
     return report(c, e, &st, bp);
 }
 
+/* ------------------------------------------------------------------ watchpoints */
+
+struct watchp {
+    int id;
+    char expr[256];
+    uint64_t addr, len;
+    enum tgt_bp_type type;
+    uint64_t total;
+    struct ses_bp_hit hits[64]; /* per goroutine; the first 64 goroutines counted */
+    size_t nhits;
+};
+
+#define MAX_WATCH 4 /* x86's debug registers */
+static struct watchp watches[MAX_WATCH];
+static size_t nwatches;
+
+static int cmd_watch(struct cli *c, char *args)
+{
+    struct session *s = c->s;
+    enum tgt_bp_type type;
+    char *sp = strchr(args, ' ');
+    const char *usage = "wrong number of arguments: watch [-r|-w|-rw] <expr>";
+    if (!sp)
+        return cli_fail("%s", usage);
+    *sp = 0;
+    if (strcmp(args, "-r") == 0)
+        return cli_fail("break on read only not supported"); /* x86 has no read-only watch */
+    else if (strcmp(args, "-w") == 0)
+        type = TGT_WATCH_WRITE;
+    else if (strcmp(args, "-rw") == 0)
+        type = TGT_WATCH_ACCESS;
+    else
+        return cli_fail("%s", usage);
+    char *expr = sp + 1;
+    while (*expr == ' ' || *expr == '\t')
+        expr++;
+    if (!*expr)
+        return cli_fail("%s", usage);
+    if (!s->t->ops->set_bp || !s->t->can_run)
+        return cli_fail("this target cannot set watchpoints");
+    if (nwatches == MAX_WATCH)
+        return cli_fail("no more hardware watchpoints (at most %d)", MAX_WATCH);
+    if (cli_need_stop(c) < 0)
+        return -1;
+    struct gort_values *vs = NULL;
+    struct gort_eval_result *r = calloc(1, sizeof(*r));
+    char err[256] = "";
+    uint64_t addr = 0, len = 0;
+    if (!r)
+        snprintf(err, sizeof(err), "out of memory");
+    else if (eval_here(s, expr, &vs, r, err, sizeof(err)) == 0) {
+        const struct sym_type *ty = NULL;
+        if (r->kind != GORT_EVAL_VALUE || r->has_bytes || !r->addr)
+            snprintf(err, sizeof(err), "can not watch %s: it has no address", expr);
+        else if (sym_type_by_id(s->img, r->type_id, &ty) < 0 || !ty->size)
+            snprintf(err, sizeof(err), "can not watch %s: its size is unknown", expr);
+        else {
+            addr = r->addr;
+            len = ty->size > 8 ? 8 : ty->size;
+            while (len & (len - 1))
+                len++; /* 3 -> 4, 5..7 -> 8 */
+        }
+    }
+    free(r);
+    gort_values_free(vs);
+    if (!addr)
+        return cli_fail("%s", err);
+    if (addr % len)
+        return cli_fail("can not watch %s: %#" PRIx64 " is not aligned to its size %" PRIu64,
+                        expr, addr, len);
+    int rc = s->t->ops->set_bp(s->t, type, addr, len);
+    if (rc < 0)
+        return cli_fail("could not set the watchpoint: %s", cli_strerror(rc));
+    struct watchp *w = &watches[nwatches++];
+    memset(w, 0, sizeof(*w));
+    w->id = s->next_bp_id++;
+    snprintf(w->expr, sizeof(w->expr), "%s", expr);
+    w->addr = addr;
+    w->len = len;
+    w->type = type;
+    printf("Watchpoint %s set at %#" PRIx64 "\n", w->expr, addr);
+    return 0;
+}
+
+void cli_watch_print(void)
+{
+    for (size_t i = 0; i < nwatches; i++)
+        printf("Watchpoint %s (enabled) at %#" PRIx64 " (%" PRIu64 ")\n", watches[i].expr,
+               watches[i].addr, watches[i].total);
+}
+
+int cli_watch_clear(struct cli *c, const char *what)
+{
+    long long id = -1;
+    (void)cli_parse_num(what, &id);
+    for (size_t i = 0; i < nwatches; i++) {
+        struct watchp *w = &watches[i];
+        if (w->id != id && strcmp(w->expr, what) != 0)
+            continue;
+        int rc = c->s->t->ops->clear_bp(c->s->t, w->type, w->addr, w->len);
+        if (rc < 0)
+            return cli_fail("the server could not remove the watchpoint: %s", cli_strerror(rc));
+        printf("Watchpoint %s cleared at %#" PRIx64 "\n", w->expr, w->addr);
+        watches[i] = watches[--nwatches];
+        return 0;
+    }
+    return -ENOENT;
+}
+
+int cli_watch_report(struct cli *c, const struct rsp_stop *st)
+{
+    if (st->reason != RSP_REASON_WATCH && st->reason != RSP_REASON_RWATCH &&
+        st->reason != RSP_REASON_AWATCH)
+        return 0;
+    struct watchp *w = NULL;
+    for (size_t i = 0; i < nwatches && !w; i++)
+        if (st->watch_addr >= watches[i].addr && st->watch_addr < watches[i].addr + watches[i].len)
+            w = &watches[i];
+    if (!w && nwatches == 1)
+        w = &watches[0]; /* a server that does not say which address */
+    if (!w)
+        return 0;
+    int64_t goid = c->s->cur_goid;
+    w->total++;
+    uint64_t mine = 0;
+    size_t i;
+    for (i = 0; i < w->nhits; i++)
+        if (w->hits[i].goid == goid)
+            break;
+    if (i == w->nhits && w->nhits < sizeof(w->hits) / sizeof(w->hits[0]))
+        w->hits[w->nhits++] = (struct ses_bp_hit){goid, 0};
+    if (i < w->nhits)
+        mine = ++w->hits[i].n;
+    char prefix[300], suffix[128];
+    snprintf(prefix, sizeof(prefix), "watchpoint on [%s] ", w->expr);
+    snprintf(suffix, sizeof(suffix), " (hits goroutine(%" PRId64 "):%" PRIu64 " total:%" PRIu64 ")",
+             goid, mine, w->total);
+    cli_print_where(c, prefix, suffix);
+    return 1;
+}
+
 /* clang-format off */
 const struct cli_command cli_cmds_step[] = {
     /* name  aliases  help group  handler  one-line summary  full help */
@@ -719,6 +899,13 @@ const struct cli_command cli_cmds_step[] = {
      "Specifies that the breakpoint, tracepoint or watchpoint should break only if the boolean\n"
      "expression is true. With -hitcount: only when the breakpoint's hit count satisfies\n"
      "<operator> <argument> (==, !=, <, <=, >, >=, %)."},
+    {"watch", NULL, "Manipulating breakpoints", cmd_watch, "Set watchpoint.",
+     "Set watchpoint.\n\n\twatch [-r|-w|-rw] <expr>\n\n"
+     "\t-r\tstops when the memory location is read (not supported on x86)\n"
+     "\t-w\tstops when the memory location is written\n"
+     "\t-rw\tstops when the memory location is read or written\n\n"
+     "The memory location is the address of <expr> (at most its first 8 bytes), watched by the\n"
+     "server's hardware watchpoints (Z2/Z4). Delete it with clear <id or expr>."},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 /* clang-format on */

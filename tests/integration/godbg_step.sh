@@ -8,6 +8,8 @@
 #      clearall, next x4, step and stepout must stay on the goroutine that hit it (ids and lines
 #      compared with dlv's; the goroutine id itself is timing, so each debugger's is checked
 #      against its own hit).
+#   3. watch -w on a package variable firing twice, listed and cleared, against dlv; watch -r's
+#      refusal.
 # Compared: the "> func() file:line" stop lines (PC and hit counts masked where timing decides
 # them), `breakpoints` rows and cond lines, "Goroutine N:" lines.
 # Not compared, with the reason: dlv's listing after si is a disassembly (godbg lists source);
@@ -40,7 +42,7 @@ run_both() {
 
 # keep: the compared lines, addresses masked
 keep() {
-    grep -E '^> |^Breakpoint [0-9]+ |^	cond |^Goroutine [0-9]+:$' "$1" |
+    grep -E '^> |^Breakpoint [0-9]+ |^	cond |^Goroutine [0-9]+:$|^Watchpoint ' "$1" |
         sed -e 's/(PC: 0x[0-9a-f]*)/(PC: X)/' -e 's/ at 0x[0-9a-f,x]* for / at X for /'
 }
 
@@ -74,6 +76,35 @@ fi
 [ "$(grep -c '^> ' "$T/seq.godbg.k")" -ge 9 ] || fail "seq: fewer stops than expected: $(cat "$T/seq.godbg")"
 grep -q '^45 120 10$' "$T/seq.godbg.err" "$T/seq.godbg" ||
     fail "seq: the program did not run to its end after the steps"
+
+# Watchpoints: -r refused (x86 has no read-only watchpoint; the error is dlv's words, its line
+# prefix differs), -w firing twice, listed, cleared by expression.
+cat >"$T/watch.init" <<'EOF'
+break main.add
+continue
+watch -r main.hits
+watch -w main.hits
+clear 1
+breakpoints
+continue
+continue
+clear main.hits
+breakpoints
+continue
+exit
+EOF
+run_both watch
+keep "$T/watch.godbg" >"$T/watch.godbg.k"
+keep "$T/watch.dlv" >"$T/watch.dlv.k"
+if diff -u "$T/watch.dlv.k" "$T/watch.godbg.k" >"$T/watch.diff"; then
+    log "watch: $(wc -l <"$T/watch.godbg.k") lines equal to dlv's"
+else
+    fail "watch: godbg differs from dlv (- dlv, + godbg):"
+    cat "$T/watch.diff"
+fi
+[ "$(grep -c '^> watchpoint on \[main.hits\] main.add() .*main.go:16 (hits goroutine(1):[12] total:[12])' "$T/watch.godbg")" -eq 2 ] ||
+    fail "watch: not two hits: $(cat "$T/watch.godbg")"
+grep -q '^Command failed: break on read only not supported$' "$T/watch.godbg" || fail "watch -r: $(cat "$T/watch.godbg")"
 
 # godbg's own `break LOC if COND` (dlv 1.20 cannot parse it after FILE:LINE) and a false
 # condition's hits not counted.
