@@ -137,14 +137,15 @@ static void max_stop_rearm(struct stub *s);
 
 /* The process held at this moment: what on_crash restores. Kept equal to stub.inf. */
 static struct inferior *volatile crash_inf;
-static uint8_t
-    crash_stack[64 * 1024]; /* sigaltstack: a stack overflow must reach the handler too */
+/* sigaltstack: a stack overflow must reach the handler too. Both are unused in sanitizer builds,
+ * which keep ASan's own handlers. */
+static uint8_t crash_stack[64 * 1024] __attribute__((unused));
 
-/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in the stub; SIGSYS: a call the sandbox denies. The kernel will detach the process
- * when gostub dies, but a trap left in its text would kill it at the next hit (SIGTRAP): put the
+/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in the stub; SIGSYS: a call the sandbox denies.
+ * The kernel will detach the process when gostub dies, but a trap left in its text would kill it at the next hit (SIGTRAP): put the
  * original bytes back first (inf_emergency_restore: no allocation, no locks), then die of the same
  * signal. No release proper (stop, detach with signals): the stub's state cannot be trusted. */
-static void on_crash(int sig)
+__attribute__((unused)) static void on_crash(int sig)
 {
     static const char msg[] = "gostub: internal error (fatal signal): restoring the process's "
                               "original bytes; the kernel detaches it\n";
