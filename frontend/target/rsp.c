@@ -222,8 +222,11 @@ static int fetch_g(struct tgt_rsp *r, int64_t tid, struct tgt_rsp_regcache **out
 /* 'p' for one register. */
 static int fetch_p(struct tgt_rsp *r, int64_t tid, unsigned regno, uint8_t *buf, size_t len)
 {
-    int rc = select_thread(r, tid);
-    if (rc == 0)
+    int rc = 0;
+    if (r->thread_suffix)
+        rc =
+            rsp_client_requestf(r->cli, &r->reply, "p%x;thread:%" PRIx64 ";", regno, (uint64_t)tid);
+    else if ((rc = select_thread(r, tid)) == 0)
         rc = rsp_client_requestf(r->cli, &r->reply, "p%x", regno);
     if (rc < 0)
         return rc;
@@ -307,7 +310,7 @@ static int rsp_write_reg(struct tgt *t, int64_t tid, unsigned regno, const uint8
         return -EINVAL;
     if (t->running)
         return -EBUSY;
-    int rc = select_thread(r, tid);
+    int rc = r->thread_suffix ? 0 : select_thread(r, tid);
     if (rc < 0)
         return rc;
     char *hex = malloc(2 * len + 1);
@@ -315,7 +318,11 @@ static int rsp_write_reg(struct tgt *t, int64_t tid, unsigned regno, const uint8
         return -ENOMEM;
     rsp_hex_encode(hex, buf, len);
     hex[2 * len] = '\0';
-    rc = rsp_client_requestf(r->cli, &r->reply, "P%x=%s", regno, hex);
+    if (r->thread_suffix)
+        rc = rsp_client_requestf(r->cli, &r->reply, "P%x=%s;thread:%" PRIx64 ";", regno, hex,
+                                 (uint64_t)tid);
+    else
+        rc = rsp_client_requestf(r->cli, &r->reply, "P%x=%s", regno, hex);
     free(hex);
     if (rc == 0 && rsp_reply_unsupported(&r->reply) && !r->lldb_regs &&
         r->regs[regno].g_off != UINT32_MAX)
@@ -1142,6 +1149,17 @@ static int setup(struct tgt_rsp *r, const char **why)
     if (rc < 0)
         return rc;
     t->arch = &r->desc;
+    /* lldb's QThreadSuffixSupported (lldb-gdb-remote.txt): p and P then carry ";thread:TID;",
+     * which saves the Hg before each other thread's registers. Once on, the server wants the
+     * suffix on g and G too: used only where registers go through p/P alone (lldb_regs). */
+    if (r->lldb_regs && rsp_client_has_feature(r->cli, "QThreadSuffixSupported")) {
+        rc = rsp_client_requestf(r->cli, &r->reply, "QThreadSuffixSupported");
+        if (rc < 0) {
+            *why = "the connection failed during set-up";
+            return rc;
+        }
+        r->thread_suffix = reply_is(&r->reply, "OK");
+    }
 
     rc = rsp_client_requestf(r->cli, &r->reply, "vCont?");
     if (rc < 0) {

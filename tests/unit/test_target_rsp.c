@@ -533,6 +533,16 @@ START_TEST(test_registers)
         ck_assert_uint_ne(sp, 0);
         ck_assert_uint_eq(sp % 8, 0);
     }
+    if (is_lldb()) {
+        /* QThreadSuffixSupported: another thread's register is one 'p' with ";thread:", no Hg */
+        int64_t w1 = (int64_t)read_var(t, &worker_tid[1]);
+        struct tgt_stats a, b;
+        tgt_get_stats(t, &a);
+        ck_assert_int_eq(tgt_read_reg_u64(t, w1, (unsigned)arch_regno_by_name(t->arch, "rbx"), &sp),
+                         0);
+        tgt_get_stats(t, &b);
+        ck_assert_uint_eq(b.packets_sent - a.packets_sent, 1);
+    }
     /* a register write shows up in the next read */
     unsigned rax = (unsigned)arch_regno_by_name(t->arch, "rax");
     uint8_t v[8] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
