@@ -22,6 +22,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -575,13 +576,19 @@ static int step_one(struct session *s, int64_t tid, struct rsp_stop *st)
 {
     struct tgt_resume r = {.step_tid = tid, .others_stopped = true};
     ses_invalidate(s);
-    int rc = s->t->ops->resume(s->t, &r);
-    if (rc < 0)
-        return rc;
-    rc = s->t->ops->wait(s->t, st, -1);
-    if (rc < 0)
-        return rc;
-    return 0;
+    for (int tries = 0;; tries++) {
+        int rc = s->t->ops->resume(s->t, &r);
+        if (rc < 0)
+            return rc;
+        rc = s->t->ops->wait(s->t, st, -1);
+        if (rc < 0)
+            return rc;
+        /* SIGURG (the runtime's preemption request; gdbserver reports it at times although it is
+         * passed) came instead of the step's trap: dropped, as delivering it would step into the
+         * signal handler; the scheduler asks again. Any other signal ends the step. */
+        if (st->kind != RSP_STOP_SIGNAL || st->signal != SIGURG || tries == 16)
+            return 0;
+    }
 }
 
 /* After a single step: the thread's goroutine selected, as after a continue. */
@@ -655,7 +662,7 @@ static int cmd_step(struct cli *c, char *args)
             break;
         }
         uint64_t pc;
-        if (st.signal != 5 || tgt_read_pc(s->t, sp->tid, &pc) < 0) {
+        if (st.signal != SIGTRAP || tgt_read_pc(s->t, sp->tid, &pc) < 0) {
             rc = reselect(s, sp->tid);
             e = rc < 0 ? STEP_FAIL : STEP_DONE;
             break;

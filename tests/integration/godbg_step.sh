@@ -1,6 +1,8 @@
 #!/bin/sh
-# godbg_step.sh - run control in godbg against dlv 1.20 on tests/targets/steptest (built -N -l):
-#   1. one --init script through `godbg exec` and `dlv exec`: a breakpoint with a condition
+# godbg_step.sh - run control in godbg against dlv 1.20 on tests/targets/steptest (built -N -l).
+# Each --init script runs through `godbg exec` (gostub), `godbg connect` to a stock gdbserver that
+# launched the program, and `dlv exec`:
+#   1. a breakpoint with a condition
 #      (`cond 1 i == 3`: dlv 1.20 rejects `break FILE:LINE if COND`, so godbg's `break ... if` is
 #      checked on its own), next x3 over a loop (a next landing on the breakpoint's line names it,
 #      uncounted, as dlv does), step into a call, stepout, si x2, `cond -hitcount`, breakpoints.
@@ -35,6 +37,15 @@ run_both() {
     shift
     timeout 60 "$GODBG" exec "$bin" --init "$T/$name.init" -- "$@" </dev/null \
         >"$T/$name.godbg" 2>"$T/$name.godbg.err" || fail "$name: godbg exited $?: $(tail -n 5 "$T/$name.godbg.err")"
+    if command -v gdbserver >/dev/null 2>&1; then
+        start_server gdbserver -- "$bin" "$@"
+        timeout 60 "$GODBG" connect "127.0.0.1:$SERVER_PORT" "$bin" --init "$T/$name.init" </dev/null \
+            >"$T/$name.gdbserver" 2>"$T/$name.gdbserver.err" ||
+            fail "$name: godbg connect (gdbserver) exited $?: $(tail -n 5 "$T/$name.gdbserver.err")"
+        wait_exit "$SERVER_PID" 10 || kill_wait "$SERVER_PID"
+    else
+        cp "$T/$name.godbg" "$T/$name.gdbserver"
+    fi
     (cd "$T" && timeout 60 dlv exec "$bin" --allow-non-terminal-interactive=true \
         --init "$T/$name.init" -- "$@" </dev/null >"$T/$name.dlv" 2>&1) ||
         fail "$name: dlv exited $?"
@@ -65,14 +76,16 @@ continue
 exit
 EOF
 run_both seq
-keep "$T/seq.godbg" >"$T/seq.godbg.k"
 keep "$T/seq.dlv" >"$T/seq.dlv.k"
-if diff -u "$T/seq.dlv.k" "$T/seq.godbg.k" >"$T/seq.diff"; then
-    log "seq: $(wc -l <"$T/seq.godbg.k") lines equal to dlv's"
-else
-    fail "seq: godbg differs from dlv (- dlv, + godbg):"
-    cat "$T/seq.diff"
-fi
+for v in godbg gdbserver; do
+    keep "$T/seq.$v" >"$T/seq.$v.k"
+    if diff -u "$T/seq.dlv.k" "$T/seq.$v.k" >"$T/seq.$v.diff"; then
+        log "seq: $v: $(wc -l <"$T/seq.$v.k") lines equal to dlv's"
+    else
+        fail "seq: $v differs from dlv (- dlv, + $v):"
+        cat "$T/seq.$v.diff"
+    fi
+done
 [ "$(grep -c '^> ' "$T/seq.godbg.k")" -ge 9 ] || fail "seq: fewer stops than expected: $(cat "$T/seq.godbg")"
 grep -q '^45 120 10$' "$T/seq.godbg.err" "$T/seq.godbg" ||
     fail "seq: the program did not run to its end after the steps"
@@ -94,14 +107,16 @@ continue
 exit
 EOF
 run_both watch
-keep "$T/watch.godbg" >"$T/watch.godbg.k"
 keep "$T/watch.dlv" >"$T/watch.dlv.k"
-if diff -u "$T/watch.dlv.k" "$T/watch.godbg.k" >"$T/watch.diff"; then
-    log "watch: $(wc -l <"$T/watch.godbg.k") lines equal to dlv's"
-else
-    fail "watch: godbg differs from dlv (- dlv, + godbg):"
-    cat "$T/watch.diff"
-fi
+for v in godbg gdbserver; do
+    keep "$T/watch.$v" >"$T/watch.$v.k"
+    if diff -u "$T/watch.dlv.k" "$T/watch.$v.k" >"$T/watch.$v.diff"; then
+        log "watch: $v: $(wc -l <"$T/watch.$v.k") lines equal to dlv's"
+    else
+        fail "watch: $v differs from dlv (- dlv, + $v):"
+        cat "$T/watch.$v.diff"
+    fi
+done
 [ "$(grep -c '^> watchpoint on \[main.hits\] main.add() .*main.go:16 (hits goroutine(1):[12] total:[12])' "$T/watch.godbg")" -eq 2 ] ||
     fail "watch: not two hits: $(cat "$T/watch.godbg")"
 grep -q '^Command failed: break on read only not supported$' "$T/watch.godbg" || fail "watch -r: $(cat "$T/watch.godbg")"
@@ -136,18 +151,20 @@ goroutine
 exit
 EOF
 run_both par par
-for d in godbg dlv; do
+for d in godbg gdbserver dlv; do
     # the goroutine of the last breakpoint line printed (dlv prints every thread's hit)
     g=$(sed -n 's/^> .*(hits goroutine(\([0-9]*\)):.*/\1/p' "$T/par.$d" | tail -n 1)
     n=$(grep -c "^Goroutine $g:\$" "$T/par.$d")
     [ -n "$g" ] && [ "$n" -eq 6 ] || fail "par: $d left goroutine $g: $(grep -E '^(>|Goroutine)' "$T/par.$d")"
     grep -E '^> ' "$T/par.$d" | grep -v 'hits goroutine' | sed 's/(PC: 0x[0-9a-f]*)/(PC: X)/' >"$T/par.$d.k"
 done
-if diff -u "$T/par.dlv.k" "$T/par.godbg.k" >"$T/par.diff"; then
-    log "par: $(wc -l <"$T/par.godbg.k") stop lines equal to dlv's, same goroutine throughout"
-else
-    fail "par: godbg differs from dlv (- dlv, + godbg):"
-    cat "$T/par.diff"
-fi
+for v in godbg gdbserver; do
+    if diff -u "$T/par.dlv.k" "$T/par.$v.k" >"$T/par.$v.diff"; then
+        log "par: $v: $(wc -l <"$T/par.$v.k") stop lines equal to dlv's, same goroutine throughout"
+    else
+        fail "par: $v differs from dlv (- dlv, + $v):"
+        cat "$T/par.$v.diff"
+    fi
+done
 
 lib_finish
