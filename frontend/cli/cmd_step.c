@@ -423,14 +423,18 @@ static enum step_end run_to_temps(struct stepper *sp, struct rsp_stop *st, struc
         if (*bp) {
             if (cli_bp_should_stop(sp->c, *bp))
                 return STEP_BP;
-            /* a false condition on a line the step wanted anyway: stop there, as dlv */
-            if (same_goroutine(sp) && is_wanted(sp, (*bp)->addrs[0]))
-                return STEP_DONE;
-            continue;
         }
         uint64_t pc;
-        if (tgt_read_pc(s->t, s->cur_tid, &pc) < 0 || !is_temp(sp, pc))
+        if (tgt_read_pc(s->t, s->cur_tid, &pc) < 0)
+            return STEP_BP;
+        if (*bp) {
+            /* a false condition on a line the step wanted anyway: judged as the step's own
+             * breakpoint there (goroutine, frame), as dlv does */
+            if (!is_wanted(sp, pc))
+                continue;
+        } else if (!is_temp(sp, pc)) {
             return STEP_BP; /* another reason (a signal, Ctrl-C): stop and show it */
+        }
         if (!same_goroutine(sp))
             continue;
         uint64_t csp, cfa;

@@ -10,7 +10,8 @@
 #      clearall, next x4, step and stepout must stay on the goroutine that hit it (ids and lines
 #      compared with dlv's; the goroutine id itself is timing, so each debugger's is checked
 #      against its own hit).
-#   3. watch -w on a package variable firing twice, listed and cleared, against dlv; watch -r's
+#   3. recursion (main.fact): next and stepout keep to the frame they started in.
+#   4. watch -w on a package variable firing twice, listed and cleared, against dlv; watch -r's
 #      refusal.
 # Compared: the "> func() file:line" stop lines (PC and hit counts masked where timing decides
 # them), `breakpoints` rows and cond lines, "Goroutine N:" lines.
@@ -120,6 +121,35 @@ done
 [ "$(grep -c '^> watchpoint on \[main.hits\] main.add() .*main.go:16 (hits goroutine(1):[12] total:[12])' "$T/watch.godbg")" -eq 2 ] ||
     fail "watch: not two hits: $(cat "$T/watch.godbg")"
 grep -q '^Command failed: break on read only not supported$' "$T/watch.godbg" || fail "watch -r: $(cat "$T/watch.godbg")"
+
+# Recursion: next over `return n * fact(n-1)` in the n == 3 frame must not stop in the deeper
+# frames (their hits of the breakpoint's line, condition false, and of the step's own lines are
+# other frames); stepout lands in the caller's frame (n printed after each).
+cat >"$T/rec.init" <<'EOF'
+break main.fact
+cond 1 n == 3
+continue
+next
+next
+next
+print n
+stepout
+print n
+exit
+EOF
+run_both rec
+keep "$T/rec.dlv" >"$T/rec.dlv.k"
+grep -E '^[0-9]+$' "$T/rec.dlv" >>"$T/rec.dlv.k"
+for v in godbg gdbserver; do
+    keep "$T/rec.$v" >"$T/rec.$v.k"
+    grep -E '^[0-9]+$' "$T/rec.$v" >>"$T/rec.$v.k"
+    if diff -u "$T/rec.dlv.k" "$T/rec.$v.k" >"$T/rec.$v.diff"; then
+        log "rec: $v: $(wc -l <"$T/rec.$v.k") lines equal to dlv's"
+    else
+        fail "rec: $v differs from dlv (- dlv, + $v):"
+        cat "$T/rec.$v.diff"
+    fi
+done
 
 # godbg's own `break LOC if COND` (dlv 1.20 cannot parse it after FILE:LINE) and a false
 # condition's hits not counted.
