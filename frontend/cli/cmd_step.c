@@ -655,7 +655,8 @@ static int cmd_step(struct cli *c, char *args)
     struct ses_bp *bp = NULL;
     enum step_end e = STEP_FAIL;
     uint64_t start_cfa = sp->cfa;
-    for (int i = 0; i < STEP_MAX_INSNS; i++) {
+    int i;
+    for (i = 0; i < STEP_MAX_INSNS; i++) {
         int rc = step_one(s, sp->tid, &st);
         if (rc < 0) {
             cli_fail("%s", cli_strerror(rc));
@@ -741,6 +742,13 @@ static int cmd_step(struct cli *c, char *args)
         break;
     }
     free(sp);
+    if (i == STEP_MAX_INSNS) {
+        if (reselect(s, s->cur_tid) == 0)
+            cli_print_where(c, "", "");
+        return cli_fail("step gave up after %d instructions without reaching another line "
+                        "(use next, stepout or a breakpoint)",
+                        STEP_MAX_INSNS);
+    }
     return report(c, e, &st, bp);
 }
 
@@ -907,7 +915,7 @@ const struct cli_command cli_cmds_step[] = {
      "Set breakpoint condition.\n\n"
      "\tcondition <breakpoint name or id> <boolean expression>.\n"
      "\tcondition -hitcount <breakpoint name or id> <operator> <argument>.\n\n"
-     "Specifies that the breakpoint, tracepoint or watchpoint should break only if the boolean\n"
+     "Specifies that the breakpoint should break only if the boolean\n"
      "expression is true. With -hitcount: only when the breakpoint's hit count satisfies\n"
      "<operator> <argument> (==, !=, <, <=, >, >=, %)."},
     {"watch", NULL, "Manipulating breakpoints", cmd_watch, "Set watchpoint.",

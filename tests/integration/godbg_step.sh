@@ -10,7 +10,8 @@
 #      clearall, next x4, step and stepout must stay on the goroutine that hit it (ids and lines
 #      compared with dlv's; the goroutine id itself is timing, so each debugger's is checked
 #      against its own hit).
-#   3. recursion (main.fact): next and stepout keep to the frame they started in.
+#   3. recursion (main.fact): next and stepout keep to the frame they started in; step into
+#      fmt.Fprintln over the runtime calls of the line.
 #   4. watch -w on a package variable firing twice, listed and cleared, against dlv; watch -r's
 #      refusal.
 # Compared: the "> func() file:line" stop lines (PC and hit counts masked where timing decides
@@ -148,6 +149,21 @@ for v in godbg gdbserver; do
     else
         fail "rec: $v differs from dlv (- dlv, + $v):"
         cat "$T/rec.$v.diff"
+    fi
+done
+
+# step into a call of another package (fmt.Fprintln, past the runtime's convT64 calls on the
+# way), a second step inside it, stepout back to main.main.
+printf 'break main.go:37\ncontinue\nstep\nstep\nstepout\nexit\n' >"$T/call.init"
+run_both call
+keep "$T/call.dlv" >"$T/call.dlv.k"
+for v in godbg gdbserver; do
+    keep "$T/call.$v" >"$T/call.$v.k"
+    if diff -u "$T/call.dlv.k" "$T/call.$v.k" >"$T/call.$v.diff"; then
+        log "call: $v: $(wc -l <"$T/call.$v.k") lines equal to dlv's"
+    else
+        fail "call: $v differs from dlv (- dlv, + $v):"
+        cat "$T/call.$v.diff"
     fi
 done
 
