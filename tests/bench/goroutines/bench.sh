@@ -65,6 +65,15 @@ trap 'exit 1' INT TERM HUP
 
 sh "$srcdir/target/build.sh" "$BIN" || die "building the targets failed"
 
+# run CMD... - CMD in the background, waited for: a signal to this script then runs the cleanup trap
+# at once (bash defers traps until a foreground command ends), which kills CMD and its children.
+run() {
+    "$@" &
+    rpid=$!
+    track $rpid
+    wait $rpid
+}
+
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 maxrss() { sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1"; }
@@ -126,7 +135,7 @@ for r in $(seq "$runs"); do
     t0=$(now)
     start_gostub "$TPID"
     t1=$(now)
-    "/usr/bin/time" -v -o "$T/gd.time" "$GODBG" --batch --init "$T/g.init" connect \
+    run /usr/bin/time -v -o "$T/gd.time" "$GODBG" --batch --init "$T/g.init" connect \
         "127.0.0.1:$SPORT" "$BIN/parked" </dev/null >"$T/gd.out" 2>"$T/gd.err"
     t2=$(now)
     wait $SPID
@@ -138,7 +147,7 @@ for r in $(seq "$runs"); do
 
     gap >/dev/null
     t0=$(now)
-    /usr/bin/time -v -o "$T/dl.time" dlv attach "$TPID" "$BIN/parked" --allow-non-terminal-interactive=true \
+    run /usr/bin/time -v -o "$T/dl.time" dlv attach "$TPID" "$BIN/parked" --allow-non-terminal-interactive=true \
         --init "$T/d.init" </dev/null >"$T/dl.out" 2>&1
     t2=$(now)
     untraced "$TPID"
@@ -163,7 +172,7 @@ for n in $counts; do
         ppid=$!
         track $ppid
         wait_line "$T/proxy.port" '^[0-9]+$' 30 || die "rspcount.py did not start"
-        "$GODBG" --batch --init "$T/$what.init" connect "127.0.0.1:$(cat "$T/proxy.port")" \
+        run "$GODBG" --batch --init "$T/$what.init" connect "127.0.0.1:$(cat "$T/proxy.port")" \
             "$BIN/parked" </dev/null >"$T/rt.out" 2>&1
         wait $ppid
         wait $SPID
@@ -182,11 +191,11 @@ printf 'break main.main\n' >"$T/sd.init"
 log "start-up: $BIN/big ($(du -k "$BIN/big" | cut -f1) KiB); $runs runs"
 for r in $(seq "$runs"); do
     t0=$(now)
-    GODBG_GOSTUB=$GOSTUB "$GODBG" --batch --init "$T/s.init" exec "$BIN/big" </dev/null >"$T/su.out" 2>&1
+    run env GODBG_GOSTUB="$GOSTUB" "$GODBG" --batch --init "$T/s.init" exec "$BIN/big" </dev/null >"$T/su.out" 2>&1
     t1=$(now)
     grep -q '^Breakpoint 1 set at' "$T/su.out" || { cat "$T/su.out" >&2; die "godbg set no breakpoint"; }
     t2=$(now)
-    dlv exec "$BIN/big" --allow-non-terminal-interactive=true --init "$T/sd.init" </dev/null >"$T/sd.out" 2>&1
+    run dlv exec "$BIN/big" --allow-non-terminal-interactive=true --init "$T/sd.init" </dev/null >"$T/sd.out" 2>&1
     t3=$(now)
     grep -q '^Breakpoint 1 set at' "$T/sd.out" || { cat "$T/sd.out" >&2; die "dlv set no breakpoint"; }
     echo "$(elapsed "$t0" "$t1") $(elapsed "$t2" "$t3")" >>"$T/startup"
