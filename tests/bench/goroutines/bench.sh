@@ -48,7 +48,9 @@ die() { log "$*"; exit 1; }
 for c in dlv go python3 curl /usr/bin/time; do
     command -v "$c" >/dev/null 2>&1 || die "$c not found"
 done
-[ -x "$GODBG" ] && [ -x "$GOSTUB" ] || die "build godbg and gostub first (make in $builddir)"
+if [ ! -x "$GODBG" ] || [ ! -x "$GOSTUB" ]; then
+    die "build godbg and gostub first (make in $builddir)"
+fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-gr.XXXXXX") || die "mktemp failed"
 PIDS=""

@@ -9,7 +9,7 @@ srcdir=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 command -v go >/dev/null 2>&1 || { echo "build.sh: go not found" >&2; exit 1; }
-GOCACHE=$out/.gocache GOPATH=$out/.gopath GO111MODULE=off GOFLAGS= GOPROXY=off CGO_ENABLED=0
+GOCACHE=$out/.gocache GOPATH=$out/.gopath GO111MODULE=off GOFLAGS='' GOPROXY=off CGO_ENABLED=0
 HOME=${HOME:-$out}
 export GOCACHE GOPATH GO111MODULE GOFLAGS GOPROXY CGO_ENABLED HOME
 build() { # build NAME
