@@ -777,8 +777,10 @@ static int cmd_watch(struct cli *c, char *args)
     if (!sp)
         return cli_fail("%s", usage);
     *sp = 0;
-    if (strcmp(args, "-r") == 0)
+    if (strcmp(args, "-r") == 0) {
+        c->s->next_bp_id++; /* dlv 1.20 spends an id on it too */
         return cli_fail("break on read only not supported"); /* x86 has no read-only watch */
+    }
     else if (strcmp(args, "-w") == 0)
         type = TGT_WATCH_WRITE;
     else if (strcmp(args, "-rw") == 0)

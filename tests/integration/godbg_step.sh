@@ -93,7 +93,7 @@ grep -q '^45 120 10$' "$T/seq.godbg.err" "$T/seq.godbg" ||
     fail "seq: the program did not run to its end after the steps"
 
 # Watchpoints: -r refused (x86 has no read-only watchpoint; the error is dlv's words, its line
-# prefix differs), -w firing twice, listed, cleared by expression.
+# prefix differs, and it spends id 2 as dlv's does), -w firing twice, listed, cleared by id 3.
 cat >"$T/watch.init" <<'EOF'
 break main.add
 continue
@@ -103,7 +103,7 @@ clear 1
 breakpoints
 continue
 continue
-clear main.hits
+clear 3
 breakpoints
 continue
 exit
