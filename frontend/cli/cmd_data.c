@@ -362,7 +362,8 @@ static int cmd_vars(struct cli *c, char *args)
         data_close(&d);
         return cli_fail("%s", cli_strerror(rc));
     }
-    qsort(w.v, w.n, sizeof(*w.v), by_die);
+    if (w.n > 1) /* qsort of a NULL array is undefined even for 0 elements */
+        qsort(w.v, w.n, sizeof(*w.v), by_die);
     struct rsp_buf b;
     rsp_buf_init(&b, OUT_MAX);
     size_t shown = 0;

@@ -77,7 +77,8 @@ static int member_cmp(const void *a, const void *b)
 /* dlv's layout: groups sorted by key, a blank line between them. */
 static void print_groups(struct member *m, size_t n)
 {
-    qsort(m, n, sizeof(*m), member_cmp);
+    if (n > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort(m, n, sizeof(*m), member_cmp);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && strcmp(m[j].key, m[i].key) == 0)

@@ -561,7 +561,8 @@ static int build_cu_addr(struct sym_image *img)
             idx[k] = (uint32_t)k;
             k++;
         }
-    qsort_r(idx, n, sizeof(*idx), cmp_range_idx, r);
+    if (n > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort_r(idx, n, sizeof(*idx), cmp_range_idx, r);
     img->cu_addr = malloc((n ? n : 1) * sizeof(*img->cu_addr));
     img->cu_of = malloc((n ? n : 1) * sizeof(*img->cu_of));
     if (img->cu_addr == NULL || img->cu_of == NULL) {

@@ -385,13 +385,15 @@ static int load_symbols(struct sym_image *img)
         s->global = GELF_ST_BIND(es.st_info) != STB_LOCAL;
     }
     img->nsyms = k;
-    qsort(img->syms, k, sizeof(*img->syms), cmp_sym_addr);
+    if (k > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort(img->syms, k, sizeof(*img->syms), cmp_sym_addr);
     img->syms_by_name = malloc((k ? k : 1) * sizeof(uint32_t));
     if (img->syms_by_name == NULL)
         return -ENOMEM;
     for (size_t i = 0; i < k; i++)
         img->syms_by_name[i] = (uint32_t)i;
-    qsort_r(img->syms_by_name, k, sizeof(uint32_t), cmp_sym_name, img->syms);
+    if (k > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort_r(img->syms_by_name, k, sizeof(uint32_t), cmp_sym_name, img->syms);
     return 0;
 }
 

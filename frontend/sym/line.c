@@ -98,7 +98,8 @@ static int sort_rows(struct sym_cu *cu)
         t[i].row = cu->rows[i];
         t[i].pos = i;
     }
-    qsort(t, cu->nrows, sizeof(*t), cmp_row_pos);
+    if (cu->nrows > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort(t, cu->nrows, sizeof(*t), cmp_row_pos);
     for (i = 0; i < cu->nrows; i++)
         cu->rows[i] = t[i].row;
     free(t);

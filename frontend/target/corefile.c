@@ -298,7 +298,8 @@ static int read_phdrs(struct corefile *cf, const uint8_t *eh, char *err, size_t 
     if (cf->nnote_segs == 0)
         return cf_fail(err, errlen, -ENOEXEC, "corrupt: the core has no PT_NOTE segment");
 
-    qsort(cf->segs, cf->nsegs, sizeof *cf->segs, cmp_seg);
+    if (cf->nsegs > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort(cf->segs, cf->nsegs, sizeof *cf->segs, cmp_seg);
     for (size_t i = 1; i < cf->nsegs; i++)
         if (cf->segs[i].vaddr < cf_seg_end(&cf->segs[i - 1]))
             return cf_fail(
@@ -766,7 +767,8 @@ static int open_exe(struct corefile *cf, const char *path, char *err, size_t err
         if (s.memsz)
             cf->exe_segs[cf->nexe_segs++] = s;
     }
-    qsort(cf->exe_segs, cf->nexe_segs, sizeof *cf->exe_segs, cmp_seg);
+    if (cf->nexe_segs > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort(cf->exe_segs, cf->nexe_segs, sizeof *cf->exe_segs, cmp_seg);
     return 0;
 }
 

@@ -124,7 +124,8 @@ int cf_maps_init(struct corefile *cf, const struct corefile_opts *opts, char *er
     }
     for (size_t i = 0; i < cf->nmaps; i++)
         ni[i] = (struct name_idx){cf->maps[i].name, i};
-    qsort(ni, cf->nmaps, sizeof *ni, cmp_name);
+    if (cf->nmaps > 1) /* a NULL array is undefined for qsort even with 0 elements */
+        qsort(ni, cf->nmaps, sizeof *ni, cmp_name);
     for (size_t i = 0; i < cf->nmaps; i++) {
         if (i == 0 || strcmp(ni[i].name, ni[i - 1].name) != 0)
             cf->files[cf->nfiles++] = (struct cf_file){.name = ni[i].name, .fd = -2};
