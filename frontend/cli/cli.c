@@ -282,7 +282,7 @@ static int cmd_source(struct cli *c, char *args)
 static const char *refused_on_core(const char *name)
 {
     static const char *const run[] = {"continue", "next",    "step", "stepout", "step-instruction",
-                                      "restart",  "rebuild", "call", "rev",     NULL};
+                                      "restart",  "rebuild", "call", "rev",     "rewind", NULL};
     static const char *const bp[] = {"break", "trace", "watch", NULL};
     for (size_t i = 0; run[i]; i++)
         if (strcmp(name, run[i]) == 0)
@@ -327,7 +327,8 @@ static int run_line(struct cli *c, const char *line, const char *src, unsigned l
         args++;
     /* A core (or any target that cannot run): commands that would run or write are refused here,
      * in dlv's words, so the handlers never reach a NULL run-control slot. */
-    const char *no_run = c->s->t->can_run ? NULL : refused_on_core(cmd->name);
+    /* (a process that exited cannot run either, but says so itself: not as a core file) */
+    const char *no_run = c->s->t->can_run || c->s->t->exited ? NULL : refused_on_core(cmd->name);
     if (no_run)
         return cli_fail("%s", no_run);
     fflush(stdout);

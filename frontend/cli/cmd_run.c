@@ -249,13 +249,39 @@ static int cmd_clearall(struct cli *c, char *args)
     return rc;
 }
 
-static int cmd_continue(struct cli *c, char *args)
+static int print_stop(struct cli *c, int rc, struct rsp_stop *stp, struct ses_bp *bp);
+
+/* rewind: back to the previous breakpoint (rr). A condition that does not hold is passed. */
+static int cmd_rewind(struct cli *c, char *args)
 {
     (void)args;
     struct session *s = c->s;
+    if (!tgt_rsp_can_reverse(s->t))
+        return cli_fail("not a recording");
+    struct rsp_stop st;
+    struct ses_bp *bp;
+    int rc;
+    for (;;) {
+        rc = ses_reverse(s, 0, &st, &bp);
+        if (rc < 0 || st.kind != RSP_STOP_SIGNAL || !bp || cli_bp_should_stop(c, bp))
+            break;
+    }
+    return print_stop(c, rc, &st, bp);
+}
+
+static int cmd_continue(struct cli *c, char *args)
+{
+    (void)args;
     struct rsp_stop st;
     struct ses_bp *bp;
     int rc = cli_resume(c, &st, &bp);
+    return print_stop(c, rc, &st, bp);
+}
+
+static int print_stop(struct cli *c, int rc, struct rsp_stop *stp, struct ses_bp *bp)
+{
+    struct session *s = c->s;
+    struct rsp_stop st = *stp;
     if (rc == -ESRCH)
         return cli_fail("the process has exited; nothing to continue");
     if (rc == -EOPNOTSUPP)
@@ -330,6 +356,11 @@ const struct cli_command cli_cmds_run[] = {
      "Run until breakpoint or program termination.",
      "Run until breakpoint or program termination.\n\n\tcontinue\n\n"
      "Ctrl-C stops the program again."},
+    {"rewind", "rw", "Running the program", cmd_rewind,
+     "Run backwards until breakpoint or start of recorded history.",
+     "Run backwards until breakpoint or start of recorded history.\n\n\trewind\n\n"
+     "Only where the server can run backwards (rr replaying a recording); anywhere else:\n"
+     "\"not a recording\"."},
     {"break", "b", "Manipulating breakpoints", cmd_break, "Sets a breakpoint.",
      "Sets a breakpoint.\n\n\tbreak [name] <location> [if <condition>]\n\n"
      "<location> is one of:\n"

@@ -626,6 +626,164 @@ static int cmd_si(struct cli *c, char *args)
     return report(c, STEP_DONE, &st, NULL);
 }
 
+/* ---- reverse execution (rr): rewind lives in cmd_run.c, rev here */
+
+#define REV_MAX_STEPS 200000 /* instructions one rev next/step/stepout steps back at most */
+
+/* Where the selected thread is after a move: frame 0's line and CFA. */
+static int rev_where(struct session *s, int64_t tid, const char **file, uint32_t *line,
+                     uint64_t *cfa)
+{
+    int rc = reselect(s, tid);
+    if (rc < 0)
+        return rc;
+    struct gort_frame fr[1];
+    size_t n = 0;
+    rc = ses_frames(s, fr, 1, &n);
+    if (rc < 0)
+        return rc;
+    if (n == 0)
+        return -EIO;
+    *file = fr[0].file;
+    *line = fr[0].line;
+    *cfa = fr[0].cfa;
+    return 0;
+}
+
+static bool same_line(const char *fa, uint32_t la, const char *fb, uint32_t lb)
+{
+    return la == lb && (fa == fb || (fa && fb && strcmp(fa, fb) == 0));
+}
+
+/* One instruction back; STEP_GONE when the recording's end stopped it, STEP_BP when anything but
+ * the step's own trap did, or when the PC did not move (rr at the start of the recording answers
+ * bs with a stop where it is; *last_pc is the PC before the step). */
+static enum step_end rev_one(struct session *s, int64_t tid, struct rsp_stop *st, uint64_t *last_pc)
+{
+    struct ses_bp *bp;
+    int rc = ses_reverse(s, tid, st, &bp);
+    if (rc < 0) {
+        cli_fail("%s", cli_strerror(rc));
+        return STEP_FAIL;
+    }
+    if (st->kind != RSP_STOP_SIGNAL)
+        return STEP_GONE;
+    if (st->signal != SIGTRAP)
+        return STEP_BP;
+    uint64_t pc;
+    if (tgt_read_pc(s->t, tid, &pc) == 0 && pc == *last_pc)
+        return STEP_BP; /* nothing moved: the start of the recording */
+    *last_pc = pc;
+    return STEP_DONE;
+}
+
+/* rev next / rev step: back to the start of the previous line of this function (a call on it is
+ * stepped back over: gdb's reverse-next; rev step does the same, it does not enter the callee
+ * from its end). Going back past the function's entry stops in the caller, on the call. With
+ * rr's bs one instruction at a time, then one instruction forward to the line's first one. */
+static int rev_line(struct cli *c, struct stepper *sp, struct rsp_stop *st)
+{
+    struct session *s = c->s;
+    const char *f0, *f1 = NULL, *f;
+    uint32_t l0, l1 = 0, l;
+    uint64_t cfa0, cfa;
+    int rc = rev_where(s, sp->tid, &f0, &l0, &cfa0);
+    if (rc < 0)
+        return cli_fail("could not read the current frame: %s", cli_strerror(rc));
+    bool found = false;
+    uint64_t last_pc = 0;
+    if (tgt_read_pc(s->t, sp->tid, &last_pc) < 0)
+        return cli_fail("could not read the PC");
+    for (long i = 0; i < REV_MAX_STEPS; i++) {
+        enum step_end e = rev_one(s, sp->tid, st, &last_pc);
+        if (e != STEP_DONE)
+            return report(c, e, st, NULL);
+        if ((rc = rev_where(s, sp->tid, &f, &l, &cfa)) < 0)
+            return cli_fail("%s", cli_strerror(rc));
+        if (cfa < cfa0 || l == 0)
+            continue; /* inside a call made by the line, or code without a line */
+        if (cfa > cfa0)
+            return report(c, STEP_DONE, st, NULL); /* back in the caller, at the call */
+        if (!found) {
+            if (same_line(f, l, f0, l0))
+                continue;
+            found = true;
+            f1 = f;
+            l1 = l;
+            continue;
+        }
+        if (same_line(f, l, f1, l1))
+            continue;
+        /* one instruction before the line: forward to its first instruction */
+        rc = step_one(s, sp->tid, st);
+        if (rc < 0)
+            return cli_fail("%s", cli_strerror(rc));
+        if (st->kind != RSP_STOP_SIGNAL)
+            return report(c, STEP_GONE, st, NULL);
+        if ((rc = reselect(s, sp->tid)) < 0)
+            return cli_fail("%s", cli_strerror(rc));
+        return report(c, STEP_DONE, st, NULL);
+    }
+    return cli_fail("gave up after stepping back %d instructions", REV_MAX_STEPS);
+}
+
+/* rev stepout: back to the call of the current function, in the caller. */
+static int rev_stepout(struct cli *c, struct stepper *sp, struct rsp_stop *st)
+{
+    struct session *s = c->s;
+    const char *f;
+    uint32_t l;
+    uint64_t cfa0, cfa;
+    int rc = rev_where(s, sp->tid, &f, &l, &cfa0);
+    if (rc < 0)
+        return cli_fail("could not read the current frame: %s", cli_strerror(rc));
+    uint64_t last_pc = 0;
+    if (tgt_read_pc(s->t, sp->tid, &last_pc) < 0)
+        return cli_fail("could not read the PC");
+    for (long i = 0; i < REV_MAX_STEPS; i++) {
+        enum step_end e = rev_one(s, sp->tid, st, &last_pc);
+        if (e != STEP_DONE)
+            return report(c, e, st, NULL);
+        if ((rc = rev_where(s, sp->tid, &f, &l, &cfa)) < 0)
+            return cli_fail("%s", cli_strerror(rc));
+        if (cfa > cfa0)
+            return report(c, STEP_DONE, st, NULL);
+    }
+    return cli_fail("gave up after stepping back %d instructions", REV_MAX_STEPS);
+}
+
+static int cmd_rev(struct cli *c, char *args)
+{
+    struct session *s = c->s;
+    char *sub = strtok(args, " \t");
+    if (!sub)
+        return cli_fail("not enough arguments");
+    if (!tgt_rsp_can_reverse(s->t))
+        return cli_fail("not a recording");
+    struct stepper sp0;
+    struct gort_frame fr[2];
+    size_t n = 0;
+    if (stepper_init(c, &sp0, fr, &n) < 0)
+        return -1;
+    struct rsp_stop st;
+    if (strcmp(sub, "step-instruction") == 0 || strcmp(sub, "si") == 0) {
+        uint64_t last_pc = 0;
+        enum step_end e = rev_one(s, sp0.tid, &st, &last_pc);
+        if (e == STEP_DONE || e == STEP_BP) {
+            int rc = reselect(s, sp0.tid);
+            if (rc < 0)
+                return cli_fail("%s", cli_strerror(rc));
+        }
+        return report(c, e, &st, NULL);
+    }
+    if (strcmp(sub, "next") == 0 || strcmp(sub, "n") == 0 || strcmp(sub, "step") == 0 ||
+        strcmp(sub, "s") == 0)
+        return rev_line(c, &sp0, &st);
+    if (strcmp(sub, "stepout") == 0 || strcmp(sub, "so") == 0)
+        return rev_stepout(c, &sp0, &st);
+    return cli_fail("%s can not be reversed", sub);
+}
+
 static bool runtime_func(const struct sym_func *fn)
 {
     return fn->cu_name && (strcmp(fn->cu_name, "runtime") == 0 ||
@@ -912,6 +1070,14 @@ const struct cli_command cli_cmds_step[] = {
     {"step-instruction", "si", "Running the program", cmd_si, "Single step a single cpu instruction.",
      "Single step a single cpu instruction.\n\n\tstep-instruction\n\n"
      "Only the current thread moves."},
+    {"rev", NULL, "Running the program", cmd_rev,
+     "Reverses the execution of the target program for the command specified.",
+     "Reverses the execution of the target program for the command specified.\n\n"
+     "\trev next | step | step-instruction | stepout\n\n"
+     "Only where the server can run backwards (rr replaying a recording: ReverseContinue+ and\n"
+     "ReverseStep+); anywhere else: \"not a recording\". rev next and rev step go back to the start\n"
+     "of the previous line of the current function (calls on it are stepped back over); stepout\n"
+     "goes back to the call of the current function. They step back one instruction at a time."},
     {"condition", "cond", "Manipulating breakpoints", cmd_condition,
      "Set breakpoint condition.",
      "Set breakpoint condition.\n\n"

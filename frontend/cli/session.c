@@ -395,3 +395,45 @@ int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp)
     }
     return 0;
 }
+
+int ses_reverse(struct session *s, int64_t step_tid, struct rsp_stop *stop, struct ses_bp **bp)
+{
+    *bp = NULL;
+    if (!tgt_rsp_can_reverse(s->t))
+        return -EOPNOTSUPP;
+    ses_invalidate(s);
+    int rc = tgt_rsp_reverse(s->t, step_tid);
+    if (rc < 0)
+        return rc;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    bool asked = false;
+    for (;;) {
+        rc = s->t->ops->wait(s->t, stop, 200);
+        if (rc != -ETIMEDOUT && rc != -EINTR)
+            break;
+        if (interrupted && !asked) {
+            asked = true;
+            if ((rc = s->t->ops->interrupt(s->t)) < 0)
+                break;
+        }
+    }
+    sigaction(SIGINT, &old, NULL);
+    if (rc < 0 || stop->kind != RSP_STOP_SIGNAL)
+        return rc;
+    if ((rc = ses_refresh(s)) < 0)
+        return rc;
+    ses_select_thread(s, stop->tid ? stop->tid : s->t->current_tid);
+    uint64_t pc;
+    if (step_tid == 0 && (stop->reason == RSP_REASON_SWBREAK || stop->reason == RSP_REASON_HWBREAK) &&
+        tgt_read_pc(s->t, s->cur_tid, &pc) == 0) {
+        *bp = ses_bp_by_addr(s, pc);
+        if (*bp)
+            ses_bp_hit(*bp, s->cur_goid);
+    }
+    return 0;
+}

@@ -116,6 +116,12 @@ void ses_bp_hit(struct ses_bp *bp, int64_t goid);
  * one of our breakpoints sets *bp (else NULL). Ctrl-C (SIGINT) interrupts the target. 0, -errno. */
 int ses_continue(struct session *s, struct rsp_stop *stop, struct ses_bp **bp) SES_MUST_CHECK;
 
+/* The same backwards (rr): step_tid 0 runs back to the previous breakpoint (or the start of the
+ * recording), else that thread steps back one instruction. -EOPNOTSUPP when the target cannot
+ * run backwards (tgt_rsp_can_reverse). */
+int ses_reverse(struct session *s, int64_t step_tid, struct rsp_stop *stop,
+                struct ses_bp **bp) SES_MUST_CHECK;
+
 /* Whether SIG is one the Go runtime uses for itself (SIGURG...): continue hands it back silently.
  */
 bool ses_signal_passed(int sig);

@@ -725,6 +725,17 @@ static int on_stop(struct tgt_rsp *r, struct rsp_stop *st)
         t->last_stop = *st;
         return 0;
     }
+    if (r->reverse && st->signal == SIGKILL) {
+        /* rr stops every replay with a synthetic SIGKILL just before the recorded exit (its tests
+         * final_sigkill.py, run_end.py), whatever the exit really was; a continue from there gets
+         * the W reply. Reported as the exit, as dlv does, but the replay is still there: reverse
+         * commands (and a continue, which ends it) still work, so exited stays false. */
+        st->kind = RSP_STOP_EXITED;
+        st->exit_code = 0;
+        t->last_stop = *st;
+        r->hg_tid = HG_UNKNOWN;
+        return 0;
+    }
     if (st->pid > 0)
         t->pid = st->pid;
     if (st->tid == 0 || st->tid == -1) {
@@ -1131,6 +1142,8 @@ static int setup(struct tgt_rsp *r, const char **why)
     }
     r->multiprocess = rsp_client_has_feature(r->cli, "multiprocess");
     r->native_signals = rsp_client_has_feature(r->cli, "native-signals");
+    r->reverse = rsp_client_has_feature(r->cli, "ReverseContinue") &&
+                 rsp_client_has_feature(r->cli, "ReverseStep");
     /* In ack mode the client resends after a missing ack (timeouts are part of the protocol there).
      */
     r->tio.strict = rsp_client_noack(r->cli);
@@ -1272,6 +1285,45 @@ int tgt_rsp_pass_signals(struct tgt *t, const int *sigs, size_t n)
     }
     int rc = rsp_client_request(r->cli, pkt, len, &r->reply);
     return rc < 0 ? rc : ok_reply(&r->reply);
+}
+
+bool tgt_rsp_can_reverse(const struct tgt *t)
+{
+    return t->ops == &rsp_ops && ((const struct tgt_rsp *)t)->reverse && !t->exited;
+}
+
+int tgt_rsp_reverse(struct tgt *t, int64_t step_tid)
+{
+    if (!tgt_rsp_can_reverse(t))
+        return -EOPNOTSUPP;
+    struct tgt_rsp *r = R(t);
+    if (t->running)
+        return -EBUSY;
+    if (r->nqueued > 0 || rsp_client_has_stray_stop(r->cli))
+        return -EBUSY; /* a forward stop not reported yet: the caller waits for it first */
+    int rc;
+    if (step_tid != 0) {
+        /* bs steps the thread Hc selected (GDB manual E.2 'bs'; rr takes it from there) */
+        char id[48];
+        if ((rc = tgt_rsp_format_tid(r, step_tid, id, sizeof(id))) < 0)
+            return rc;
+        rc = rsp_client_requestf(r->cli, &r->reply, "Hc%s", id);
+        if (rc < 0)
+            return rc;
+        if ((rc = ok_reply(&r->reply)) < 0)
+            return rc;
+    }
+    invalidate_all(r);
+    rc = rsp_client_send(r->cli, step_tid != 0 ? "bs" : "bc", 2);
+    if (rc < 0)
+        return rc;
+    r->extra_round_trips++;
+    /* The server keeps its own breakpoints in place going backwards: nothing to step over, and a
+     * thread reported at a breakpoint is not there any more after the move. */
+    r->nat_bp = 0;
+    r->last_req = (struct tgt_resume){.step_tid = step_tid, .others_stopped = true};
+    t->running = true;
+    return 0;
 }
 
 bool tgt_rsp_has_vcont(const struct tgt *t)

@@ -122,6 +122,16 @@ int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **
 /* Tells the server to pass these host signals to the program without stopping (QPassSignals). An
  * empty list passes none. -EOPNOTSUPP when the server cannot. */
 int tgt_rsp_pass_signals(struct tgt *t, const int *sigs, size_t n) TGT_MUST_CHECK;
+/* Added for issue 4 (additive): reverse execution, where the server says ReverseContinue+ and
+ * ReverseStep+ in qSupported (rr's replay). Whether t (any kind of target) can run backwards now. */
+bool tgt_rsp_can_reverse(const struct tgt *t);
+/* Starts the program running backwards: step_tid 0 = bc (back to the previous breakpoint or
+ * watchpoint, or to the start of the recording), else bs (that thread steps back one
+ * instruction). The stop comes from ops->wait as for a forward resume. -EOPNOTSUPP when the server
+ * cannot, -EBUSY when running. Note rr's synthetic SIGKILL stop before the recorded exit comes
+ * out of wait as an RSP_STOP_EXITED stop (status 0) with t->exited still false: the program can
+ * still be run backwards from there, and a forward continue gets the real exit. */
+int tgt_rsp_reverse(struct tgt *t, int64_t step_tid) TGT_MUST_CHECK;
 /* Whether the server speaks vCont (else c/s with Hc are used). */
 bool tgt_rsp_has_vcont(const struct tgt *t);
 /* Console text the server sends ('O' packets: a program's output under some servers, replies to
