@@ -2,9 +2,9 @@
 # godbg_rr.sh - godbg's reverse execution (rewind, rev next/step-instruction/stepout) and rr's
 # quirks, against a SCRIPTED STAND-IN FOR rr, NOT rr ITSELF.
 #
-# rr cannot record on this machine's CPU (it needs a hardware performance counter that counts
-# retired conditional branches exactly, which this CPU/VM does not offer), so no real rr session
-# can run here. Instead tests/integration/rr_fake/rr_fake.py:
+# rr cannot record on this machine's CPU (rr needs a hardware counter of retired conditional
+# branches that counts exactly; it is not installed here either), so no real rr session can run
+# here. Instead tests/integration/rr_fake/rr_fake.py:
 #   1. "records" tests/integration/rr_fake/prog.go (built -N -l) by single-stepping main.main under
 #      a stock gdbserver from its entry to its return, keeping each step's registers and stack
 #      window and a dump of the process's mappings at the end;
@@ -38,7 +38,14 @@ printf 'module rrprog\n\ngo 1.19\n' >"$T/prog/go.mod"
 bin=$T/prog/prog
 entry=$(go tool nm "$bin" | awk '$3 == "main.main" { print $1 }')
 [ -n "$entry" ] || die "no main.main in $bin"
-timeout 60 python3 "$FAKE" record "$bin" "$entry" "$T/rec.json" >&2 || die "recording failed"
+# (exit 2: a signal handler ran inside the recorded steps; try again)
+for try in 1 2 3; do
+    timeout 60 python3 "$FAKE" record "$bin" "$entry" "$T/rec.json" >&2 && break
+    rc=$?
+    if [ "$rc" != 2 ] || [ "$try" = 3 ]; then
+        die "recording failed ($rc)"
+    fi
+done
 
 # serve NAME [--no-reverse]: the replay server in the background; SERVER_PORT
 serve() {

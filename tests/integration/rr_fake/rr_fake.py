@@ -178,6 +178,10 @@ def record(prog, entry, out_path):
         if not stop.startswith("T"):
             sys.exit("record: the step ended in " + stop)
         req("Hgp%x.%x" % (pid, tid))
+    if any(not entry_sp - 4096 <= le64(st["regs"], 7) <= entry_sp for st in steps):
+        # a signal handler ran during a step (on the signal stack): not the program's own history
+        p.kill()
+        sys.exit(2)
     threads = {}
     r = req("qfThreadInfo").decode()
     while r.startswith("m"):
