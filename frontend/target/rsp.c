@@ -30,8 +30,9 @@
 /* What we tell qSupported. xmlRegisters=i386 is what makes x86 gdbserver send a full target.xml
  * (without it, it falls back to a fixed pre-XML layout). */
 #define OUR_FEATURES "multiprocess+;swbreak+;hwbreak+;vContSupported+;no-resumed+;xmlRegisters=i386"
-/* Requests pipelined in one memory batch: ~20 bytes each, far below any pipe or socket buffer, so
- * the server can never block writing replies while we are still writing requests. */
+/* Memory requests in flight at once (a sliding window: read_pieces): ~20 bytes each, far below any
+ * pipe or socket buffer, so the server can never block writing replies while we are still writing
+ * requests. */
 #define PIPELINE_WINDOW 1024
 /* How long a step over a breakpoint may take before we interrupt it (a step into a blocking
  * syscall). */
@@ -363,36 +364,57 @@ struct piece {
     size_t off, len;
 };
 
-/* One window of pipelined 'm' requests. */
-static int read_window(struct tgt_rsp *r, const struct piece *pc, size_t n, const uint64_t *addr,
+/* Sends the 'm' request for one piece. */
+static int send_piece(struct tgt_rsp *r, const struct piece *p, const uint64_t *addr)
+{
+    char req[48];
+    int len = snprintf(req, sizeof(req), "m%" PRIx64 ",%zx", addr[p->block] + p->off, p->len);
+    return rsp_client_send(r->cli, req, (size_t)len);
+}
+
+/* Takes the reply for one piece. */
+static int recv_piece(struct tgt_rsp *r, const struct piece *p, uint8_t *const *buf, size_t *nread,
+                      bool *broken)
+{
+    int rc = rsp_client_recv(r->cli, &r->reply, r->timeout_ms);
+    if (rc < 0)
+        return rc; /* out of step with the server: nothing sensible can follow */
+    size_t b = p->block;
+    if (broken[b] || nread[b] != p->off)
+        return 0;
+    size_t got = r->reply.len / 2;
+    if (rsp_reply_error(&r->reply) != 0 || r->reply.len % 2 != 0 || got > p->len ||
+        rsp_hex_decode(buf[b] + p->off, got, (const char *)r->reply.data, r->reply.len) < 0) {
+        broken[b] = true;
+        return 0;
+    }
+    nread[b] += got;
+    if (got < p->len)
+        broken[b] = true;
+    return 0;
+}
+
+/* Every piece through a sliding window: up to PIPELINE_WINDOW requests in flight, one more sent
+ * as each reply comes in, so a batch of any size costs one round trip. The requests in flight
+ * stay far below any socket buffer, so our writes never block while the server waits for us to
+ * read its replies. */
+static int read_pieces(struct tgt_rsp *r, const struct piece *pc, size_t n, const uint64_t *addr,
                        uint8_t *const *buf, size_t *nread, bool *broken)
 {
-    for (size_t i = 0; i < n; i++) {
-        char req[48];
-        int len = snprintf(req, sizeof(req), "m%" PRIx64 ",%zx", addr[pc[i].block] + pc[i].off,
-                           pc[i].len);
-        int rc = rsp_client_send(r->cli, req, (size_t)len);
+    size_t sent = 0, got = 0;
+    if (n > 0)
+        r->extra_round_trips++;
+    while (got < n) {
+        while (sent < n && sent - got < PIPELINE_WINDOW) {
+            int rc = send_piece(r, &pc[sent], addr);
+            if (rc < 0)
+                return rc;
+            sent++;
+        }
+        int rc = recv_piece(r, &pc[got], buf, nread, broken);
         if (rc < 0)
             return rc;
-    }
-    r->extra_round_trips++;
-    for (size_t i = 0; i < n; i++) {
-        int rc = rsp_client_recv(r->cli, &r->reply, r->timeout_ms);
-        if (rc < 0)
-            return rc; /* out of step with the server: nothing sensible can follow */
-        size_t b = pc[i].block;
-        if (broken[b] || nread[b] != pc[i].off)
-            continue;
-        size_t got = r->reply.len / 2;
-        if (rsp_reply_error(&r->reply) != 0 || r->reply.len % 2 != 0 || got > pc[i].len ||
-            rsp_hex_decode(buf[b] + pc[i].off, got, (const char *)r->reply.data, r->reply.len) <
-                0) {
-            broken[b] = true;
-            continue;
-        }
-        nread[b] += got;
-        if (got < pc[i].len)
-            broken[b] = true;
+        got++;
     }
     return 0;
 }
@@ -415,29 +437,24 @@ static int rsp_read_blocks(struct tgt *t, const uint64_t *addr, const size_t *le
         return 0;
     }
     size_t chunk = m_chunk(r);
-    struct piece *pc = malloc(PIPELINE_WINDOW * sizeof(*pc));
+    size_t np = 0;
+    for (size_t b = 0; b < n; b++)
+        np += len[b] / chunk + (len[b] % chunk != 0);
+    struct piece *pc = malloc((np ? np : 1) * sizeof(*pc));
     bool *broken = calloc(n ? n : 1, sizeof(*broken));
     int rc = 0;
     if (pc == NULL || broken == NULL) {
         rc = -ENOMEM;
         goto out;
     }
-    size_t np = 0;
-    for (size_t b = 0; b < n && rc == 0; b++) {
+    np = 0;
+    for (size_t b = 0; b < n; b++) {
         nread[b] = 0;
-        for (size_t off = 0; off < len[b]; off += chunk) {
+        for (size_t off = 0; off < len[b]; off += chunk)
             pc[np++] = (struct piece){
                 .block = b, .off = off, .len = len[b] - off < chunk ? len[b] - off : chunk};
-            if (np == PIPELINE_WINDOW) {
-                rc = read_window(r, pc, np, addr, buf, nread, broken);
-                np = 0;
-                if (rc < 0)
-                    break;
-            }
-        }
     }
-    if (rc == 0 && np > 0)
-        rc = read_window(r, pc, np, addr, buf, nread, broken);
+    rc = read_pieces(r, pc, np, addr, buf, nread, broken);
 out:
     free(pc);
     free(broken);

@@ -21,8 +21,11 @@
 /* A bound on cached memory: past it the cache starts over (one stop rarely reads this much). */
 #define CACHE_MAX_LINES (64u * 1024u) /* 256 MiB */
 /* Runs handed to read_blocks in one call: at most this many, and at most BATCH_BYTES of them. */
-#define BATCH_RUNS 4096u
+#define BATCH_RUNS 16384u
 #define BATCH_BYTES (16u << 20)
+/* tgt_read_many fetches the lines between two regions this close together with them, in one run
+ * (goroutines' g structs and stacks lie a few KiB apart: fewer, larger requests). */
+#define COALESCE_GAP (16u * 1024u)
 /* Reads longer than this bypass the cache (a core dump of a heap, not a struct). */
 #define UNCACHED_READ (1u << 20)
 /* A single read fetches ahead to the next boundary of this many bytes (Go's stacks and heap spans
@@ -249,9 +252,10 @@ out:
 }
 
 /* Adds the missing lines of [addr, addr+len) (plus read-ahead up to ahead_to) to runs[*n], merging
- * with the previous run when contiguous. Flushes full batches through fetch_runs. */
-static int plan(struct tgt *t, uint64_t addr, size_t len, uint64_t ahead_to, struct run *runs,
-                size_t *n)
+ * with the previous run when contiguous, or when at most gap bytes lie between them (those are
+ * fetched too). Flushes full batches through fetch_runs. */
+static int plan(struct tgt *t, uint64_t addr, size_t len, uint64_t ahead_to, size_t gap,
+                struct run *runs, size_t *n)
 {
     uint64_t first = addr & ~(uint64_t)(TGT_CACHE_LINE - 1);
     uint64_t end = addr + len;
@@ -275,6 +279,13 @@ static int plan(struct tgt *t, uint64_t addr, size_t len, uint64_t ahead_to, str
         if (prev != NULL && prev->addr + prev->len == la && prev->len < TGT_CACHE_RUN) {
             prev->len += TGT_CACHE_LINE;
             prev->cum += TGT_CACHE_LINE;
+            continue;
+        }
+        if (prev != NULL && la > prev->addr + prev->len && la - (prev->addr + prev->len) <= gap &&
+            la + TGT_CACHE_LINE - prev->addr <= TGT_CACHE_RUN) {
+            size_t grow_by = (size_t)(la + TGT_CACHE_LINE - (prev->addr + prev->len));
+            prev->len += grow_by;
+            prev->cum += grow_by;
             continue;
         }
         if (*n == BATCH_RUNS || (*n > 0 && runs[*n - 1].cum >= BATCH_BYTES)) {
@@ -341,7 +352,7 @@ int tgt_read_mem_partial(struct tgt *t, uint64_t addr, void *buf, size_t len, si
             return -ENOMEM;
         size_t n = 0;
         uint64_t ahead = (addr + len + READ_AHEAD - 1) & ~(uint64_t)(READ_AHEAD - 1);
-        rc = plan(t, addr + *nread, len - *nread, round == 0 ? ahead : 0, runs, &n);
+        rc = plan(t, addr + *nread, len - *nread, round == 0 ? ahead : 0, 0, runs, &n);
         if (rc == 0 && n > 0)
             rc = fetch_runs(t, runs, n);
         free(runs);
@@ -361,17 +372,41 @@ int tgt_read_mem(struct tgt *t, uint64_t addr, void *buf, size_t len)
     return rc;
 }
 
+/* A batch's region, for sorting by address. */
+struct region {
+    uint64_t addr;
+    size_t i; /* index in the caller's arrays */
+};
+
+static int by_addr(const void *a, const void *b)
+{
+    const struct region *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
 int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *const *buf,
                   size_t n, int *err)
 {
     struct run *runs = malloc(BATCH_RUNS * sizeof(*runs));
-    if (runs == NULL)
+    struct region *order = malloc((n ? n : 1) * sizeof(*order));
+    if (runs == NULL || order == NULL) {
+        free(runs);
+        free(order);
         return -ENOMEM;
+    }
+    /* In address order, so that neighbours merge into one run whatever order the caller used. */
+    for (size_t i = 0; i < n; i++)
+        order[i] = (struct region){.addr = addr[i], .i = i};
+    if (n > 1)
+        qsort(order, n, sizeof(*order), by_addr);
     size_t nruns = 0;
     int rc = 0;
     /* Plan every region first, then fetch all missing lines together. A line two neighbouring
      * regions share is planned once (plan() checks the run it is extending). */
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        size_t i = order[k].i;
         err[i] = 0;
         uint64_t first = addr[i] & ~(uint64_t)(TGT_CACHE_LINE - 1);
         if (nruns > 0) {
@@ -380,11 +415,12 @@ int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *
             if (first >= prev->addr && addr[i] + len[i] <= prev->addr + prev->len)
                 continue;
         }
-        rc = plan(t, addr[i], len[i], 0, runs, &nruns);
+        rc = plan(t, addr[i], len[i], 0, COALESCE_GAP, runs, &nruns);
     }
     if (rc == 0 && nruns > 0)
         rc = fetch_runs(t, runs, nruns);
     free(runs);
+    free(order);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
