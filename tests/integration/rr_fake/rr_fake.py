@@ -122,6 +122,15 @@ def le64(hexstr, index):
 def record(prog, entry, out_path):
     p = subprocess.Popen(["gdbserver", "stdio", prog], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        record_with(p, entry, out_path)
+    finally:
+        if p.poll() is None:  # on any failure too: gdbserver kills its program when it goes
+            p.kill()
+            p.wait()
+
+
+def record_with(p, entry, out_path):
 
     def wr(b):
         p.stdin.write(b)
@@ -180,7 +189,7 @@ def record(prog, entry, out_path):
         req("Hgp%x.%x" % (pid, tid))
     if any(not entry_sp - 4096 <= le64(st["regs"], 7) <= entry_sp for st in steps):
         # a signal handler ran during a step (on the signal stack): not the program's own history
-        p.kill()
+        req("vKill;%x" % pid)
         sys.exit(2)
     threads = {}
     r = req("qfThreadInfo").decode()
@@ -207,8 +216,6 @@ def record(prog, entry, out_path):
                     data += bytes.fromhex(r.decode())
             mem.append({"lo": lo, "data": base64.b64encode(zlib.compress(bytes(data), 1)).decode()})
     req("vKill;%x" % pid)
-    p.kill()
-    p.wait()
     with open(out_path, "w") as f:
         json.dump({"pid": pid, "tid": tid, "tdesc": files, "steps": steps, "threads": threads,
                    "mem": mem}, f)
