@@ -209,7 +209,8 @@ static int fetch_runs(struct tgt *t, struct run *runs, size_t n)
             goto out;
         }
     }
-    if (t->ops->read_blocks != NULL && n > 1) {
+    /* One run longer than a request is pipelined too (its pieces go out together). */
+    if (t->ops->read_blocks != NULL && n > 0 && (n > 1 || runs[0].len > TGT_CACHE_LINE)) {
         uint64_t *addr = malloc(n * sizeof(*addr));
         size_t *len = malloc(n * sizeof(*len)), *nread = malloc(n * sizeof(*nread));
         uint8_t **bufs = malloc(n * sizeof(*bufs));
