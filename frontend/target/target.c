@@ -397,6 +397,14 @@ int tgt_read_many(struct tgt *t, const uint64_t *addr, const size_t *len, void *
         free(order);
         return -ENOMEM;
     }
+    /* When this batch's lines (at most each region's own plus a merged gap before it) would fill
+     * the cache, start it over now: a start-over in the middle of storing the batch would drop
+     * lines just fetched, and the copies below would fetch them again one by one. */
+    size_t est = 0;
+    for (size_t i = 0; i < n; i++)
+        est += len[i] / TGT_CACHE_LINE + 2 + COALESCE_GAP / TGT_CACHE_LINE;
+    if (t->cache->count + est > CACHE_MAX_LINES)
+        cache_clear(t->cache);
     /* In address order, so that neighbours merge into one run whatever order the caller used. */
     for (size_t i = 0; i < n; i++)
         order[i] = (struct region){.addr = addr[i], .i = i};
