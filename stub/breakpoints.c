@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stub/guardian.h"
 #include "stub/inferior_int.h"
 
 struct swbreak *bp_find(struct inferior *inf, uint64_t addr)
@@ -48,16 +49,23 @@ int bp_insert(struct inferior *inf, uint64_t addr, unsigned kind)
     int rc = mem_read_raw(inf, addr, bp.saved, bp.len, &got);
     if (rc < 0 || got < bp.len)
         return rc < 0 ? rc : -EFAULT;
+    /* The guardian learns of the trap before it exists, and forgets it only once it is gone. */
+    bool guarded = inf->pid == guardian_pid();
+    if (guarded)
+        guardian_bp_add(addr, bp.saved, a->trap, bp.len);
     rc = mem_write_raw(inf, addr, a->trap, a->trap_len);
-    if (rc < 0)
+    if (rc < 0) {
+        if (guarded)
+            guardian_bp_del(addr);
         return rc;
+    }
     inf->bps[inf->nbps++] = bp;
     return 0;
 }
 
 /* Puts the saved bytes back, but only where the trap is still there: if the program rewrote its
  * own code meanwhile (a JIT, a loader), its bytes win. */
-static int restore(struct inferior *inf, const struct swbreak *bp)
+static int restore_bytes(struct inferior *inf, const struct swbreak *bp)
 {
     uint8_t cur[INF_MAX_TRAP];
     size_t got;
@@ -67,6 +75,15 @@ static int restore(struct inferior *inf, const struct swbreak *bp)
     if (memcmp(cur, inf->arch->trap, bp->len) != 0)
         return 0;
     return mem_write_raw(inf, bp->addr, bp->saved, bp->len);
+}
+
+/* The guardian's entry goes only once the bytes are back (or the trap is not there any more). */
+static int restore(struct inferior *inf, const struct swbreak *bp)
+{
+    int rc = restore_bytes(inf, bp);
+    if (rc == 0 && inf->pid == guardian_pid())
+        guardian_bp_del(bp->addr);
+    return rc;
 }
 
 int bp_remove(struct inferior *inf, uint64_t addr, unsigned kind)
@@ -129,6 +146,8 @@ void bp_shadow_write(struct inferior *inf, uint64_t addr, uint8_t *buf, size_t l
                 buf[a - addr] = inf->arch->trap[k];
             }
         }
+        if (inf->pid == guardian_pid())
+            guardian_bp_update(bp->addr, bp->saved, bp->len);
     }
 }
 

@@ -13,6 +13,7 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
+#include "stub/guardian.h"
 #include "stub/hwdebug.h"
 
 #if defined(__x86_64__)
@@ -158,6 +159,8 @@ int hwdebug_apply(const struct hwdebug *hw, pid_t tid)
      * slot rejects an address aligned only to 4); no slot should be live with an old address. */
     if ((err = poke_dr(tid, 7, 0)) != 0)
         return err;
+    if (hw->dr7 != 0)
+        guardian_note_hw(); /* before the registers are set: see stub/guardian.h */
     for (unsigned s = 0; s < ARCH_X86_DR_SLOTS; s++)
         if (arch_x86_dr7_slot_enabled(hw->dr7, s) && (err = poke_dr(tid, s, hw->addr[s])) != 0)
             return err;

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "stub/guardian.h"
 #include "stub/inferior_int.h"
 
 /* TRACEFORK only to take our traps out of forked children (lwp.c); vfork children share the
@@ -496,6 +497,9 @@ int inf_release(struct inferior *inf)
         inf->mem_fd = -1;
     }
     inf->released = true;
+    /* Everything was given back: nothing for the guardian to repair any more. */
+    if (rc == 0 && inf->pid == guardian_pid())
+        guardian_clear();
     return rc;
 }
 

@@ -27,6 +27,7 @@
 
 #include <elf.h>
 
+#include "stub/guardian.h"
 #include "stub/inferior_int.h"
 
 #define SIGBIT(s) (1ull << (unsigned)(s))
@@ -205,6 +206,8 @@ int lwp_resume_one(struct inferior *inf, struct lwp *l, bool step, int sig)
             l->inject_sig = sig;
         sig = 0;
     }
+    if (step && inf->pid == guardian_pid())
+        guardian_note_step();
     long r = ptrace(step ? PTRACE_SINGLESTEP : PTRACE_CONT, l->tid, NULL, (void *)(long)sig);
     if (r < 0)
         return -errno; /* ESRCH: it died meanwhile; its exit status will tell */
@@ -330,6 +333,30 @@ static bool internal_step_done(struct inferior *inf, struct lwp *l, const struct
     return true;
 }
 
+/* A thread held in a SIGTRAP signal-delivery-stop the stub caused (a breakpoint, a step, a
+ * watchpoint) would, if gostub is killed, be resumed by the kernel's detach WITH that SIGTRAP (a
+ * dead tracer never clears it), which kills a Go program however well the guardian repairs the
+ * text. Move it into a PTRACE_EVENT_STOP instead: interrupt, then resume without the signal;
+ * get_signal() takes the interrupt's trap before the thread runs one more instruction. Only with
+ * a guardian (stub/guardian.h): without one the trap bytes stay anyway. */
+static void park(struct inferior *inf, struct lwp *l)
+{
+    int status;
+    pid_t r;
+
+    if (inf->pid != guardian_pid() || ptrace(PTRACE_INTERRUPT, l->tid, NULL, NULL) < 0)
+        return;
+    if (ptrace(PTRACE_CONT, l->tid, NULL, NULL) < 0)
+        return;
+    l->at_signal_stop = false;
+    while ((r = waitpid(l->tid, &status, __WALL)) < 0 && errno == EINTR)
+        ;
+    if (r != l->tid || (WIFSTOPPED(status) && (status >> 16) == PTRACE_EVENT_STOP))
+        return;
+    /* It died, or some other event came first: the ordinary path takes it (l may go). */
+    lwp_handle_status(inf, l->tid, status);
+}
+
 /* A SIGTRAP signal-delivery-stop (no ptrace event). Decides whose it is. */
 static void trap_stop(struct inferior *inf, struct lwp *l)
 {
@@ -359,6 +386,7 @@ static void trap_stop(struct inferior *inf, struct lwp *l)
         }
         l->stop_requested = false;
         lwp_set_pending(inf, l, &st);
+        park(inf, l);
         return;
     }
     /* Not ours: the program's own trap instruction, or someone's kill -TRAP. A real signal. */

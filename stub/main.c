@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stub/guardian.h"
 #include "stub/inferior.h"
 #include "stub/log.h"
 #include "stub/loop.h"
@@ -227,6 +228,12 @@ int main(int argc, char **argv)
     }
     if (opt.unix_path[0])
         remove_socket_at_exit(opt.unix_path);
+    /* Before the sandbox (fork): see stub/guardian.h. Without it a SIGKILL of gostub leaves its
+     * traps in the process, as before. */
+    rc = guardian_start(inf_pid(inf));
+    if (rc < 0)
+        stub_log("no guardian (%s): a SIGKILL of gostub would leave its breakpoints in the process",
+                 strerror(-rc));
     if (enter_sandbox(&opt, inf) < 0) {
         if (!opt.stdio)
             net_close_listeners(&listeners);
@@ -249,5 +256,6 @@ int main(int argc, char **argv)
     params.out_fd = out_fd;
     params.inf = inf;
     rc = stub_loop_run(&params);
+    guardian_done();
     return rc;
 }
