@@ -155,6 +155,9 @@ static int cmd_goroutines(struct cli *c, char *args)
     }
     if (cli_need_rt(c) < 0)
         return -1;
+    int lrc = ses_load_goroutines(s);
+    if (lrc < 0)
+        return cli_fail("%s", cli_strerror(lrc));
     size_t n = s->ngs;
     struct gort_loc *cur = calloc(n ? n : 1, sizeof(*cur));
     struct gort_loc *user = calloc(n ? n : 1, sizeof(*user));
@@ -311,6 +314,11 @@ static int cmd_goroutine(struct cli *c, char *args)
     long long id;
     if (!cli_parse_num(w, &id))
         return cli_fail("invalid goroutine id '%s': give a number, as `goroutines` lists them", w);
+    if (!(s->have_one && s->one_g.goid == id)) {
+        int lrc = ses_load_goroutines(s);
+        if (lrc < 0)
+            return cli_fail("%s", cli_strerror(lrc));
+    }
     const struct gort_g *g = ses_find_g(s, id);
     if (!g)
         return cli_fail("unknown goroutine %lld", id);

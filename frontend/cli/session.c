@@ -13,6 +13,7 @@
 
 #include "frontend/sym/func.h"
 #include "frontend/sym/line.h"
+#include "frontend/sym/type.h"
 
 /* Go keeps g at fs_base - 8 in a statically linked, non-cgo amd64 binary (runtime.tlsg; cgo
  * binaries put it elsewhere: not handled yet). */
@@ -89,6 +90,8 @@ void ses_invalidate(struct session *s)
     s->gs = NULL;
     s->nthreads = s->ngs = 0;
     s->loaded = false;
+    s->gs_loaded = false;
+    s->have_one = false;
 }
 
 static int load_threads(struct session *s)
@@ -122,39 +125,124 @@ int ses_refresh(struct session *s)
     int rc = load_threads(s);
     if (rc < 0)
         return rc;
-    if (s->rt) {
-        struct gort_thread *gt = calloc(s->nthreads ? s->nthreads : 1, sizeof(*gt));
-        if (!gt)
-            return -ENOMEM;
-        for (size_t i = 0; i < s->nthreads; i++) {
-            gt[i].tid = s->threads[i].tid;
-            if (tgt_current_g(s->t, gt[i].tid, GO_TLS_G_OFFSET, &gt[i].tls_g) < 0)
-                gt[i].tls_g = 0;
-        }
-        rc = gort_goroutines(s->rt, gt, s->nthreads, &s->gs, &s->ngs);
-        free(gt);
-        if (rc < 0) {
-            s->gs = NULL;
-            s->ngs = 0;
-            return rc;
-        }
-    }
     s->loaded = true;
     return 0;
 }
 
-const struct gort_g *ses_find_g(const struct session *s, int64_t goid)
+int ses_load_goroutines(struct session *s)
 {
+    int rc = ses_refresh(s);
+    if (rc < 0 || s->gs_loaded || !s->rt)
+        return rc;
+    struct gort_thread *gt = calloc(s->nthreads ? s->nthreads : 1, sizeof(*gt));
+    if (!gt)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->nthreads; i++) {
+        gt[i].tid = s->threads[i].tid;
+        if (tgt_current_g(s->t, gt[i].tid, GO_TLS_G_OFFSET, &gt[i].tls_g) < 0)
+            gt[i].tls_g = 0;
+    }
+    rc = gort_goroutines(s->rt, gt, s->nthreads, &s->gs, &s->ngs);
+    free(gt);
+    if (rc < 0) {
+        s->gs = NULL;
+        s->ngs = 0;
+        return rc;
+    }
+    s->gs_loaded = true;
+    return 0;
+}
+
+static bool live_g(const struct session *s, const struct gort_g *g)
+{
+    return !(g->flags & GORT_G_UNREADABLE) && !gort_status_is(s->rt, g->status, GORT_DEAD);
+}
+
+const struct gort_g *ses_find_g(struct session *s, int64_t goid)
+{
+    if (s->have_one && s->one_g.goid == goid)
+        return &s->one_g;
+    if (ses_load_goroutines(s) < 0)
+        return NULL;
     for (size_t i = 0; i < s->ngs; i++)
-        if (!(s->gs[i].flags & GORT_G_UNREADABLE) && s->gs[i].goid == goid &&
-            !gort_status_is(s->rt, s->gs[i].status, GORT_DEAD))
+        if (s->gs[i].goid == goid && live_g(s, &s->gs[i]))
             return &s->gs[i];
     return NULL;
 }
 
-const struct gort_g *ses_cur_g(const struct session *s)
+const struct gort_g *ses_cur_g(struct session *s)
 {
     return s->cur_goid ? ses_find_g(s, s->cur_goid) : NULL;
+}
+
+/* runtime.m's procid and curg, both 8 bytes (64-bit Go), looked up once per session. */
+static bool m_offsets(struct session *s)
+{
+    static const char *const path[2] = {"procid", "curg"};
+    uint64_t *out[2] = {&s->m_procid_off, &s->m_curg_off};
+    if (s->m_offs != 0)
+        return s->m_offs > 0;
+    s->m_offs = -1;
+    for (int i = 0; i < 2; i++) {
+        const struct sym_type *t = NULL, *r = NULL;
+        if (sym_field_offset(s->img, "runtime.m", path[i], out[i], &t) < 0 || !t)
+            return false;
+        if (sym_type_resolve(s->img, t, &r) < 0)
+            r = t;
+        if (!r || r->size != 8)
+            return false;
+    }
+    s->m_offs = 1;
+    return true;
+}
+
+/* Reads the g at GP into *g: true when it is a live user goroutine (goid above 0). */
+static bool read_user_g(struct session *s, uint64_t gp, struct gort_g *g)
+{
+    return gort_g_at(s->rt, gp, g) == 0 && live_g(s, g) && g->goid > 0;
+}
+
+/* The goroutine thread TID runs, without the whole list: its g pointer (TLS slot or x28) and that
+ * one g. A user g there is its m's curg (the runtime points the slot at g0 before it changes curg
+ * either way), the one the list would match to TID. A g0 or gsignal there (the thread on the system
+ * stack) leads through g.m: an m whose procid is TID and whose curg is 0 runs no goroutine; a curg
+ * running (or in a syscall) on that m is the one the list matches through m.procid. true and the
+ * selection made (s->one_g when a goroutine); false when anything is unusual or unreadable (no g
+ * pointer, no runtime.m offsets, another procid, a curg in another state), and the caller goes
+ * through the whole list as before. */
+static bool select_by_tls(struct session *s, int64_t tid)
+{
+    uint64_t gp = 0;
+    if (!s->rt || tgt_current_g(s->t, tid, GO_TLS_G_OFFSET, &gp) < 0 || gp == 0)
+        return false;
+    struct gort_g g;
+    if (gort_g_at(s->rt, gp, &g) < 0 || (g.flags & GORT_G_UNREADABLE))
+        return false;
+    if (g.goid == 0) {
+        if (g.m == 0 || !m_offsets(s))
+            return false;
+        uint64_t addrs[2] = {g.m + s->m_procid_off, g.m + s->m_curg_off}, vals[2] = {0, 0};
+        size_t lens[2] = {8, 8};
+        void *bufs[2] = {&vals[0], &vals[1]};
+        int errs[2] = {0, 0};
+        if (tgt_read_many(s->t, addrs, lens, bufs, 2, errs) < 0 || errs[0] < 0 || errs[1] < 0 ||
+            (int64_t)vals[0] != tid)
+            return false;
+        if (vals[1] == 0)
+            return true; /* the thread runs no goroutine: cur_goid stays 0 */
+        uint64_t m = g.m;
+        if (!read_user_g(s, vals[1], &g) || g.m != m ||
+            !(gort_status_is(s->rt, g.status, GORT_RUNNING) ||
+              gort_status_is(s->rt, g.status, GORT_SYSCALL)))
+            return false;
+    } else if (!live_g(s, &g) || g.goid < 0) {
+        return false;
+    }
+    g.thread = tid;
+    s->one_g = g;
+    s->have_one = true;
+    s->cur_goid = g.goid;
+    return true;
 }
 
 void ses_select_thread(struct session *s, int64_t tid)
@@ -162,9 +250,13 @@ void ses_select_thread(struct session *s, int64_t tid)
     s->cur_tid = tid;
     s->cur_goid = 0;
     s->cur_frame = 0;
+    s->have_one = false;
+    if (!s->gs_loaded && select_by_tls(s, tid))
+        return;
+    if (ses_load_goroutines(s) < 0)
+        return;
     for (size_t i = 0; i < s->ngs; i++)
-        if (!(s->gs[i].flags & GORT_G_UNREADABLE) && s->gs[i].thread == tid &&
-            !gort_status_is(s->rt, s->gs[i].status, GORT_DEAD)) {
+        if (s->gs[i].thread == tid && live_g(s, &s->gs[i])) {
             s->cur_goid = s->gs[i].goid;
             break;
         }

@@ -55,12 +55,19 @@ struct session {
     bool launched;  /* we started the program (exec): exit asks, or kills in batch mode */
     pid_t stub_pid; /* the gostub we started, 0 for connect */
 
-    /* The current stop, loaded lazily (ses_refresh) and dropped by every resume. */
+    /* The current stop, loaded lazily and dropped by every resume: the threads (ses_refresh), the
+     * selected thread's own goroutine (ses_select_thread: its g pointer and that one g), and the
+     * whole goroutine list only when a command needs it (ses_load_goroutines). */
     bool loaded;
     struct tgt_thread *threads;
     size_t nthreads;
+    bool gs_loaded;
     struct gort_g *gs;
     size_t ngs;
+    bool have_one;      /* one_g holds the goroutine the selected thread ran at this stop */
+    struct gort_g one_g; /* read alone through the thread's g pointer */
+    int m_offs;          /* runtime.m procid/curg offsets: 0 not looked up, 1 known, -1 missing */
+    uint64_t m_procid_off, m_curg_off;
 
     int64_t cur_tid;  /* selected thread */
     int64_t cur_goid; /* selected goroutine, 0 when the thread runs none */
@@ -79,17 +86,22 @@ struct session {
 int ses_init(struct session *s, struct tgt *t, struct sym_image *img) SES_MUST_CHECK;
 void ses_fini(struct session *s);
 
-/* Threads and goroutines of the current stop (read once per stop). 0 or -errno from the target. */
+/* Threads of the current stop (read once per stop). 0 or -errno from the target. */
 int ses_refresh(struct session *s) SES_MUST_CHECK;
+/* ses_refresh, then every goroutine of the current stop into s->gs (read once per stop). 0 or
+ * -errno. */
+int ses_load_goroutines(struct session *s) SES_MUST_CHECK;
 /* Drops everything read in the current stop (after a resume, a write). */
 void ses_invalidate(struct session *s);
-/* Selects the goroutine that thread TID runs (or the thread alone), frame 0. */
+/* Selects the goroutine that thread TID runs (or the thread alone), frame 0: from the thread's g
+ * pointer and that one g when it names a live goroutine, else from the whole list. */
 void ses_select_thread(struct session *s, int64_t tid);
 
-/* The goroutine with id GOID in s->gs, NULL when none. Needs ses_refresh. */
-const struct gort_g *ses_find_g(const struct session *s, int64_t goid);
+/* The goroutine with id GOID, NULL when none (or the list cannot be read): the selected thread's
+ * own when it is that one, else from the whole list (loaded here when not yet). */
+const struct gort_g *ses_find_g(struct session *s, int64_t goid);
 /* The selected goroutine, or NULL (thread without a goroutine, or no runtime). */
-const struct gort_g *ses_cur_g(const struct session *s);
+const struct gort_g *ses_cur_g(struct session *s);
 
 /* The frames of the selected goroutine (or of the selected thread when it runs none): at most MAX
  * into OUT. 0, or -errno. */

@@ -385,6 +385,12 @@ out:
     return rc;
 }
 
+int gort_g_at(struct gort *rt, uint64_t addr, struct gort_g *out)
+{
+    memset(out, 0, sizeof(*out));
+    return read_gs(rt, &addr, 1, out);
+}
+
 /* ------------------------------------------------------------------ the g of a thread */
 
 int gort_tls_g_offset(struct gort *rt, int64_t *off)

@@ -86,6 +86,11 @@ struct gort_g {
 GORT_MUST_CHECK int gort_goroutines(struct gort *rt, const struct gort_thread *threads,
                                     size_t nthreads, struct gort_g **out, size_t *count);
 
+/* One g struct at ADDR, read and parsed as gort_goroutines reads each (GORT_G_UNREADABLE when it
+ * cannot be); thread and the other caller-side fields left 0. Added for godbg's lazy selection of
+ * the current goroutine (additive, issue 2). 0, or -errno from the transport / -ENOMEM. */
+GORT_MUST_CHECK int gort_g_at(struct gort *rt, uint64_t addr, struct gort_g *out);
+
 /* The base statuses, named as dlv's -with filters name them. */
 enum gort_status {
     GORT_IDLE,
