@@ -272,10 +272,12 @@ mask_gdb() {
 
 # mask_sched < IN > OUT - masks what the Go scheduler, not the server, decides: which thread (M) runs
 # the goroutine that hits a breakpoint or watchpoint ("Thread 4 "service" hit ..." and the
-# "[Switching to Thread ...]" line before it). Apply after mask_gdb. The stop itself (function, line,
-# arguments, values) is kept.
+# "[Switching to Thread ...]" line before it), and when the runtime starts or ends an M ("[New Thread
+# ...]", "[Thread ... exited]"). Apply after mask_gdb. The stop itself (function, line, arguments,
+# values) is kept.
 mask_sched() {
-    sed -E -e 's/^Thread [0-9]+ "[^"]*" hit /Thread N hit /' -e '/^\[Switching to Thread P\.T\]$/d'
+    sed -E -e 's/^Thread [0-9]+ "[^"]*" hit /Thread N hit /' -e '/^\[Switching to Thread P\.T\]$/d' \
+        -e '/^\[New Thread P\.T\]$/d' -e '/^\[Thread P\.T exited\]$/d'
 }
 
 # mask_runtime_frames < IN > OUT - a frame inside the Go runtime (runtime.*, runtime/internal/...)
