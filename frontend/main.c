@@ -302,7 +302,8 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "core") == 0) {
         if (nargs != 2 || nprog > 0)
             die_usage("core takes BINARY and CORE");
-        /* The reader's messages are sentences already (build-id mismatch, truncated, compressed). */
+        /* The reader's messages are sentences already (build-id mismatch, truncated, compressed).
+         */
         char err[512] = "";
         binary = args[0];
         rc = tgt_core_open(args[1], binary, &t, err, sizeof(err));

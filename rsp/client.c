@@ -126,13 +126,25 @@ void rsp_client_free(struct rsp_client *c)
     free(c);
 }
 
-void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms) { c->timeout_ms = timeout_ms; }
+void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms)
+{
+    c->timeout_ms = timeout_ms;
+}
 
-bool rsp_client_noack(const struct rsp_client *c) { return c->noack; }
+bool rsp_client_noack(const struct rsp_client *c)
+{
+    return c->noack;
+}
 
-size_t rsp_client_packet_size(const struct rsp_client *c) { return c->packet_size; }
+size_t rsp_client_packet_size(const struct rsp_client *c)
+{
+    return c->packet_size;
+}
 
-void rsp_client_stats(const struct rsp_client *c, struct rsp_client_stats *out) { *out = c->stats; }
+void rsp_client_stats(const struct rsp_client *c, struct rsp_client_stats *out)
+{
+    *out = c->stats;
+}
 
 /* ------------------------------------------------------------------ bytes in and out */
 
@@ -337,9 +349,15 @@ int rsp_client_send(struct rsp_client *c, const void *payload, size_t len)
 
 /* ------------------------------------------------------------------ stray stop replies */
 
-void rsp_client_set_stray_stops(struct rsp_client *c, bool on) { c->stray_stops = on; }
+void rsp_client_set_stray_stops(struct rsp_client *c, bool on)
+{
+    c->stray_stops = on;
+}
 
-bool rsp_client_has_stray_stop(const struct rsp_client *c) { return c->stray.len > 0; }
+bool rsp_client_has_stray_stop(const struct rsp_client *c)
+{
+    return c->stray.len > 0;
+}
 
 bool rsp_client_stray_stop(struct rsp_client *c, struct rsp_buf *out)
 {
@@ -456,7 +474,10 @@ int rsp_reply_error(const struct rsp_buf *reply)
     return 0;
 }
 
-bool rsp_reply_unsupported(const struct rsp_buf *reply) { return reply->len == 0; }
+bool rsp_reply_unsupported(const struct rsp_buf *reply)
+{
+    return reply->len == 0;
+}
 
 /* ------------------------------------------------------------------ qSupported */
 

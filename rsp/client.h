@@ -1,8 +1,8 @@
 /*
  * rsp/client.h - the client half of the protocol, used by godbg's target layer: framing requests,
  * reading replies (acks, retransmission, RLE, 'O' console packets, '%' notifications), qSupported
- * negotiation, no-ack mode, and helpers for the common requests. The bytes move through callbacks the
- * owner supplies (a socket, a pipe, a test buffer): this file does no system calls itself.
+ * negotiation, no-ack mode, and helpers for the common requests. The bytes move through callbacks
+ * the owner supplies (a socket, a pipe, a test buffer): this file does no system calls itself.
  *
  * Calls block only inside the owner's read callback. Not thread-safe: one owner.
  */
@@ -20,8 +20,8 @@
 struct rsp_client_io {
     /* Writes all of data; 0 or -errno. */
     int (*write)(void *io_ctx, const uint8_t *data, size_t len);
-    /* Reads up to len bytes waiting at most timeout_ms (-1: no limit). Returns the count, 0 at end of
-     * stream, -ETIMEDOUT, or -errno. */
+    /* Reads up to len bytes waiting at most timeout_ms (-1: no limit). Returns the count, 0 at end
+     * of stream, -ETIMEDOUT, or -errno. */
     ssize_t (*read)(void *io_ctx, uint8_t *buf, size_t len, int timeout_ms);
     /* Console output from the server ('O' packets); may be NULL. */
     void (*console)(void *io_ctx, const char *text, size_t len);
@@ -44,14 +44,15 @@ bool rsp_client_noack(const struct rsp_client *c);
 
 /* Frames and sends one packet (in ack mode waits for '+', resending on '-', up to 3 times). */
 int rsp_client_send(struct rsp_client *c, const void *payload, size_t len) RSP_MUST_CHECK;
-/* Next packet payload into reply (RLE expanded, escapes kept). 'O' packets go to io->console and are
- * skipped; notifications are kept for rsp_client_notification. 0, -ETIMEDOUT, -EPIPE at end of stream. */
+/* Next packet payload into reply (RLE expanded, escapes kept). 'O' packets go to io->console and
+ * are skipped; notifications are kept for rsp_client_notification. 0, -ETIMEDOUT, -EPIPE at end of
+ * stream. */
 int rsp_client_recv(struct rsp_client *c, struct rsp_buf *reply, int timeout_ms) RSP_MUST_CHECK;
 /* send + recv. */
-int rsp_client_request(struct rsp_client *c, const void *payload, size_t len, struct rsp_buf *reply)
-    RSP_MUST_CHECK;
-int rsp_client_requestf(struct rsp_client *c, struct rsp_buf *reply, const char *fmt, ...)
-    RSP_MUST_CHECK __attribute__((format(printf, 3, 4)));
+int rsp_client_request(struct rsp_client *c, const void *payload, size_t len,
+                       struct rsp_buf *reply) RSP_MUST_CHECK;
+int rsp_client_requestf(struct rsp_client *c, struct rsp_buf *reply, const char *fmt,
+                        ...) RSP_MUST_CHECK __attribute__((format(printf, 3, 4)));
 /* Added by the codec/client engineer (additive): the timeout rsp_client_request and the memory and
  * qXfer helpers use for each wait for reply bytes; -1 (the default) waits without limit. */
 void rsp_client_set_timeout(struct rsp_client *c, int timeout_ms);
@@ -74,15 +75,16 @@ int rsp_reply_error(const struct rsp_buf *reply);
 /* An empty reply: the server does not support the request. */
 bool rsp_reply_unsupported(const struct rsp_buf *reply);
 
-/* Memory reads in packet-sized pieces, pipelined (all requests sent, then all replies read) and with
- * the binary 'x' form where the server offers it. *nread gets the bytes read before the first error. */
-int rsp_client_read_mem(struct rsp_client *c, uint64_t addr, uint8_t *buf, size_t len, size_t *nread)
-    RSP_MUST_CHECK;
-int rsp_client_write_mem(struct rsp_client *c, uint64_t addr, const uint8_t *buf, size_t len)
-    RSP_MUST_CHECK;
+/* Memory reads in packet-sized pieces, pipelined (all requests sent, then all replies read) and
+ * with the binary 'x' form where the server offers it. *nread gets the bytes read before the first
+ * error. */
+int rsp_client_read_mem(struct rsp_client *c, uint64_t addr, uint8_t *buf, size_t len,
+                        size_t *nread) RSP_MUST_CHECK;
+int rsp_client_write_mem(struct rsp_client *c, uint64_t addr, const uint8_t *buf,
+                         size_t len) RSP_MUST_CHECK;
 /* qXfer:OBJECT:read:ANNEX into out, looping over m/l chunks. */
-int rsp_client_qxfer(struct rsp_client *c, const char *object, const char *annex, struct rsp_buf *out)
-    RSP_MUST_CHECK;
+int rsp_client_qxfer(struct rsp_client *c, const char *object, const char *annex,
+                     struct rsp_buf *out) RSP_MUST_CHECK;
 
 /* Requests sent and round trips waited for (a pipelined batch counts one round trip). */
 struct rsp_client_stats {

@@ -80,9 +80,15 @@ int rsp_buf_add(struct rsp_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int rsp_buf_addc(struct rsp_buf *b, char c) { return rsp_buf_add(b, &c, 1); }
+int rsp_buf_addc(struct rsp_buf *b, char c)
+{
+    return rsp_buf_add(b, &c, 1);
+}
 
-int rsp_buf_adds(struct rsp_buf *b, const char *s) { return rsp_buf_add(b, s, strlen(s)); }
+int rsp_buf_adds(struct rsp_buf *b, const char *s)
+{
+    return rsp_buf_add(b, s, strlen(s));
+}
 
 int rsp_buf_addf(struct rsp_buf *b, const char *fmt, ...)
 {
@@ -178,7 +184,10 @@ int rsp_hex_nibble(int c)
     return -1;
 }
 
-char rsp_hex_digit(unsigned v) { return "0123456789abcdef"[v & 0xf]; }
+char rsp_hex_digit(unsigned v)
+{
+    return "0123456789abcdef"[v & 0xf];
+}
 
 void rsp_hex_encode(char *out, const void *in, size_t len)
 {
@@ -207,7 +216,10 @@ int rsp_hex_decode(uint8_t *out, size_t n, const char *in, size_t inlen)
 
 /* ------------------------------------------------------------------ binary escaping */
 
-bool rsp_needs_escape(uint8_t c) { return c == '#' || c == '$' || c == '}' || c == '*'; }
+bool rsp_needs_escape(uint8_t c)
+{
+    return c == '#' || c == '$' || c == '}' || c == '*';
+}
 
 int rsp_unescape(uint8_t *out, size_t outmax, const uint8_t *in, size_t inlen, size_t *nout)
 {
@@ -419,7 +431,10 @@ void rsp_decoder_free(struct rsp_decoder *d)
     free(d);
 }
 
-void rsp_decoder_set_noack(struct rsp_decoder *d, bool noack) { d->noack = noack; }
+void rsp_decoder_set_noack(struct rsp_decoder *d, bool noack)
+{
+    d->noack = noack;
+}
 
 int rsp_decoder_push(struct rsp_decoder *d, const uint8_t *data, size_t len)
 {
@@ -545,14 +560,20 @@ void rsp_cursor_init(struct rsp_cursor *c, const void *data, size_t len)
     c->end = c->p + len;
 }
 
-bool rsp_cursor_eof(const struct rsp_cursor *c) { return c->p >= c->end; }
+bool rsp_cursor_eof(const struct rsp_cursor *c)
+{
+    return c->p >= c->end;
+}
 
 size_t rsp_cursor_left(const struct rsp_cursor *c)
 {
     return c->p < c->end ? (size_t)(c->end - c->p) : 0;
 }
 
-bool rsp_cursor_peek(const struct rsp_cursor *c, char ch) { return c->p < c->end && *c->p == ch; }
+bool rsp_cursor_peek(const struct rsp_cursor *c, char ch)
+{
+    return c->p < c->end && *c->p == ch;
+}
 
 bool rsp_cursor_skip_prefix(struct rsp_cursor *c, const char *prefix)
 {

@@ -1,10 +1,12 @@
 /*
- * rsp/codec.h - the bytes of the GDB Remote Serial Protocol, with no I/O: a bounded growable buffer,
- * hex and binary (escaped) codecs, run-length encoding, checksums, framing of packets and notifications,
- * a decoder that turns an arbitrary byte stream into events, and a cursor for parsing packet fields.
+ * rsp/codec.h - the bytes of the GDB Remote Serial Protocol, with no I/O: a bounded growable
+ * buffer, hex and binary (escaped) codecs, run-length encoding, checksums, framing of packets and
+ * notifications, a decoder that turns an arbitrary byte stream into events, and a cursor for
+ * parsing packet fields.
  *
- * Used by both halves (the stub's server and the frontend's client). Nothing here knows what a packet
- * means; see server.h and client.h for that. GDB manual, "Overview" and "Packets" (E.1, E.2).
+ * Used by both halves (the stub's server and the frontend's client). Nothing here knows what a
+ * packet means; see server.h and client.h for that. GDB manual, "Overview" and "Packets" (E.1,
+ * E.2).
  */
 #ifndef RSP_CODEC_H
 #define RSP_CODEC_H
@@ -15,10 +17,11 @@
 
 #define RSP_MUST_CHECK __attribute__((warn_unused_result))
 
-/* ------------------------------------------------------------------ bounded buffer (curl's dynbuf) */
+/* ------------------------------------------------------------------ bounded buffer (curl's dynbuf)
+ */
 
-/* A growable byte buffer with a hard maximum. Always NUL-terminated after the last byte (the NUL is not
- * counted in len), so text can be handed to string functions. */
+/* A growable byte buffer with a hard maximum. Always NUL-terminated after the last byte (the NUL is
+ * not counted in len), so text can be handed to string functions. */
 struct rsp_buf {
     uint8_t *data;
     size_t len;
@@ -28,7 +31,7 @@ struct rsp_buf {
 
 void rsp_buf_init(struct rsp_buf *b, size_t max);
 void rsp_buf_fini(struct rsp_buf *b);
-void rsp_buf_reset(struct rsp_buf *b);                         /* len = 0, keeps memory */
+void rsp_buf_reset(struct rsp_buf *b); /* len = 0, keeps memory */
 int rsp_buf_reserve(struct rsp_buf *b, size_t extra) RSP_MUST_CHECK;
 int rsp_buf_add(struct rsp_buf *b, const void *data, size_t len) RSP_MUST_CHECK;
 int rsp_buf_addc(struct rsp_buf *b, char c) RSP_MUST_CHECK;
@@ -43,25 +46,27 @@ uint8_t *rsp_buf_take(struct rsp_buf *b, size_t *len);
 
 /* ------------------------------------------------------------------ hex */
 
-int rsp_hex_nibble(int c);                       /* 0..15, or -1 if c is not a hex digit */
-char rsp_hex_digit(unsigned v);                  /* lower case */
+int rsp_hex_nibble(int c);      /* 0..15, or -1 if c is not a hex digit */
+char rsp_hex_digit(unsigned v); /* lower case */
 void rsp_hex_encode(char *out, const void *in, size_t len); /* writes 2*len chars, no NUL */
-/* Decodes exactly 2*n hex chars from in into out[n]. Returns 0 or -EINVAL (odd length, bad digit). */
+/* Decodes exactly 2*n hex chars from in into out[n]. Returns 0 or -EINVAL (odd length, bad digit).
+ */
 int rsp_hex_decode(uint8_t *out, size_t n, const char *in, size_t inlen) RSP_MUST_CHECK;
 
 /* ------------------------------------------------------------------ binary escaping */
 
 /* '#', '$', '}' and '*' are sent as '}' followed by the byte XOR 0x20 (GDB manual E.1). */
 bool rsp_needs_escape(uint8_t c);
-/* Unescapes in[0..inlen) into out (at most outmax bytes). *nout gets the count. Returns 0, -EINVAL for a
- * trailing lone '}', -E2BIG when out is too small. out may equal in (in-place). */
-int rsp_unescape(uint8_t *out, size_t outmax, const uint8_t *in, size_t inlen, size_t *nout)
-    RSP_MUST_CHECK;
+/* Unescapes in[0..inlen) into out (at most outmax bytes). *nout gets the count. Returns 0, -EINVAL
+ * for a trailing lone '}', -E2BIG when out is too small. out may equal in (in-place). */
+int rsp_unescape(uint8_t *out, size_t outmax, const uint8_t *in, size_t inlen,
+                 size_t *nout) RSP_MUST_CHECK;
 
 /* ------------------------------------------------------------------ run-length encoding */
 
-/* Appends payload to b run-length encoded: a run of n+1 equal characters is c '*' (n+29), never using a
- * count that would encode as '#' or '$' (those runs are shortened), and never runs of 3 or fewer. */
+/* Appends payload to b run-length encoded: a run of n+1 equal characters is c '*' (n+29), never
+ * using a count that would encode as '#' or '$' (those runs are shortened), and never runs of 3 or
+ * fewer. */
 int rsp_rle_encode(struct rsp_buf *b, const uint8_t *payload, size_t len) RSP_MUST_CHECK;
 /* Expands RLE in in[0..inlen) into b. -EINVAL on a '*' with nothing before it or a bad count. */
 int rsp_rle_decode(struct rsp_buf *b, const uint8_t *in, size_t inlen) RSP_MUST_CHECK;
@@ -69,16 +74,16 @@ int rsp_rle_decode(struct rsp_buf *b, const uint8_t *in, size_t inlen) RSP_MUST_
 /* ------------------------------------------------------------------ framing */
 
 uint8_t rsp_checksum(const uint8_t *data, size_t len);
-/* Appends lead payload '#' cc to b (lead is '$' for packets, '%' for notifications). payload must already
- * be escaped where it carries binary data; with rle, runs are compressed. */
-int rsp_frame(struct rsp_buf *b, char lead, const uint8_t *payload, size_t len, bool rle)
-    RSP_MUST_CHECK;
+/* Appends lead payload '#' cc to b (lead is '$' for packets, '%' for notifications). payload must
+ * already be escaped where it carries binary data; with rle, runs are compressed. */
+int rsp_frame(struct rsp_buf *b, char lead, const uint8_t *payload, size_t len,
+              bool rle) RSP_MUST_CHECK;
 
 /* ------------------------------------------------------------------ decoder */
 
 enum rsp_event_kind {
     RSP_EV_NONE = 0,
-    RSP_EV_PACKET,       /* '$' payload '#' cc, checksum good (or no-ack mode): payload is RLE-expanded */
+    RSP_EV_PACKET, /* '$' payload '#' cc, checksum good (or no-ack mode): payload is RLE-expanded */
     RSP_EV_NOTIFICATION, /* '%' payload '#' cc */
     RSP_EV_ACK,          /* '+' */
     RSP_EV_NAK,          /* '-' */
@@ -109,8 +114,8 @@ bool rsp_decoder_next(struct rsp_decoder *d, struct rsp_event *ev);
 
 /* ------------------------------------------------------------------ cursor */
 
-/* Parsing of packet fields, never reading past end. Every function returns 0 or -EINVAL and leaves the
- * cursor unchanged on failure. */
+/* Parsing of packet fields, never reading past end. Every function returns 0 or -EINVAL and leaves
+ * the cursor unchanged on failure. */
 struct rsp_cursor {
     const char *p;
     const char *end;
@@ -119,7 +124,7 @@ struct rsp_cursor {
 void rsp_cursor_init(struct rsp_cursor *c, const void *data, size_t len);
 bool rsp_cursor_eof(const struct rsp_cursor *c);
 size_t rsp_cursor_left(const struct rsp_cursor *c);
-bool rsp_cursor_peek(const struct rsp_cursor *c, char ch); /* next char is ch */
+bool rsp_cursor_peek(const struct rsp_cursor *c, char ch);             /* next char is ch */
 bool rsp_cursor_skip_prefix(struct rsp_cursor *c, const char *prefix); /* consumes it if present */
 int rsp_cursor_expect(struct rsp_cursor *c, char ch) RSP_MUST_CHECK;
 /* 1..16 hex digits (no more), value in *v. */
@@ -129,7 +134,8 @@ int rsp_cursor_hex_i64(struct rsp_cursor *c, int64_t *v) RSP_MUST_CHECK;
 /* Decimal digits (for lldb's few decimal fields). */
 int rsp_cursor_dec_u64(struct rsp_cursor *c, uint64_t *v) RSP_MUST_CHECK;
 /* Hex-encoded bytes up to a delimiter or the end: decodes into out[outmax], *n bytes. */
-int rsp_cursor_hex_bytes(struct rsp_cursor *c, uint8_t *out, size_t outmax, size_t *n) RSP_MUST_CHECK;
+int rsp_cursor_hex_bytes(struct rsp_cursor *c, uint8_t *out, size_t outmax,
+                         size_t *n) RSP_MUST_CHECK;
 /* The span up to (not including) delim, or to the end if delim is absent; consumes delim. */
 void rsp_cursor_token(struct rsp_cursor *c, char delim, const char **tok, size_t *toklen);
 

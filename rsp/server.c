@@ -1,7 +1,7 @@
 /*
  * rsp/server.c - the server's session: bytes in (acks, naks, 0x03, packets), the command table that
- * maps a packet onto its handler, qSupported built from that same table, reply framing and the bounded
- * output queue. The handlers live in the other rsp/server_*.c files, one per feature group.
+ * maps a packet onto its handler, qSupported built from that same table, reply framing and the
+ * bounded output queue. The handlers live in the other rsp/server_*.c files, one per feature group.
  *
  * Not here: any I/O (the owner writes what rsp_server_pending returns) and any knowledge of ptrace
  * (the target table does that).
@@ -42,12 +42,12 @@ static int handle_ok(struct rsp_server *s, struct rsp_cursor *args);
 static int handle_empty(struct rsp_server *s, struct rsp_cursor *args);
 
 /*
- * The command table. Columns: the packet's name (matched EXACT, or as a PREFIX with the rest handed to
- * the handler as arguments); the feature group whose target operations serve it (a row whose group the
- * target left NULL is neither dispatched - the client gets the empty "unsupported" reply - nor
- * advertised); the handler; the token the row adds to our qSupported reply; whether it may run while
- * the target runs (everything else waits for the stop, as gdbserver's all-stop loop does).
- * The first matching row wins, so longer names come before their prefixes.
+ * The command table. Columns: the packet's name (matched EXACT, or as a PREFIX with the rest handed
+ * to the handler as arguments); the feature group whose target operations serve it (a row whose
+ * group the target left NULL is neither dispatched - the client gets the empty "unsupported" reply
+ * - nor advertised); the handler; the token the row adds to our qSupported reply; whether it may
+ * run while the target runs (everything else waits for the stop, as gdbserver's all-stop loop
+ * does). The first matching row wins, so longer names come before their prefixes.
  */
 // clang-format off
 static const struct srv_command commands[] = {
@@ -171,8 +171,8 @@ static void queue_out(struct rsp_server *s, const void *data, size_t len)
     s->stats.bytes_out += len;
 }
 
-/* Run-length encodes a reply payload into s->rle. rsp_rle_encode keeps escape pairs whole, which lldb
- * needs: it expands runs and escapes in one pass (GDBRemoteCommunication::ExpandRLE), so a run
+/* Run-length encodes a reply payload into s->rle. rsp_rle_encode keeps escape pairs whole, which
+ * lldb needs: it expands runs and escapes in one pass (GDBRemoteCommunication::ExpandRLE), so a run
  * starting on an escaped byte would repeat the decoded byte. */
 static int rle_payload(struct rsp_server *s, const uint8_t *payload, size_t len)
 {
@@ -314,7 +314,8 @@ size_t srv_add_escaped_bounded(struct rsp_buf *b, const uint8_t *data, size_t le
 
 int srv_fileio_errno(int host_errno)
 {
-    /* GDB manual E.13.9 "Errno Values": the protocol's numbers equal Linux's except ENAMETOOLONG. */
+    /* GDB manual E.13.9 "Errno Values": the protocol's numbers equal Linux's except ENAMETOOLONG.
+     */
     switch (host_errno) {
     case EPERM:
     case ENOENT:
@@ -412,7 +413,8 @@ static int handle_ok(struct rsp_server *s, struct rsp_cursor *args)
     return srv_reply_str(s, "OK");
 }
 
-/* vMustReplyEmpty: the reply must be empty (GDB manual E.8), which is also what unknown packets get. */
+/* vMustReplyEmpty: the reply must be empty (GDB manual E.8), which is also what unknown packets
+ * get. */
 static int handle_empty(struct rsp_server *s, struct rsp_cursor *args)
 {
     (void)s;

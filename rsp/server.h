@@ -1,7 +1,7 @@
 /*
- * rsp/server.h - the server half of the protocol: fed the bytes a client sent, it answers through the
- * target table (target.h) and queues the reply bytes for its owner to write. It does no I/O, owns no
- * socket, and never blocks. One server serves one client session.
+ * rsp/server.h - the server half of the protocol: fed the bytes a client sent, it answers through
+ * the target table (target.h) and queues the reply bytes for its owner to write. It does no I/O,
+ * owns no socket, and never blocks. One server serves one client session.
  *
  * Sessions: STOPPED (waiting for packets), RUNNING (a resume is outstanding; only 0x03 and a few
  * packets are accepted until the owner reports the stop), and ENDED with a reason (detach, kill,
@@ -19,7 +19,8 @@
 #include "rsp/target.h"
 
 #define RSP_SERVER_PACKET_SIZE 0x20000 /* advertised PacketSize (128 KiB) */
-#define RSP_SERVER_OUTPUT_MAX (16u << 20) /* queued reply bytes past which the owner stops reading */
+#define RSP_SERVER_OUTPUT_MAX                                                                      \
+    (16u << 20) /* queued reply bytes past which the owner stops reading */
 
 enum rsp_session_state {
     RSP_SESSION_STOPPED = 0,
@@ -35,15 +36,15 @@ enum rsp_end_reason {
 };
 
 struct rsp_server_config {
-    bool read_only;   /* refuse M, X, G, P, Z*: reply E.read-only (issue 5 builds on it) */
+    bool read_only; /* refuse M, X, G, P, Z*: reply E.read-only (issue 5 builds on it) */
     void (*log)(void *log_ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-    void *log_ctx;    /* log may be NULL: no logging */
+    void *log_ctx; /* log may be NULL: no logging */
 };
 
 struct rsp_server;
 
-/* Allocates once: buffers sized to the advertised PacketSize. ctx is passed to every target operation.
- * tgt and cfg must outlive the server. NULL on allocation failure. */
+/* Allocates once: buffers sized to the advertised PacketSize. ctx is passed to every target
+ * operation. tgt and cfg must outlive the server. NULL on allocation failure. */
 struct rsp_server *rsp_server_new(const struct rsp_target *tgt, void *ctx,
                                   const struct rsp_server_config *cfg);
 void rsp_server_free(struct rsp_server *s);
@@ -58,7 +59,8 @@ void rsp_server_consume(struct rsp_server *s, size_t n);
 /* The target stopped (or exited) after a resume or an interrupt: sends the stop reply (W/X end the
  * session's process but not the session). Ignored when no resume is outstanding (kept for '?'). */
 void rsp_server_report_stop(struct rsp_server *s, const struct rsp_stop *st);
-/* Console output to the client ('O' packet), sent only while RUNNING or in a qRcmd reply (GDB E.3). */
+/* Console output to the client ('O' packet), sent only while RUNNING or in a qRcmd reply (GDB E.3).
+ */
 void rsp_server_console(struct rsp_server *s, const char *text);
 
 /* Added for issue 5 (--max-stop): the owner gave the process back behind the client's back (it

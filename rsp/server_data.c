@@ -1,8 +1,8 @@
 /*
  * rsp/server_data.c - the packets that read and write the stopped process: registers (g, G, p, P),
- * memory (m, M, X, x) and breakpoints and watchpoints (Z0-Z4, z0-z4). Every length from the client is
- * checked against the PacketSize we advertised before anything is read; the data passes through the
- * server's one scratch buffer.
+ * memory (m, M, X, x) and breakpoints and watchpoints (Z0-Z4, z0-z4). Every length from the client
+ * is checked against the PacketSize we advertised before anything is read; the data passes through
+ * the server's one scratch buffer.
  *
  * Not here: how the stub hides its breakpoints from reads (the target does that).
  */
@@ -141,7 +141,8 @@ static int parse_addr_len(struct rsp_cursor *a, uint64_t *addr, uint64_t *len, u
     return 0;
 }
 
-/* Reads up to len bytes into the scratch buffer; *n gets how many. Fails only when none could be. */
+/* Reads up to len bytes into the scratch buffer; *n gets how many. Fails only when none could be.
+ */
 static int read_some(struct rsp_server *s, uint64_t addr, size_t len, size_t *n)
 {
     size_t nread = 0;
@@ -212,8 +213,8 @@ int srv_h_write_mem_bin(struct rsp_server *s, struct rsp_cursor *a)
         return srv_reply_str(s, "OK");
     if (s->cfg && s->cfg->read_only)
         return srv_reply_error_text(s, read_only_msg);
-    if (rsp_unescape(s->scratch, RSP_SERVER_PACKET_SIZE, (const uint8_t *)a->p,
-                     rsp_cursor_left(a), &n) != 0 ||
+    if (rsp_unescape(s->scratch, RSP_SERVER_PACKET_SIZE, (const uint8_t *)a->p, rsp_cursor_left(a),
+                     &n) != 0 ||
         n != len)
         return -EINVAL;
     rc = s->tgt->write_mem(s->ctx, addr, s->scratch, n);

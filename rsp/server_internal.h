@@ -1,6 +1,7 @@
 /*
- * rsp/server_internal.h - what the server's files share: the session struct, the reply helpers and the
- * packet handlers the command table in server.c points at. Not for anything outside rsp/server*.c.
+ * rsp/server_internal.h - what the server's files share: the session struct, the reply helpers and
+ * the packet handlers the command table in server.c points at. Not for anything outside
+ * rsp/server*.c.
  *
  * The server is split by feature group (server.c: session, framing, dispatch, qSupported;
  * server_data.c: registers, memory, breakpoints; server_run.c: resume, stop replies, detach/kill;
@@ -17,7 +18,8 @@
 #include "rsp/codec.h"
 #include "rsp/server.h"
 
-/* Bytes a reply payload may take: the PacketSize we advertise plus room for a stop reply's fields. */
+/* Bytes a reply payload may take: the PacketSize we advertise plus room for a stop reply's fields.
+ */
 #define SRV_REPLY_MAX (RSP_SERVER_PACKET_SIZE + 4096)
 /* Threads listed per qfThreadInfo snapshot and in stop replies/jThreadsInfo. */
 #define SRV_MAX_THREADS 8192
@@ -51,7 +53,7 @@ struct rsp_server {
     uint8_t *scratch;     /* RSP_SERVER_PACKET_SIZE + 1 bytes: memory, registers, decoded data */
     int64_t *tids;        /* SRV_MAX_THREADS: qfThreadInfo snapshot and other thread lists */
     size_t ntids, tid_pos;
-    uint8_t *deferred;    /* one packet received while RUNNING, handled after the stop */
+    uint8_t *deferred; /* one packet received while RUNNING, handled after the stop */
     size_t deferred_len;
     bool have_deferred;
 
@@ -78,8 +80,8 @@ struct rsp_server {
 };
 
 /* Handler of one command-table row: args is the packet after the row's prefix. Returns 0 with the
- * reply payload in s->reply (empty = "unsupported"), -ENOTSUP for an empty reply, another -errno for
- * "Exx", or RSP_FATAL to end the session. */
+ * reply payload in s->reply (empty = "unsupported"), -ENOTSUP for an empty reply, another -errno
+ * for "Exx", or RSP_FATAL to end the session. */
 typedef int (*srv_handler_fn)(struct rsp_server *s, struct rsp_cursor *args);
 
 /* ---- server.c: helpers */
@@ -92,12 +94,12 @@ int srv_reply_error_text(struct rsp_server *s, const char *text) RSP_MUST_CHECK;
 int srv_add_thread_id(struct rsp_server *s, struct rsp_buf *b, int64_t tid) RSP_MUST_CHECK;
 /* Parses "pPID.TID", "pPID", "TID", "-1", "0". *tid gets -1 (all), 0 (any) or a tid. */
 int srv_parse_thread_id(struct rsp_cursor *c, int64_t *tid) RSP_MUST_CHECK;
-/* The thread an operation without an explicit thread applies to: the suffix thread, the Hg thread, the
- * last stopped thread, the first thread. 0 when the process has none. */
+/* The thread an operation without an explicit thread applies to: the suffix thread, the Hg thread,
+ * the last stopped thread, the first thread. 0 when the process has none. */
 int64_t srv_current_tid(struct rsp_server *s);
 int64_t srv_reg_tid(struct rsp_server *s);
-/* Appends data escaped (GDB manual E.1) while the result stays within budget bytes of b; returns how
- * many input bytes went in. */
+/* Appends data escaped (GDB manual E.1) while the result stays within budget bytes of b; returns
+ * how many input bytes went in. */
 size_t srv_add_escaped_bounded(struct rsp_buf *b, const uint8_t *data, size_t len, size_t budget);
 /* Maps a host errno to the File-I/O protocol's errno (GDB manual E.13.9). */
 int srv_fileio_errno(int host_errno);
@@ -115,8 +117,8 @@ int srv_h_read_mem_bin(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_z_insert(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_z_remove(struct rsp_server *s, struct rsp_cursor *a);
 /* Reads one register of tid as hex, or 'xx' per byte when unavailable. */
-int srv_add_reg_hex(struct rsp_server *s, struct rsp_buf *b, int64_t tid, unsigned regno)
-    RSP_MUST_CHECK;
+int srv_add_reg_hex(struct rsp_server *s, struct rsp_buf *b, int64_t tid,
+                    unsigned regno) RSP_MUST_CHECK;
 
 /* ---- server_run.c: run control and stop replies */
 int srv_h_status(struct rsp_server *s, struct rsp_cursor *a);
@@ -131,8 +133,8 @@ int srv_h_kill(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_vkill(struct rsp_server *s, struct rsp_cursor *a);
 int srv_h_vother(struct rsp_server *s, struct rsp_cursor *a); /* vAttach, vRun: refused with text */
 /* Encodes st as a stop reply payload into b, filling expedited registers when st has none. */
-int srv_encode_stop(struct rsp_server *s, struct rsp_buf *b, const struct rsp_stop *st)
-    RSP_MUST_CHECK;
+int srv_encode_stop(struct rsp_server *s, struct rsp_buf *b,
+                    const struct rsp_stop *st) RSP_MUST_CHECK;
 
 /* ---- server_query.c: threads, qXfer, signals, monitor */
 int srv_h_attached(struct rsp_server *s, struct rsp_cursor *a);

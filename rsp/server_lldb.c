@@ -1,6 +1,6 @@
 /*
- * rsp/server_lldb.c - the packets lldb (and Delve, which speaks lldb's dialect) uses to cut round trips:
- * qHostInfo, qProcessInfo, qRegisterInfoN, QThreadSuffixSupported, QListThreadsInStopReply,
+ * rsp/server_lldb.c - the packets lldb (and Delve, which speaks lldb's dialect) uses to cut round
+ * trips: qHostInfo, qProcessInfo, qRegisterInfoN, QThreadSuffixSupported, QListThreadsInStopReply,
  * qMemoryRegionInfo, jThreadsInfo and qThreadStopInfo (lldb/docs/resources/lldbgdbremote.md).
  *
  * Not here: the 'x' packet's lldb form (server_data.c) and the reason: field of stop replies
@@ -11,7 +11,8 @@
 
 #include "rsp/server_internal.h"
 
-/* Thread lists inside one reply (stop replies, jThreadsInfo) stop here to stay within PacketSize. */
+/* Thread lists inside one reply (stop replies, jThreadsInfo) stop here to stay within PacketSize.
+ */
 #define LIST_MAX_THREADS 2048
 
 static int add_hex_string(struct rsp_buf *b, const char *key, const char *text)

@@ -1,8 +1,8 @@
 /*
  * rsp/server_query.c - the general queries and settings gdb sends: threads (qC, qfThreadInfo,
  * qsThreadInfo, qThreadExtraInfo, T, H), qAttached, the qXfer objects (target.xml, threads, auxv,
- * exec-file, siginfo), signal policy (QPassSignals, QProgramSignals), QThreadEvents, QNonStop and the
- * monitor (qRcmd). GDB manual E.4 "General Query Packets".
+ * exec-file, siginfo), signal policy (QPassSignals, QProgramSignals), QThreadEvents, QNonStop and
+ * the monitor (qRcmd). GDB manual E.4 "General Query Packets".
  *
  * Not here: lldb's own queries (server_lldb.c).
  */

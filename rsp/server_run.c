@@ -1,9 +1,9 @@
 /*
- * rsp/server_run.c - run control: '?', vCont and the legacy c/C/s/S, detach (D) and kill (k, vKill),
- * and the encoding of stop replies with their expedited registers (GDB manual E.3). A resume leaves the
- * session RUNNING with no reply; the reply is the stop the owner reports later through
- * rsp_server_report_stop (which may happen inside target->resume when the target already holds an
- * unreported event).
+ * rsp/server_run.c - run control: '?', vCont and the legacy c/C/s/S, detach (D) and kill (k,
+ * vKill), and the encoding of stop replies with their expedited registers (GDB manual E.3). A
+ * resume leaves the session RUNNING with no reply; the reply is the stop the owner reports later
+ * through rsp_server_report_stop (which may happen inside target->resume when the target already
+ * holds an unreported event).
  *
  * Not here: which thread's event is reported next (the target keeps its pending events).
  */
@@ -172,7 +172,7 @@ int srv_h_vcont(struct rsp_server *s, struct rsp_cursor *a)
 /* Legacy "c[addr]" / "s[addr]": resume at addr when given. */
 static int legacy_resume(struct rsp_server *s, struct rsp_cursor *a, char action, bool with_sig)
 {
-    struct rsp_resume_action act = { .tid = -1, .action = action, .signal = 0 };
+    struct rsp_resume_action act = {.tid = -1, .action = action, .signal = 0};
     int64_t tid = s->c_tid > 0 ? s->c_tid : srv_current_tid(s);
     uint64_t addr;
 

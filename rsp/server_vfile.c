@@ -1,7 +1,8 @@
 /*
  * rsp/server_vfile.c - host I/O, the vFile packets gdb uses to fetch the program and /proc files
  * (GDB manual E.13 "Host I/O Packets"): open, pread, close, fstat, readlink, setfs. Replies are
- * "F result[,errno][;attachment]" with File-I/O protocol errno values; binary attachments are escaped.
+ * "F result[,errno][;attachment]" with File-I/O protocol errno values; binary attachments are
+ * escaped.
  *
  * Not here: which paths may be opened (the target decides; gostub confines it to the process's own
  * files). Open flags reach the target as host O_* values, converted from the protocol's (E.13.9).
@@ -168,9 +169,8 @@ int srv_h_vfile_readlink(struct rsp_server *s, struct rsp_cursor *a)
     if ((uint64_t)n > sizeof(target))
         n = sizeof(target);
     rc = rsp_buf_addf(&s->reply, "F%llx;", (unsigned long long)n);
-    if (rc == 0 &&
-        srv_add_escaped_bounded(&s->reply, (const uint8_t *)target, (size_t)n, 2 * sizeof(target)) !=
-            (size_t)n)
+    if (rc == 0 && srv_add_escaped_bounded(&s->reply, (const uint8_t *)target, (size_t)n,
+                                           2 * sizeof(target)) != (size_t)n)
         rc = -E2BIG;
     return rc;
 }

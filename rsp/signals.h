@@ -1,7 +1,7 @@
 /*
  * rsp/signals.h - GDB's signal numbering (gdb/signals.def) and the host (Linux) numbering.
- * On the wire every signal number is GDB's; the stub and the frontend think in host numbers and convert
- * here, at the edge. Not for signal names shown to users beyond the short "SIGSEGV" form.
+ * On the wire every signal number is GDB's; the stub and the frontend think in host numbers and
+ * convert here, at the edge. Not for signal names shown to users beyond the short "SIGSEGV" form.
  */
 #ifndef RSP_SIGNALS_H
 #define RSP_SIGNALS_H

@@ -172,7 +172,8 @@ static long restore_bytes(pid_t pid, int mem_fd)
         uint8_t cur[G_TRAP_MAX];
         if (!s->used || s->len == 0 || s->len > G_TRAP_MAX)
             continue;
-        if (pread(fd, cur, s->len, (off_t)s->addr) != (ssize_t)s->len || memcmp(cur, s->trap, s->len) != 0)
+        if (pread(fd, cur, s->len, (off_t)s->addr) != (ssize_t)s->len ||
+            memcmp(cur, s->trap, s->len) != 0)
             continue; /* not ours any more (restored, or the program rewrote it) */
         if (pwrite(fd, s->saved, s->len, (off_t)s->addr) == (ssize_t)s->len)
             n++;
@@ -315,8 +316,10 @@ static void guardian_main(int rfd)
     /* Once more: a thread of the first pass may have raced a byte we had not restored yet. */
     (void)restore_bytes(pid, mem_fd);
     char msg[160];
-    snprintf(msg, sizeof(msg), "gostub-guardian: gostub ended without a release: %ld breakpoint(s) "
-             "restored, %ld thread(s) checked\n", restored, fixed);
+    snprintf(msg, sizeof(msg),
+             "gostub-guardian: gostub ended without a release: %ld breakpoint(s) "
+             "restored, %ld thread(s) checked\n",
+             restored, fixed);
     say(msg);
     if (g->lost)
         say("gostub-guardian: more breakpoints than the table holds: some were not restored\n");
@@ -326,7 +329,8 @@ static void guardian_main(int rfd)
 int guardian_start(pid_t pid)
 {
     int p[2];
-    void *m = mmap(NULL, sizeof(struct gshared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *m = mmap(NULL, sizeof(struct gshared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
     if (m == MAP_FAILED)
         return -errno;
     if (pipe2(p, O_CLOEXEC) < 0) {

@@ -20,7 +20,10 @@
 #define DR_OFFSET(i) (offsetof(struct user, u_debugreg) + (size_t)(i) * sizeof(long))
 #endif
 
-void hwdebug_init(struct hwdebug *hw) { memset(hw, 0, sizeof *hw); }
+void hwdebug_init(struct hwdebug *hw)
+{
+    memset(hw, 0, sizeof *hw);
+}
 
 #if defined(__x86_64__)
 static bool same_request(const struct hwdebug *hw, unsigned slot, enum hwdebug_kind kind,

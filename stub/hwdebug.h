@@ -1,7 +1,7 @@
 /*
  * stub/hwdebug.h - hardware breakpoints and watchpoints. A process-wide table of the four x86 debug
- * register slots (DR0-DR3 addresses, DR7 control), applied to every thread with ptrace(POKEUSER) and to
- * each new thread as it appears; DR6 tells which slot fired. aarch64 (hardware debug through
+ * register slots (DR0-DR3 addresses, DR7 control), applied to every thread with ptrace(POKEUSER)
+ * and to each new thread as it appears; DR6 tells which slot fired. aarch64 (hardware debug through
  * NT_ARM_HW_BREAK/WATCH) is not implemented: every call returns -ENOTSUP there.
  */
 #ifndef STUB_HWDEBUG_H
@@ -27,19 +27,21 @@ struct hwdebug {
 };
 
 void hwdebug_init(struct hwdebug *hw);
-/* Adds a breakpoint/watchpoint to the table (does not touch threads). -ENOSPC when the slots are used
- * up, -EINVAL for an impossible range, -ENOTSUP for HWDEBUG_READ on x86 (no read-only watchpoints). */
+/* Adds a breakpoint/watchpoint to the table (does not touch threads). -ENOSPC when the slots are
+ * used up, -EINVAL for an impossible range, -ENOTSUP for HWDEBUG_READ on x86 (no read-only
+ * watchpoints). */
 int hwdebug_insert(struct hwdebug *hw, enum hwdebug_kind kind, uint64_t addr, uint64_t len)
     __attribute__((warn_unused_result));
 int hwdebug_remove(struct hwdebug *hw, enum hwdebug_kind kind, uint64_t addr, uint64_t len)
     __attribute__((warn_unused_result));
 bool hwdebug_empty(const struct hwdebug *hw);
-/* Writes the table into a stopped thread's debug registers (DR7 disabled first, addresses, then DR7). */
+/* Writes the table into a stopped thread's debug registers (DR7 disabled first, addresses, then
+ * DR7). */
 int hwdebug_apply(const struct hwdebug *hw, pid_t tid) __attribute__((warn_unused_result));
 /* Zeroes DR7 and DR0-3 of a stopped thread (before detach). */
 int hwdebug_clear_thread(pid_t tid) __attribute__((warn_unused_result));
-/* After a SIGTRAP: reads and clears DR6. *hit gets the request that fired (kind and the client's address)
- * or kind 0 when no slot fired (e.g. a single step). */
+/* After a SIGTRAP: reads and clears DR6. *hit gets the request that fired (kind and the client's
+ * address) or kind 0 when no slot fired (e.g. a single step). */
 int hwdebug_check_hit(const struct hwdebug *hw, pid_t tid, enum hwdebug_kind *kind, uint64_t *addr)
     __attribute__((warn_unused_result));
 

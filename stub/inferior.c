@@ -424,7 +424,10 @@ void inf_set_stop_callback(struct inferior *inf, inf_stop_fn fn, void *arg)
     inf->stop_arg = arg;
 }
 
-const struct rsp_target *inf_target(struct inferior *inf) { return &inf->ops; }
+const struct rsp_target *inf_target(struct inferior *inf)
+{
+    return &inf->ops;
+}
 
 void inf_handle_events(struct inferior *inf)
 {
@@ -530,13 +533,25 @@ int inf_kill(struct inferior *inf)
     return 0;
 }
 
-void inf_set_allow_kill(struct inferior *inf, bool allow) { inf->allow_kill = allow; }
+void inf_set_allow_kill(struct inferior *inf, bool allow)
+{
+    inf->allow_kill = allow;
+}
 
-pid_t inf_pid(const struct inferior *inf) { return inf->pid; }
+pid_t inf_pid(const struct inferior *inf)
+{
+    return inf->pid;
+}
 
-bool inf_launched(const struct inferior *inf) { return inf->launched; }
+bool inf_launched(const struct inferior *inf)
+{
+    return inf->launched;
+}
 
-bool inf_exited(const struct inferior *inf) { return inf->exited; }
+bool inf_exited(const struct inferior *inf)
+{
+    return inf->exited;
+}
 
 bool inf_running(const struct inferior *inf)
 {
@@ -546,4 +561,7 @@ bool inf_running(const struct inferior *inf)
     return false;
 }
 
-size_t inf_thread_count(const struct inferior *inf) { return inf->nlwps; }
+size_t inf_thread_count(const struct inferior *inf)
+{
+    return inf->nlwps;
+}

@@ -25,7 +25,10 @@
 
 /* Drops a result on purpose (a cleanup path that goes on regardless); (void) does not silence
  * warn_unused_result in gcc. */
-static inline void inf_ignore(long result) { (void)result; }
+static inline void inf_ignore(long result)
+{
+    (void)result;
+}
 
 #define INF_MAX_TRAP 8 /* longest breakpoint instruction of any arch */
 

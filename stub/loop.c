@@ -116,7 +116,7 @@ struct stub {
      * makes a system call the sandbox denies (setuid) there instead. */
     bool test_fail_alloc;
     int test_crash; /* 0, 1: SIGSEGV, 2: a denied call */
-    int status; /* exit status returned by stub_loop_run */
+    int status;     /* exit status returned by stub_loop_run */
 };
 
 static void conn_close(struct conn *c);
@@ -142,9 +142,10 @@ static struct inferior *volatile crash_inf;
 static uint8_t crash_stack[64 * 1024] __attribute__((unused));
 
 /* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: a bug in the stub; SIGSYS: a call the sandbox denies.
- * The kernel will detach the process when gostub dies, but a trap left in its text would kill it at the next hit (SIGTRAP): put the
- * original bytes back first (inf_emergency_restore: no allocation, no locks), then die of the same
- * signal. No release proper (stop, detach with signals): the stub's state cannot be trusted. */
+ * The kernel will detach the process when gostub dies, but a trap left in its text would kill it at
+ * the next hit (SIGTRAP): put the original bytes back first (inf_emergency_restore: no allocation,
+ * no locks), then die of the same signal. No release proper (stop, detach with signals): the stub's
+ * state cannot be trusted. */
 __attribute__((unused)) static void on_crash(int sig)
 {
     static const char msg[] = "gostub: internal error (fatal signal): restoring the process's "

@@ -33,9 +33,15 @@ static struct lwp *stopped_lwp(struct inferior *inf, int64_t tid, int *rc)
     return l;
 }
 
-static int64_t op_pid(void *ctx) { return ((struct inferior *)ctx)->pid; }
+static int64_t op_pid(void *ctx)
+{
+    return ((struct inferior *)ctx)->pid;
+}
 
-static bool op_attached(void *ctx) { return !((struct inferior *)ctx)->launched; }
+static bool op_attached(void *ctx)
+{
+    return !((struct inferior *)ctx)->launched;
+}
 
 static size_t op_list_threads(void *ctx, int64_t *tids, size_t max)
 {
@@ -127,9 +133,15 @@ static int op_resume(void *ctx, const struct rsp_resume_action *acts, size_t n)
     return lwp_resume(ctx, acts, n);
 }
 
-static int op_interrupt(void *ctx) { return lwp_interrupt(ctx); }
+static int op_interrupt(void *ctx)
+{
+    return lwp_interrupt(ctx);
+}
 
-static int op_detach(void *ctx) { return inf_release(ctx); }
+static int op_detach(void *ctx)
+{
+    return inf_release(ctx);
+}
 
 /* k kills a launched program. An attached process - a production service - is released instead:
  * lldb sends k whenever it quits a gdb-remote session, and no client should be able to take a

@@ -62,8 +62,9 @@ static const char *const groups[] = {
     "Other commands",
 };
 
-static const struct cli_command *const tables[] = {cli_cmds_run, cli_cmds_step, cli_cmds_mem, cli_cmds_goroutines,
-                                                   cli_cmds_stack, cli_cmds_core, cli_cmds_data, cli_cmds_other};
+static const struct cli_command *const tables[] = {
+    cli_cmds_run,   cli_cmds_step, cli_cmds_mem,  cli_cmds_goroutines,
+    cli_cmds_stack, cli_cmds_core, cli_cmds_data, cli_cmds_other};
 
 #define FOREACH_CMD(cmd)                                                                           \
     for (size_t ti_ = 0; ti_ < sizeof(tables) / sizeof(tables[0]); ti_++)                          \
@@ -282,7 +283,8 @@ static int cmd_source(struct cli *c, char *args)
 static const char *refused_on_core(const char *name)
 {
     static const char *const run[] = {"continue", "next",    "step", "stepout", "step-instruction",
-                                      "restart",  "rebuild", "call", "rev",     "rewind", NULL};
+                                      "restart",  "rebuild", "call", "rev",     "rewind",
+                                      NULL};
     static const char *const bp[] = {"break", "trace", "watch", NULL};
     for (size_t i = 0; run[i]; i++)
         if (strcmp(name, run[i]) == 0)

@@ -1,8 +1,8 @@
 /*
  * frontend/cli/cmd_core.c - the postmortem side of the command line: `dump FILE` writes an ELF core
- * of the live, stopped process (target/dump.h) that `godbg core BINARY FILE`, gdb and `dlv core` open.
- * Opening a core is main.c's (`godbg core`); the refusal of run and write commands on a core is in
- * cli.c's dispatcher (refused_on_core).
+ * of the live, stopped process (target/dump.h) that `godbg core BINARY FILE`, gdb and `dlv core`
+ * open. Opening a core is main.c's (`godbg core`); the refusal of run and write commands on a core
+ * is in cli.c's dispatcher (refused_on_core).
  *
  * Not for: writing the core (target/dump.c), reading one (target/core.c, corefile.c).
  */

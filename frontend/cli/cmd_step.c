@@ -220,14 +220,22 @@ bool cli_bp_should_stop(struct cli *c, struct ses_bp *bp)
     }
     uint64_t h = bp->total_hits;
     switch (bc->op) {
-    case HC_NONE: return true;
-    case HC_EQ: return h == bc->n;
-    case HC_NE: return h != bc->n;
-    case HC_LT: return h < bc->n;
-    case HC_LE: return h <= bc->n;
-    case HC_GT: return h > bc->n;
-    case HC_GE: return h >= bc->n;
-    case HC_MOD: return bc->n && h % bc->n == 0;
+    case HC_NONE:
+        return true;
+    case HC_EQ:
+        return h == bc->n;
+    case HC_NE:
+        return h != bc->n;
+    case HC_LT:
+        return h < bc->n;
+    case HC_LE:
+        return h <= bc->n;
+    case HC_GT:
+        return h > bc->n;
+    case HC_GE:
+        return h >= bc->n;
+    case HC_MOD:
+        return bc->n && h % bc->n == 0;
     }
     return true;
 }
@@ -305,7 +313,7 @@ struct stepper {
     uint64_t cfa;      /* frame 0's CFA when the step began */
     uint64_t temp[MAX_TEMP];
     size_t ntemp;
-    uint64_t ret; /* the return address (also in temp), 0 when none */
+    uint64_t ret;              /* the return address (also in temp), 0 when none */
     uint64_t wanted[MAX_TEMP]; /* stops at user breakpoints (not inserted twice) */
     size_t nwanted;
 };
@@ -936,10 +944,9 @@ static int cmd_watch(struct cli *c, char *args)
         return cli_fail("%s", usage);
     *sp = 0;
     if (strcmp(args, "-r") == 0) {
-        c->s->next_bp_id++; /* dlv 1.20 spends an id on it too */
+        c->s->next_bp_id++;                                  /* dlv 1.20 spends an id on it too */
         return cli_fail("break on read only not supported"); /* x86 has no read-only watch */
-    }
-    else if (strcmp(args, "-w") == 0)
+    } else if (strcmp(args, "-w") == 0)
         type = TGT_WATCH_WRITE;
     else if (strcmp(args, "-rw") == 0)
         type = TGT_WATCH_ACCESS;
@@ -980,8 +987,8 @@ static int cmd_watch(struct cli *c, char *args)
     if (!addr)
         return cli_fail("%s", err);
     if (addr % len)
-        return cli_fail("can not watch %s: %#" PRIx64 " is not aligned to its size %" PRIu64,
-                        expr, addr, len);
+        return cli_fail("can not watch %s: %#" PRIx64 " is not aligned to its size %" PRIu64, expr,
+                        addr, len);
     int rc = s->t->ops->set_bp(s->t, type, addr, len);
     if (rc < 0)
         return cli_fail("could not set the watchpoint: %s", cli_strerror(rc));

@@ -521,7 +521,8 @@ int ses_reverse(struct session *s, int64_t step_tid, struct rsp_stop *stop, stru
         return rc;
     ses_select_thread(s, stop->tid ? stop->tid : s->t->current_tid);
     uint64_t pc;
-    if (step_tid == 0 && (stop->reason == RSP_REASON_SWBREAK || stop->reason == RSP_REASON_HWBREAK) &&
+    if (step_tid == 0 &&
+        (stop->reason == RSP_REASON_SWBREAK || stop->reason == RSP_REASON_HWBREAK) &&
         tgt_read_pc(s->t, s->cur_tid, &pc) == 0) {
         *bp = ses_bp_by_addr(s, pc);
         if (*bp)

@@ -64,7 +64,7 @@ struct session {
     bool gs_loaded;
     struct gort_g *gs;
     size_t ngs;
-    bool have_one;      /* one_g holds the goroutine the selected thread ran at this stop */
+    bool have_one;       /* one_g holds the goroutine the selected thread ran at this stop */
     struct gort_g one_g; /* read alone through the thread's g pointer */
     int m_offs;          /* runtime.m procid/curg offsets: 0 not looked up, 1 known, -1 missing */
     uint64_t m_procid_off, m_curg_off;

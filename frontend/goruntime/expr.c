@@ -66,7 +66,10 @@ void gort_expr_free(struct gort_expr *e)
     free(e);
 }
 
-const struct gort_expr_node *gort_expr_root(const struct gort_expr *e) { return e->root; }
+const struct gort_expr_node *gort_expr_root(const struct gort_expr *e)
+{
+    return e->root;
+}
 
 const char *gort_expr_source(const struct gort_expr *e, size_t *len)
 {
@@ -84,18 +87,30 @@ struct parser {
 /* Short names for the lexer calls the parser makes at every step. */
 #define fail_at(p, ...) gort_lex_fail_at(&(p)->lx, __VA_ARGS__)
 
-static void next(struct parser *p) { gort_lex_next(&p->lx); }
+static void next(struct parser *p)
+{
+    gort_lex_next(&p->lx);
+}
 
-static bool tok_is(const struct parser *p, enum punct x) { return gort_lex_is(&p->lx, x); }
+static bool tok_is(const struct parser *p, enum punct x)
+{
+    return gort_lex_is(&p->lx, x);
+}
 
-static bool tok_is_kw(const struct parser *p, const char *kw) { return gort_lex_is_kw(&p->lx, kw); }
+static bool tok_is_kw(const struct parser *p, const char *kw)
+{
+    return gort_lex_is_kw(&p->lx, kw);
+}
 
 static void fail_expected(struct parser *p, const char *what)
 {
     gort_lex_fail_expected(&p->lx, what);
 }
 
-static void fail_nomem(struct parser *p) { gort_lex_fail_nomem(&p->lx); }
+static void fail_nomem(struct parser *p)
+{
+    gort_lex_fail_nomem(&p->lx);
+}
 
 // clang-format off
 /* Binary operators: punctuation, AST operator, Go precedence. */
@@ -711,7 +726,10 @@ static struct gort_expr_node *parse_binary(struct parser *p, int prec1)
     return p->lx.failed ? NULL : x;
 }
 
-static struct gort_expr_node *parse_expr(struct parser *p) { return parse_binary(p, 1); }
+static struct gort_expr_node *parse_expr(struct parser *p)
+{
+    return parse_binary(p, 1);
+}
 
 int gort_expr_parse(const char *src, size_t len, struct gort_expr **out,
                     struct gort_expr_error *err)

@@ -117,7 +117,10 @@ static bool is_letter(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
-static bool is_decimal(int c) { return c >= '0' && c <= '9'; }
+static bool is_decimal(int c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static int hex_val(int c)
 {
@@ -130,7 +133,10 @@ static int hex_val(int c)
     return 16;
 }
 
-static int lower(int c) { return c | 0x20; }
+static int lower(int c)
+{
+    return c | 0x20;
+}
 
 /* Reads digits of the given base (and '_') from p->off. Returns a bit set: 1 = a digit was seen,
  * 2 = a '_' was seen. *invalid gets the offset of the first digit that is not valid in base (bases

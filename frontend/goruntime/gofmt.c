@@ -362,11 +362,20 @@ int gort_fmt_complex(struct rsp_buf *b, double re, double im, int bits)
 
 /* ------------------------------------------------------------------ integers, bools, pointers */
 
-int gort_fmt_int(struct rsp_buf *b, int64_t v) { return rsp_buf_addf(b, "%" PRId64, v); }
+int gort_fmt_int(struct rsp_buf *b, int64_t v)
+{
+    return rsp_buf_addf(b, "%" PRId64, v);
+}
 
-int gort_fmt_uint(struct rsp_buf *b, uint64_t v) { return rsp_buf_addf(b, "%" PRIu64, v); }
+int gort_fmt_uint(struct rsp_buf *b, uint64_t v)
+{
+    return rsp_buf_addf(b, "%" PRIu64, v);
+}
 
-int gort_fmt_bool(struct rsp_buf *b, bool v) { return rsp_buf_adds(b, v ? "true" : "false"); }
+int gort_fmt_bool(struct rsp_buf *b, bool v)
+{
+    return rsp_buf_adds(b, v ? "true" : "false");
+}
 
 int gort_fmt_pointer(struct rsp_buf *b, const char *type_name, uint64_t addr)
 {

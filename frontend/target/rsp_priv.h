@@ -66,7 +66,7 @@ struct tgt_rsp {
     bool native_signals; /* lldb-server: signals on the wire are Linux numbers, not GDB's */
     bool reverse;        /* ReverseContinue+ and ReverseStep+ (rr): bc and bs work */
     bool thread_suffix;  /* QThreadSuffixSupported: p/P name their thread, no Hg needed */
-    int64_t hg_tid; /* thread selected with Hg since the last stop; HG_UNKNOWN (rsp.c) */
+    int64_t hg_tid;      /* thread selected with Hg since the last stop; HG_UNKNOWN (rsp.c) */
     uint64_t extra_round_trips;
     struct rsp_buf reply;
 

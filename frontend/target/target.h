@@ -123,7 +123,8 @@ int tgt_rsp_connect_fds(int read_fd, int write_fd, int timeout_ms, struct tgt **
  * empty list passes none. -EOPNOTSUPP when the server cannot. */
 int tgt_rsp_pass_signals(struct tgt *t, const int *sigs, size_t n) TGT_MUST_CHECK;
 /* Added for issue 4 (additive): reverse execution, where the server says ReverseContinue+ and
- * ReverseStep+ in qSupported (rr's replay). Whether t (any kind of target) can run backwards now. */
+ * ReverseStep+ in qSupported (rr's replay). Whether t (any kind of target) can run backwards now.
+ */
 bool tgt_rsp_can_reverse(const struct tgt *t);
 /* Starts the program running backwards: step_tid 0 = bc (back to the previous breakpoint or
  * watchpoint, or to the start of the recording), else bs (that thread steps back one

@@ -1,12 +1,12 @@
 /*
- * tests/fuzz/fuzz_server.c - libFuzzer target for the RSP server's dispatch (rsp_server_feed) over the
- * in-memory fake target. The first input byte picks the set-up (optional groups present or not,
- * read-only, permissive fake, no-ack mode first); the rest is fed in pieces whose sizes come from the
- * data, as a client's bytes would arrive. Whenever a resume is outstanding a stop is reported, so the
- * session goes on.
+ * tests/fuzz/fuzz_server.c - libFuzzer target for the RSP server's dispatch (rsp_server_feed) over
+ * the in-memory fake target. The first input byte picks the set-up (optional groups present or not,
+ * read-only, permissive fake, no-ack mode first); the rest is fed in pieces whose sizes come from
+ * the data, as a client's bytes would arrive. Whenever a resume is outstanding a stop is reported,
+ * so the session goes on.
  *
- * Oracle: everything the server emits decodes (checksums verified) as packets, acks and naks only; the
- * output never passes RSP_SERVER_OUTPUT_MAX; and the sanitizers see no memory or UB error.
+ * Oracle: everything the server emits decodes (checksums verified) as packets, acks and naks only;
+ * the output never passes RSP_SERVER_OUTPUT_MAX; and the sanitizers see no memory or UB error.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ static void check_output(struct rsp_server *s, struct rsp_decoder *dec)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct fake_target f;
-    struct rsp_server_config cfg = { 0 };
+    struct rsp_server_config cfg = {0};
     struct rsp_server *s;
     struct rsp_decoder *dec;
     uint8_t mode;

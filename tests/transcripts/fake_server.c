@@ -1,10 +1,12 @@
 /*
- * tests/transcripts/fake_server.c - the RSP server over the in-memory fake target on a real TCP socket,
- * so that stock gdb and lldb can be pointed at it (live_clients.sh). It serves one client: listens on
- * 127.0.0.1, port 0, prints "Listening on port N", then shuttles bytes between the socket and the
- * server. Resumes are modelled crudely: a step moves the stepping thread's pc one byte on and stops
- * it; a continue stops at the watchpoint (every other time) or at the first breakpoint, else runs until
- * the client interrupts (SIGINT) or a second passes. Exits when the client leaves or the session ends. A test tool only: blocking I/O, poll() with a timeout, no options.
+ * tests/transcripts/fake_server.c - the RSP server over the in-memory fake target on a real TCP
+ * socket, so that stock gdb and lldb can be pointed at it (live_clients.sh). It serves one client:
+ * listens on 127.0.0.1, port 0, prints "Listening on port N", then shuttles bytes between the
+ * socket and the server. Resumes are modelled crudely: a step moves the stepping thread's pc one
+ * byte on and stops it; a continue stops at the watchpoint (every other time) or at the first
+ * breakpoint, else runs until the client interrupts (SIGINT) or a second passes. Exits when the
+ * client leaves or the session ends. A test tool only: blocking I/O, poll() with a timeout, no
+ * options.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -73,9 +75,9 @@ static void model_resume(struct rsp_server *s, struct fake_target *f, bool *last
 
 int main(void)
 {
-    struct sockaddr_in sa = { .sin_family = AF_INET };
+    struct sockaddr_in sa = {.sin_family = AF_INET};
     socklen_t salen = sizeof(sa);
-    struct rsp_server_config cfg = { 0 };
+    struct rsp_server_config cfg = {0};
     struct fake_target f;
     struct rsp_server *s;
     int lfd, fd, one = 1;
@@ -107,7 +109,7 @@ int main(void)
     if (!s)
         return 1;
     for (;;) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
+        struct pollfd p = {.fd = fd, .events = POLLIN};
         uint8_t buf[65536];
         int rc = poll(&p, 1, 50);
         ssize_t n;

@@ -1,14 +1,15 @@
 /*
  * tests/transcripts/replay_server.c - replays the requests of recorded gdb and lldb sessions
- * (the .req files in tests/transcripts, made by extract.py from real sessions against gdbserver and lldb-server)
- * into the RSP server with the in-memory fake target, and checks that every reply decodes (checksums
- * verified), has the right shape for its request, and that the session never breaks before the client
- * ends it. When a request resumes the target, a stop is reported (breakpoint, step, watchpoint in turn)
- * the way the stub would; an interrupt byte while running is answered with a SIGINT stop.
+ * (the .req files in tests/transcripts, made by extract.py from real sessions against gdbserver and
+ * lldb-server) into the RSP server with the in-memory fake target, and checks that every reply
+ * decodes (checksums verified), has the right shape for its request, and that the session never
+ * breaks before the client ends it. When a request resumes the target, a stop is reported
+ * (breakpoint, step, watchpoint in turn) the way the stub would; an interrupt byte while running is
+ * answered with a SIGINT stop.
  *
- * The fake process is not the recorded one, so values differ and some requests get E replies (thread
- * ids, addresses); what must hold is that each reply is a well-formed answer to its request.
- * Exit status: 0 when every transcript passes, 1 otherwise (automake's test protocol).
+ * The fake process is not the recorded one, so values differ and some requests get E replies
+ * (thread ids, addresses); what must hold is that each reply is a well-formed answer to its
+ * request. Exit status: 0 when every transcript passes, 1 otherwise (automake's test protocol).
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,8 +21,11 @@
 #include "tests/unit/rsp_fake_target.h"
 
 static const char *const transcripts[] = {
-    "gdb-launch.req",    "gdb-attach.req",          "gdb-interrupt.req",
-    "lldb-llgs-attach.req", "lldb-gdbserver-attach.req",
+    "gdb-launch.req",
+    "gdb-attach.req",
+    "gdb-interrupt.req",
+    "lldb-llgs-attach.req",
+    "lldb-gdbserver-attach.req",
 };
 
 struct replay {
@@ -105,14 +109,62 @@ static bool key_values(const uint8_t *p, size_t len)
 
 /* Requests whose handler exists: an empty reply to them would be a regression. */
 static const char *const served[] = {
-    "qSupported", "QStartNoAckMode", "g", "G", "p", "P", "m", "M", "X", "x", "?", "qC",
-    "qfThreadInfo", "qsThreadInfo", "qAttached", "vCont", "qXfer:features:read:",
-    "qXfer:threads:read:", "qXfer:auxv:read:", "qXfer:exec-file:read:", "qXfer:siginfo:read:",
-    "vFile:open:", "vFile:pread:", "vFile:close:", "vFile:fstat:", "vFile:readlink:",
-    "vFile:setfs:", "QPassSignals:", "QProgramSignals:", "QNonStop:", "QThreadSuffixSupported",
-    "QListThreadsInStopReply", "qHostInfo", "qProcessInfo", "qRegisterInfo", "qMemoryRegionInfo:",
-    "jThreadsInfo", "qThreadStopInfo", "H", "T", "D", "Z0", "Z1", "Z2", "Z4", "z0", "z1", "z2",
-    "z4", "c", "s", "C", "S", "qRcmd,", "QThreadEvents:", "vKill;",
+    "qSupported",
+    "QStartNoAckMode",
+    "g",
+    "G",
+    "p",
+    "P",
+    "m",
+    "M",
+    "X",
+    "x",
+    "?",
+    "qC",
+    "qfThreadInfo",
+    "qsThreadInfo",
+    "qAttached",
+    "vCont",
+    "qXfer:features:read:",
+    "qXfer:threads:read:",
+    "qXfer:auxv:read:",
+    "qXfer:exec-file:read:",
+    "qXfer:siginfo:read:",
+    "vFile:open:",
+    "vFile:pread:",
+    "vFile:close:",
+    "vFile:fstat:",
+    "vFile:readlink:",
+    "vFile:setfs:",
+    "QPassSignals:",
+    "QProgramSignals:",
+    "QNonStop:",
+    "QThreadSuffixSupported",
+    "QListThreadsInStopReply",
+    "qHostInfo",
+    "qProcessInfo",
+    "qRegisterInfo",
+    "qMemoryRegionInfo:",
+    "jThreadsInfo",
+    "qThreadStopInfo",
+    "H",
+    "T",
+    "D",
+    "Z0",
+    "Z1",
+    "Z2",
+    "Z4",
+    "z0",
+    "z1",
+    "z2",
+    "z4",
+    "c",
+    "s",
+    "C",
+    "S",
+    "qRcmd,",
+    "QThreadEvents:",
+    "vKill;",
 };
 
 /* NULL when reply is a well-formed answer to req. */
@@ -173,7 +225,7 @@ static size_t unquote(char *line)
 
     while (line[in]) {
         if (line[in] == '\\' && line[in + 1] == 'x' && line[in + 2] && line[in + 3]) {
-            char hex[3] = { line[in + 2], line[in + 3], 0 };
+            char hex[3] = {line[in + 2], line[in + 3], 0};
             line[out++] = (char)strtoul(hex, NULL, 16);
             in += 4;
         } else {
@@ -194,8 +246,8 @@ static void report_stop(struct replay *r, int signal)
     st.core = -1;
     st.signal = signal;
     if (signal == SIGTRAP) {
-        static const enum rsp_stop_reason reasons[] = { RSP_REASON_SWBREAK, RSP_REASON_SINGLESTEP,
-                                                        RSP_REASON_WATCH, RSP_REASON_HWBREAK };
+        static const enum rsp_stop_reason reasons[] = {RSP_REASON_SWBREAK, RSP_REASON_SINGLESTEP,
+                                                       RSP_REASON_WATCH, RSP_REASON_HWBREAK};
         st.reason = reasons[r->stops_sent % 4];
         st.watch_addr = FAKE_MEM_BASE;
     }
@@ -233,7 +285,7 @@ static int replay_file(const char *dir, const char *name)
     char path[8192], **lines;
     size_t nlines = 0;
     struct replay r;
-    struct rsp_server_config cfg = { 0 };
+    struct rsp_server_config cfg = {0};
     int failures = 0;
     struct rsp_buf frame;
 
@@ -261,7 +313,8 @@ static int replay_file(const char *dir, const char *name)
         size_t len;
 
         if (before == RSP_SESSION_ENDED) {
-            fprintf(stderr, "%s:%zu: session ended before the client's last request\n", name, k + 1);
+            fprintf(stderr, "%s:%zu: session ended before the client's last request\n", name,
+                    k + 1);
             failures++;
             break;
         }
@@ -318,7 +371,8 @@ static int replay_file(const char *dir, const char *name)
     }
     printf("%s: %u requests, %u replies (%u errors, %u empty), %u stops reported, %u interrupts, "
            "%d failures\n",
-           name, r.requests, r.replies, r.errors, r.empties, r.stops_sent, r.f.interrupts, failures);
+           name, r.requests, r.replies, r.errors, r.empties, r.stops_sent, r.f.interrupts,
+           failures);
     clear(&r);
     for (size_t k = 0; k < nlines; k++)
         free(lines[k]);

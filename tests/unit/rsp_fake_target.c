@@ -256,7 +256,7 @@ static int64_t copy_obj(const uint8_t *obj, size_t total, uint64_t offset, uint8
     return (int64_t)len;
 }
 
-static const uint8_t auxv_data[16] = { '#', '$', '}', '*', 0, 1, 2, 3, 0x21, 0, 0, 0, 0, 0, 0, 0 };
+static const uint8_t auxv_data[16] = {'#', '$', '}', '*', 0, 1, 2, 3, 0x21, 0, 0, 0, 0, 0, 0, 0};
 
 static int64_t f_read_auxv(void *ctx, uint64_t offset, uint8_t *buf, size_t len)
 {
@@ -392,7 +392,7 @@ static int vf_fstat(void *ctx, int fd, uint8_t st[64])
     if (fd != 3)
         return -EBADF;
     memset(st, 0, 64);
-    st[7] = '#'; /* st_mode's low byte: a byte that needs escaping */
+    st[7] = '#';                               /* st_mode's low byte: a byte that needs escaping */
     st[31] = (uint8_t)(sizeof(maps_text) - 1); /* st_size */
     return 0;
 }
@@ -416,10 +416,10 @@ static int region_info(void *ctx, uint64_t addr, struct rsp_region *out)
     (void)ctx;
     memset(out, 0, sizeof(*out));
     if (addr >= FAKE_MEM_BASE && addr < FAKE_MEM_BASE + FAKE_MEM_LEN) {
-        *out = (struct rsp_region){ FAKE_MEM_BASE, FAKE_MEM_LEN, true, true, true, false, "[heap]" };
+        *out = (struct rsp_region){FAKE_MEM_BASE, FAKE_MEM_LEN, true, true, true, false, "[heap]"};
     } else if (addr >= FAKE_TEXT_BASE && addr < FAKE_TEXT_BASE + FAKE_TEXT_LEN) {
-        *out = (struct rsp_region){ FAKE_TEXT_BASE, FAKE_TEXT_LEN, true, true, false, true,
-                                    "/usr/bin/fake" };
+        *out = (struct rsp_region){FAKE_TEXT_BASE, FAKE_TEXT_LEN, true,           true,
+                                   false,          true,          "/usr/bin/fake"};
     } else if (addr >= FAKE_MEM_BASE + FAKE_MEM_LEN && addr < FAKE_TEXT_BASE) {
         out->start = FAKE_MEM_BASE + FAKE_MEM_LEN;
         out->size = FAKE_TEXT_BASE - out->start;
@@ -441,13 +441,13 @@ static int monitor_command(void *ctx, const char *cmd, struct rsp_buf *out)
     return -EINVAL;
 }
 
-static const struct rsp_breakpoint_ops bp_ops = { bp_insert, bp_remove };
-static const struct rsp_hw_breakpoint_ops hw_ops = { hw_insert, hw_remove };
-static const struct rsp_watchpoint_ops wp_ops = { wp_insert, wp_remove };
-static const struct rsp_vfile_ops vf_ops = { vf_open, vf_pread, vf_close, vf_fstat, vf_readlink,
-                                             vf_setfs };
-static const struct rsp_memory_region_ops region_ops = { region_info };
-static const struct rsp_monitor_ops monitor_ops = { monitor_command };
+static const struct rsp_breakpoint_ops bp_ops = {bp_insert, bp_remove};
+static const struct rsp_hw_breakpoint_ops hw_ops = {hw_insert, hw_remove};
+static const struct rsp_watchpoint_ops wp_ops = {wp_insert, wp_remove};
+static const struct rsp_vfile_ops vf_ops = {vf_open,  vf_pread,    vf_close,
+                                            vf_fstat, vf_readlink, vf_setfs};
+static const struct rsp_memory_region_ops region_ops = {region_info};
+static const struct rsp_monitor_ops monitor_ops = {monitor_command};
 
 #define FAKE_BASE_OPS                                                                              \
     .arch = &arch_x86_64, .pid = f_pid, .attached = f_attached, .list_threads = f_list_threads,    \
@@ -459,13 +459,9 @@ static const struct rsp_monitor_ops monitor_ops = { monitor_command };
     .read_auxv = f_read_auxv, .exec_file = f_exec_file, .read_siginfo = f_read_siginfo
 
 const struct rsp_target fake_target_full = {
-    FAKE_BASE_OPS,
-    .breakpoints = &bp_ops,
-    .hw_breakpoints = &hw_ops,
-    .watchpoints = &wp_ops,
-    .vfile = &vf_ops,
-    .memory_regions = &region_ops,
+    FAKE_BASE_OPS,           .breakpoints = &bp_ops, .hw_breakpoints = &hw_ops,
+    .watchpoints = &wp_ops,  .vfile = &vf_ops,       .memory_regions = &region_ops,
     .monitor = &monitor_ops,
 };
 
-const struct rsp_target fake_target_base = { FAKE_BASE_OPS };
+const struct rsp_target fake_target_base = {FAKE_BASE_OPS};

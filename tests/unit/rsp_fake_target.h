@@ -2,8 +2,8 @@
  * tests/unit/rsp_fake_target.h - an in-memory process behind the rsp target table, for the server's
  * unit tests, the transcript replays and the fuzz target: pid 100 with threads 100 ("main") and 101
  * ("worker"), x86_64 registers, memory at [0x1000, 0x3000) and [0x400000, 0x402000), breakpoints,
- * watchpoints, host I/O over two fake files, memory regions and a monitor. It records what the server
- * asked of it so tests can check the calls, not just the replies.
+ * watchpoints, host I/O over two fake files, memory regions and a monitor. It records what the
+ * server asked of it so tests can check the calls, not just the replies.
  */
 #ifndef TESTS_RSP_FAKE_TARGET_H
 #define TESTS_RSP_FAKE_TARGET_H
@@ -36,15 +36,15 @@ struct fake_target {
 
     uint64_t bps[FAKE_MAX_BPS];
     unsigned nbps;
-    unsigned nhw; /* hardware breakpoints + watchpoints in use, at most 4 */
+    unsigned nhw;        /* hardware breakpoints + watchpoints in use, at most 4 */
     uint64_t watch_addr; /* the last watchpoint inserted and not removed, 0 when none */
 
     struct rsp_resume_action last_acts[8];
     size_t last_nacts;
     unsigned resumes, interrupts, detaches, kills;
-    int resume_error;            /* returned by resume when set */
-    bool report_in_resume;       /* report stops[0] from inside resume (a pending event) */
-    struct rsp_server *server;   /* for report_in_resume */
+    int resume_error;          /* returned by resume when set */
+    bool report_in_resume;     /* report stops[0] from inside resume (a pending event) */
+    struct rsp_server *server; /* for report_in_resume */
 
     bool pass[RSP_HOST_NSIG], program[RSP_HOST_NSIG];
     bool thread_events;

@@ -23,11 +23,20 @@
 
 static struct rsp_buf buf;
 
-static void setup(void) { rsp_buf_init(&buf, 1 << 16); }
+static void setup(void)
+{
+    rsp_buf_init(&buf, 1 << 16);
+}
 
-static void teardown(void) { rsp_buf_fini(&buf); }
+static void teardown(void)
+{
+    rsp_buf_fini(&buf);
+}
 
-static const char *text(void) { return (const char *)buf.data; }
+static const char *text(void)
+{
+    return (const char *)buf.data;
+}
 
 static double from_bits(uint64_t bits)
 {

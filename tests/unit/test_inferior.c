@@ -194,7 +194,10 @@ static void start_target_mode(struct target *t, const char *mode)
     }
 }
 
-static void start_target(struct target *t) { start_target_mode(t, "target"); }
+static void start_target(struct target *t)
+{
+    start_target_mode(t, "target");
+}
 
 static void stop_target(struct target *t)
 {
@@ -830,8 +833,9 @@ START_TEST(fork_children_without_traps)
         nstops = 0;
         ck_assert_int_eq(ops->resume(inf, &cont_all, 1), 0);
         ck_assert(wait_stop(inf, 5000));
-        ck_assert_msg(last.reason == RSP_REASON_SWBREAK, "round %d: kind %d sig %d reason %d tid %d",
-                      round, (int)last.kind, last.signal, (int)last.reason, (int)last.tid);
+        ck_assert_msg(last.reason == RSP_REASON_SWBREAK,
+                      "round %d: kind %d sig %d reason %d tid %d", round, (int)last.kind,
+                      last.signal, (int)last.reason, (int)last.tid);
         ck_assert_int_eq(last.pid, t.pid);
         ck_assert(ops->thread_alive(inf, last.tid));
     }

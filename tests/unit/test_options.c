@@ -240,7 +240,12 @@ static const struct {
     {{"--allow-uid", "0", "1"}, "only to --listen unix:PATH"},
     {{"-l", "unix:/s", "--allow-uid", "x", "1"}, "not a numeric user id"},
     {{"-l", "unix:", "1"}, "missing the socket's path"},
-    {{"-l", "unix:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "1"}, "at most 107"},
+    {{"-l",
+      "unix:/"
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      "aaaaaaaaaaaaaaaa",
+      "1"},
+     "at most 107"},
 };
 
 static int make_argv(const char *const args[MAXARGS], char **argv)
@@ -311,11 +316,21 @@ END_TEST
 /* The help text names every long option, and each option it shows is one the parser accepts. */
 START_TEST(test_help_lists_options)
 {
-    static const char *const opts[] = {
-        "--listen HOST:PORT", "--stdio",   "--persist", "--idle-timeout SECONDS",
-        "--kill-on-exit",     "--verbose", "--help",    "--version",
-        "--allow CIDR",       "--allow-uid UID", "--max-stop SECONDS", "--read-only",
-        "--allow-kill",       "--no-sandbox", "unix:PATH"};
+    static const char *const opts[] = {"--listen HOST:PORT",
+                                       "--stdio",
+                                       "--persist",
+                                       "--idle-timeout SECONDS",
+                                       "--kill-on-exit",
+                                       "--verbose",
+                                       "--help",
+                                       "--version",
+                                       "--allow CIDR",
+                                       "--allow-uid UID",
+                                       "--max-stop SECONDS",
+                                       "--read-only",
+                                       "--allow-kill",
+                                       "--no-sandbox",
+                                       "unix:PATH"};
     const char *help = stub_options_help();
 
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
@@ -465,8 +480,7 @@ START_TEST(test_accept_sets_options)
     sin.sin_port = htons(l.port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-    for (int tries = 0; (cfd = net_accept(l.fds[0], &who)) == -EAGAIN && tries < 100;
-         tries++)
+    for (int tries = 0; (cfd = net_accept(l.fds[0], &who)) == -EAGAIN && tries < 100; tries++)
         usleep(10000);
     ck_assert_int_ge(cfd, 0);
     ck_assert_ptr_nonnull(strstr(peer, "127.0.0.1:"));
@@ -518,8 +532,13 @@ static const struct {
 
 START_TEST(test_cidr_match)
 {
-    char *argv[] = {(char *)"gostub", (char *)"-l",           (char *)":0",
-                    (char *)"--allow", (char *)cidr_cases[_i].allow, (char *)"1", NULL};
+    char *argv[] = {(char *)"gostub",
+                    (char *)"-l",
+                    (char *)":0",
+                    (char *)"--allow",
+                    (char *)cidr_cases[_i].allow,
+                    (char *)"1",
+                    NULL};
     char err[256] = "";
     struct stub_options o;
     uint8_t addr[16];

@@ -1,9 +1,9 @@
 /*
  * tests/unit/test_rsp_server.c - the RSP server against the in-memory fake target
  * (rsp_fake_target.c). Table-driven request -> reply cases for every packet and for bad input, then
- * scripted sessions for what a table cannot show: acks and retransmission, no-ack mode, split input,
- * 0x03 while running, stop reporting, deferred packets, ending the session, read-only mode, absent
- * feature groups, lldb's thread suffix and the bounded output queue.
+ * scripted sessions for what a table cannot show: acks and retransmission, no-ack mode, split
+ * input, 0x03 while running, stop reporting, deferred packets, ending the session, read-only mode,
+ * absent feature groups, lldb's thread suffix and the bounded output queue.
  *
  * Every byte the server emits is re-decoded with checksums verified (an ack-mode decoder).
  */
@@ -138,7 +138,9 @@ static void session_close(struct session *x)
     rsp_decoder_free(x->dec);
 }
 
-#define GDB_FEATURES "multiprocess+;swbreak+;hwbreak+;qRelocInsn+;fork-events+;vContSupported+;QThreadEvents+;no-resumed+"
+#define GDB_FEATURES                                                                               \
+    "multiprocess+;swbreak+;hwbreak+;qRelocInsn+;fork-events+;vContSupported+;QThreadEvents+;no-"  \
+    "resumed+"
 #define LLDB_FEATURES "xmlRegisters=i386,arm,mips,arc"
 
 /* '=' exact, '^' prefix, '~' every '|'-separated piece occurs. */
@@ -152,8 +154,8 @@ static void check_reply(const char *req, const char *got, size_t got_len, const 
                       "'%s': got '%s', want '%s'", req, got, want);
         break;
     case '^':
-        ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "'%s': got '%s', want prefix '%s'", req,
-                      got, want);
+        ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "'%s': got '%s', want prefix '%s'",
+                      req, got, want);
         break;
     case '~': {
         char piece[256];
@@ -319,10 +321,14 @@ struct bin_case {
     size_t len;
 };
 
-#define BIN(req, lit) { req, lit, sizeof(lit) - 1 }
+#define BIN(req, lit)                                                                              \
+    {                                                                                              \
+        req, lit, sizeof(lit) - 1                                                                  \
+    }
 static const struct bin_case bin_cases[] = {
     BIN("x1000,4", "\x00\x01\x02\x03"),
-    BIN("qXfer:auxv:read::0,1000", "l}\x03}\x04}]}\x0a\x00\x01\x02\x03!\x00\x00\x00\x00\x00\x00\x00"),
+    BIN("qXfer:auxv:read::0,1000",
+        "l}\x03}\x04}]}\x0a\x00\x01\x02\x03!\x00\x00\x00\x00\x00\x00\x00"),
     BIN("qXfer:siginfo:read::7f,10", "l\x00"),
     BIN("vFile:fstat:3", "F40;\x00\x00\x00\x00\x00\x00\x00}\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"
                          "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
@@ -354,20 +360,70 @@ START_TEST(test_binary_replies)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ bad input never breaks anything */
+/* ------------------------------------------------------------------ bad input never breaks
+ * anything */
 
 static const char *const bad_inputs[] = {
-    "g;thread:zz;", "G", "Gxx", "p-1", "P-1=00", "m-1,1", "m1000,-1", "M1000,1:", "M,:",
-    "X1000,2:}", "X1000,1:}}", "x,", "x1,", "Z0,,", "z0,1,", "Z2,1000,ffffffffffffffff",
-    "vCont;S", "vCont;s:", "vCont;c:p", "vCont;c:p1.", "vCont;t:-2", "c1x", "s;", "Sg0",
-    "H g1", "Hgp", "Hgp1.", "Hg-2", "Tp-1.1", "qThreadExtraInfo,-1", "qfThreadInfox",
+    "g;thread:zz;",
+    "G",
+    "Gxx",
+    "p-1",
+    "P-1=00",
+    "m-1,1",
+    "m1000,-1",
+    "M1000,1:",
+    "M,:",
+    "X1000,2:}",
+    "X1000,1:}}",
+    "x,",
+    "x1,",
+    "Z0,,",
+    "z0,1,",
+    "Z2,1000,ffffffffffffffff",
+    "vCont;S",
+    "vCont;s:",
+    "vCont;c:p",
+    "vCont;c:p1.",
+    "vCont;t:-2",
+    "c1x",
+    "s;",
+    "Sg0",
+    "H g1",
+    "Hgp",
+    "Hgp1.",
+    "Hg-2",
+    "Tp-1.1",
+    "qThreadExtraInfo,-1",
+    "qfThreadInfox",
     "qXfer:features:read:target.xml:ffffffffffffffff,ffffffffffffffff",
-    "qXfer:threads:read::ffffffffffffffff,1", "qXfer:auxv:read::,", "qXfer:siginfo:read::1,",
-    "qXfer:exec-file:read:zz:0,1", "QPassSignals:1;2;", "QProgramSignals:;",
-    "qRcmd,6", "vFile:pread:3", "vFile:pread:3,ffffffffffffffff,ffffffffffffffff",
-    "vFile:open:", "vFile:readlink:", "vFile:fstat:", "vFile:close:-1", "qRegisterInfo-1",
-    "qMemoryRegionInfo:-1", "qThreadStopInfo-1", "D;", "D;-1", "qAttached:", "QThreadEvents:",
-    "qSupported:;;;;xmlRegisters", "QNonStop:2", "$", "#", "}", "*", "\x03", "\xff\xfe",
+    "qXfer:threads:read::ffffffffffffffff,1",
+    "qXfer:auxv:read::,",
+    "qXfer:siginfo:read::1,",
+    "qXfer:exec-file:read:zz:0,1",
+    "QPassSignals:1;2;",
+    "QProgramSignals:;",
+    "qRcmd,6",
+    "vFile:pread:3",
+    "vFile:pread:3,ffffffffffffffff,ffffffffffffffff",
+    "vFile:open:",
+    "vFile:readlink:",
+    "vFile:fstat:",
+    "vFile:close:-1",
+    "qRegisterInfo-1",
+    "qMemoryRegionInfo:-1",
+    "qThreadStopInfo-1",
+    "D;",
+    "D;-1",
+    "qAttached:",
+    "QThreadEvents:",
+    "qSupported:;;;;xmlRegisters",
+    "QNonStop:2",
+    "$",
+    "#",
+    "}",
+    "*",
+    "\x03",
+    "\xff\xfe",
 };
 
 START_TEST(test_bad_input)
@@ -378,7 +434,8 @@ START_TEST(test_bad_input)
     session_open(&x, &fake_target_full, GDB_FEATURES, true, false);
     send_pkt(&x, req);
     collect(&x);
-    /* '$', '#' and '}' inside a payload are themselves malformed framing: no reply is fine there. */
+    /* '$', '#' and '}' inside a payload are themselves malformed framing: no reply is fine there.
+     */
     if (x.npkts == 1) {
         const char *r = x.pkts[0];
         ck_assert_msg(x.lens[0] == 0 || r[0] == 'E' || strncmp(r, "F-1,", 4) == 0 ||
@@ -561,11 +618,14 @@ START_TEST(test_vcont_interrupt_stop)
     rsp_server_report_stop(x.s, &st);
     collect(&x);
     ck_assert_uint_eq(x.npkts, 1);
-    ck_assert_str_eq(x.pkts[0], "T0206:0001fc7f00000000;07:0000fc7f00000000;10:0110400000000000;thread:p64.65;");
+    ck_assert_str_eq(
+        x.pkts[0], "T0206:0001fc7f00000000;07:0000fc7f00000000;10:0110400000000000;thread:p64.65;");
     ck_assert_int_eq(rsp_server_state(x.s), RSP_SESSION_STOPPED);
     /* the event thread became the current one; '?' repeats the stop */
     ck_assert_str_eq(request(&x, "qC"), "QCp64.65");
-    ck_assert_str_eq(request(&x, "?"), "T0206:0001fc7f00000000;07:0000fc7f00000000;10:0110400000000000;thread:p64.65;");
+    ck_assert_str_eq(
+        request(&x, "?"),
+        "T0206:0001fc7f00000000;07:0000fc7f00000000;10:0110400000000000;thread:p64.65;");
     /* 0x03 while stopped: nothing */
     feed_raw(&x, "\x03", 1);
     collect(&x);
@@ -603,7 +663,9 @@ START_TEST(test_vcont_signals_and_legacy)
     ck_assert_int_eq(x.f.last_acts[1].tid, 101);
     rsp_server_report_stop(x.s, &st);
     collect(&x);
-    ck_assert_str_eq(x.pkts[0], "T05swbreak:;06:0001fc7f00000000;07:0000fc7f00000000;10:0010400000000000;thread:p64.64;");
+    ck_assert_str_eq(
+        x.pkts[0],
+        "T05swbreak:;06:0001fc7f00000000;07:0000fc7f00000000;10:0010400000000000;thread:p64.64;");
 
     /* legacy c with an address: the pc is set first */
     send_pkt(&x, "c401800");
@@ -633,7 +695,9 @@ START_TEST(test_vcont_signals_and_legacy)
 
     /* a target holding an unreported event reports it from inside resume */
     x.f.report_in_resume = true;
-    ck_assert_str_eq(request(&x, "vCont;c"), "T0006:0001fc7f00000000;07:0000fc7f00000000;10:0018400000000000;thread:p64.64;core:1;");
+    ck_assert_str_eq(
+        request(&x, "vCont;c"),
+        "T0006:0001fc7f00000000;07:0000fc7f00000000;10:0018400000000000;thread:p64.64;core:1;");
     ck_assert_int_eq(rsp_server_state(x.s), RSP_SESSION_STOPPED);
     session_close(&x);
 }
@@ -671,12 +735,12 @@ struct stop_kind_case {
 };
 
 static const struct stop_kind_case stop_kinds[] = {
-    { RSP_STOP_KILLED, SIGKILL, 0, GDB_FEATURES, "X09;process:64" },
-    { RSP_STOP_KILLED, SIGSEGV, 0, NULL, "X0b" },
-    { RSP_STOP_EXITED, 0, 0x101, NULL, "W01" },
-    { RSP_STOP_THREAD_EXIT, 0, 0, GDB_FEATURES, "w0;p64.65" },
-    { RSP_STOP_THREAD_EXIT, 0, 3, NULL, "w3;65" },
-    { RSP_STOP_NO_RESUMED, 0, 0, GDB_FEATURES, "N" },
+    {RSP_STOP_KILLED, SIGKILL, 0, GDB_FEATURES, "X09;process:64"},
+    {RSP_STOP_KILLED, SIGSEGV, 0, NULL, "X0b"},
+    {RSP_STOP_EXITED, 0, 0x101, NULL, "W01"},
+    {RSP_STOP_THREAD_EXIT, 0, 0, GDB_FEATURES, "w0;p64.65"},
+    {RSP_STOP_THREAD_EXIT, 0, 3, NULL, "w3;65"},
+    {RSP_STOP_NO_RESUMED, 0, 0, GDB_FEATURES, "N"},
 };
 
 START_TEST(test_stop_kinds)
@@ -719,7 +783,8 @@ START_TEST(test_stop_not_running_is_kept)
     rsp_server_report_stop(x.s, &st);
     collect(&x);
     ck_assert_uint_eq(x.npkts, 0);
-    ck_assert_str_eq(request(&x, "?"), "T0b06:0001fc7f00000000;07:0000fc7f00000000;10:0110400000000000;thread:65;");
+    ck_assert_str_eq(request(&x, "?"),
+                     "T0b06:0001fc7f00000000;07:0000fc7f00000000;10:0110400000000000;thread:65;");
     session_close(&x);
 }
 END_TEST
@@ -744,7 +809,8 @@ START_TEST(test_threads_in_stop_reply)
     collect(&x);
     ck_assert_uint_eq(x.npkts, 1);
     check_reply("stop", x.pkts[0], x.lens[0],
-                "~T05watch:0000000000001000;|thread:64;|reason:watchpoint;|threads:64,65;thread-pcs:401000,401001;");
+                "~T05watch:0000000000001000;|thread:64;|reason:watchpoint;|threads:64,65;thread-"
+                "pcs:401000,401001;");
     session_close(&x);
 }
 END_TEST
@@ -804,8 +870,9 @@ END_TEST
 
 START_TEST(test_read_only)
 {
-    static const char *const writes[] = { "M1000,1:00", "X1000,1:a", "P0=0000000000000000",
-                                          "G00", "Z0,401000,1", "Z1,401000,1", "Z2,1000,4" };
+    static const char *const writes[] = {"M1000,1:00", "X1000,1:a",   "P0=0000000000000000",
+                                         "G00",        "Z0,401000,1", "Z1,401000,1",
+                                         "Z2,1000,4"};
     struct session x;
 
     session_open(&x, &fake_target_full, GDB_FEATURES, true, true);
@@ -822,9 +889,9 @@ END_TEST
 START_TEST(test_absent_groups)
 {
     static const char *const unsupported[] = {
-        "Z0,401000,1", "z0,401000,1", "Z1,401000,1", "Z2,1000,4", "Z4,1000,4",
-        "vFile:open:" HEX_PROC_MAPS ",0,0", "vFile:setfs:0", "qRcmd,68656c70",
-        "qMemoryRegionInfo:1000",
+        "Z0,401000,1",   "z0,401000,1",    "Z1,401000,1",
+        "Z2,1000,4",     "Z4,1000,4",      "vFile:open:" HEX_PROC_MAPS ",0,0",
+        "vFile:setfs:0", "qRcmd,68656c70", "qMemoryRegionInfo:1000",
     };
     struct session x;
     const char *r;
@@ -894,12 +961,13 @@ START_TEST(test_jthreads_info)
     ck_assert_ptr_nonnull(strstr(x.pkts[0], "}]}]"));
     ck_assert_int_eq(rsp_unescape(json, sizeof(json) - 1, (uint8_t *)x.pkts[0], x.lens[0], &n), 0);
     json[n] = 0;
-    ck_assert_str_eq((char *)json,
-                     "[{\"tid\":100,\"name\":\"main\",\"signal\":0,\"registers\":{\"6\":\"0001fc7f00000000\","
-                     "\"7\":\"0000fc7f00000000\",\"16\":\"0010400000000000\"}},"
-                     "{\"tid\":101,\"name\":\"worker\",\"reason\":\"breakpoint\",\"signal\":5,"
-                     "\"registers\":{\"6\":\"0001fc7f00000000\",\"7\":\"0000fc7f00000000\","
-                     "\"16\":\"0110400000000000\"}}]");
+    ck_assert_str_eq(
+        (char *)json,
+        "[{\"tid\":100,\"name\":\"main\",\"signal\":0,\"registers\":{\"6\":\"0001fc7f00000000\","
+        "\"7\":\"0000fc7f00000000\",\"16\":\"0010400000000000\"}},"
+        "{\"tid\":101,\"name\":\"worker\",\"reason\":\"breakpoint\",\"signal\":5,"
+        "\"registers\":{\"6\":\"0001fc7f00000000\",\"7\":\"0000fc7f00000000\","
+        "\"16\":\"0110400000000000\"}}]");
     session_close(&x);
 }
 END_TEST
@@ -1002,8 +1070,8 @@ START_TEST(test_output_queue_bounded)
 }
 END_TEST
 
-/* lldb expands runs and escapes in one pass, repeating the decoded byte (ExpandRLE); gdb expands runs
- * first and unescapes later. Both readings of every binary reply must give the same bytes. */
+/* lldb expands runs and escapes in one pass, repeating the decoded byte (ExpandRLE); gdb expands
+ * runs first and unescapes later. Both readings of every binary reply must give the same bytes. */
 static size_t lldb_expand(const uint8_t *in, size_t len, uint8_t *out, size_t max)
 {
     size_t n = 0;
@@ -1027,7 +1095,7 @@ static size_t lldb_expand(const uint8_t *in, size_t len, uint8_t *out, size_t ma
 
 START_TEST(test_rle_never_splits_escapes)
 {
-    static const uint8_t picks[] = { '#', '$', '}', '*', 0x03, 0x04, ']', 0x0a, 0, 'a' };
+    static const uint8_t picks[] = {'#', '$', '}', '*', 0x03, 0x04, ']', 0x0a, 0, 'a'};
     struct session x;
     uint32_t seed = 12345;
 

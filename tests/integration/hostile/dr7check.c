@@ -4,8 +4,8 @@
  * u_debugreg[0..3] and [7] with PTRACE_PEEKUSER, and detaches. The process pays one short stop.
  * gdb cannot show DR7, hence this. Built by the fault-injection test with the system's cc.
  *
- * Usage: dr7check PID   prints "tid TID dr7 0xV dr0 0xA ..." per thread and exits 0 when every DR7 is
- * 0, 1 when one is set, 2 when a thread could not be examined (traced by someone else: EPERM).
+ * Usage: dr7check PID   prints "tid TID dr7 0xV dr0 0xA ..." per thread and exits 0 when every DR7
+ * is 0, 1 when one is set, 2 when a thread could not be examined (traced by someone else: EPERM).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,8 +26,8 @@
 static long peek_dr(pid_t tid, int n)
 {
     errno = 0;
-    return ptrace(PTRACE_PEEKUSER, tid, (void *)(offsetof(struct user, u_debugreg) + n * sizeof(long)),
-                  NULL);
+    return ptrace(PTRACE_PEEKUSER, tid,
+                  (void *)(offsetof(struct user, u_debugreg) + n * sizeof(long)), NULL);
 }
 
 int main(int argc, char **argv)
@@ -68,8 +68,8 @@ int main(int argc, char **argv)
         }
         for (int n = 0; n < 8; n++)
             dr[n] = (n == 4 || n == 5) ? 0 : peek_dr(tid, n);
-        printf("tid %d dr7 %#lx dr0 %#lx dr1 %#lx dr2 %#lx dr3 %#lx dr6 %#lx\n", tid, dr[7], dr[0], dr[1],
-               dr[2], dr[3], dr[6]);
+        printf("tid %d dr7 %#lx dr0 %#lx dr1 %#lx dr2 %#lx dr3 %#lx dr6 %#lx\n", tid, dr[7], dr[0],
+               dr[1], dr[2], dr[3], dr[6]);
         if (dr[7] & 0xff) /* any local or global enable bit */
             status = status ? status : 1;
         ptrace(PTRACE_DETACH, tid, NULL, NULL);

@@ -2,7 +2,8 @@
  * without pause (each runs work() once); "many N" starts N threads blocked in pause() and prints
  * READY when all exist; "exec SECONDS" execs /bin/sleep 600 after SECONDS; "fork" forks a child
  * every 50 ms that runs work() and exits 0, counting children that did not (prints BADCHILD);
- * "exit SECONDS" exits with status 7 after SECONDS. Prints READY, then COUNT lines once a second. */
+ * "exit SECONDS" exits with status 7 after SECONDS. Prints READY, then COUNT lines once a second.
+ */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
