@@ -39,7 +39,7 @@ struct gomem {
 };
 
 /* The largest batch goruntime/ hands to read_many. */
-#define GOMEM_BATCH_MAX 1024
+#define GOMEM_BATCH_MAX 8192
 
 static inline GORT_MUST_CHECK int gomem_read(const struct gomem *m, uint64_t addr, void *buf,
                                              size_t len)

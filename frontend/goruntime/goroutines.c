@@ -264,7 +264,7 @@ static int read_gs(struct gort *rt, const uint64_t *ptrs, size_t n, struct gort_
         goto out;
     }
     for (size_t i0 = 0; i0 < n && rc == 0; i0 += GOMEM_BATCH_MAX) {
-        size_t k = 0, map[GOMEM_BATCH_MAX];
+        size_t k = 0, map[GOMEM_BATCH_MAX]; /* 64 KiB of stack */
         size_t end = n - i0 < GOMEM_BATCH_MAX ? n : i0 + GOMEM_BATCH_MAX;
         for (size_t i = i0; i < end; i++) {
             gs[i].addr = ptrs[i];
