@@ -21,8 +21,8 @@
 # the "no SIGURG in gdb's output" check and fail this one.
 #
 # Then, still under that pressure, 300 "stepi" on a thread in main.burn (gdb resumes every thread for
-# each step, so the runtime keeps signalling): every step must land in main.burn - SIGURG is never
-# delivered in the middle of a single-step. Through gdbserver (target started with setsid, so that its
+# each step, so the runtime keeps signalling): no step may land in the signal path (runtime.sigtramp,
+# sighandler, asyncPreempt...) - SIGURG is never delivered in the middle of a single-step. Through gdbserver (target started with setsid, so that its
 # interrupt works, and gdb's default "handle SIGURG nostop noprint pass") the same 300 steps landed in
 # runtime.sigtramp 5 times, then in runtime.futex and runtime.usleep, the goroutine preempted.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/safety_lib.sh"
@@ -72,8 +72,15 @@ gdb_mark stepped 120
 grep -E '^(\(gdb\) )?=> 0x' "$GDB_OUT" | sed -E 's/.*<([^+>]*).*/\1/' >"$T/steps"
 nsteps=$(wc -l <"$T/steps")
 [ "$nsteps" -ge 300 ] || fail "gdb showed $nsteps step locations, expected 301"
-if grep -v '^main\.burn$' "$T/steps" >"$T/elsewhere"; then
-    fail "steps landed outside main.burn: $(sort "$T/elsewhere" | uniq -c | tr '\n' ' ')"
+# A step must never land in the signal path (a SIGURG delivered mid-step). Landing in the scheduler
+# is not that: gdb resumes every thread for each step, so a stop-the-world of the collector can take
+# the P from the stepped thread's goroutine at its next safe point (seen once in CI: 301 steps in
+# runtime.(*mcache).releaseAll/stopm/futex, none in the signal path); such steps are logged.
+sigpath='^runtime\.(sigtramp|sigtrampgo|sighandler|sigreturn|asyncPreempt|asyncPreempt2|doSigPreempt|sigfwdgo|badsignal)'
+if grep -E "$sigpath" "$T/steps" >"$T/insig"; then
+    fail "steps landed in the signal path: $(sort "$T/insig" | uniq -c | tr '\n' ' ')"
+elif grep -v '^main\.burn$' "$T/steps" >"$T/elsewhere"; then
+    log "$nsteps step locations, none in the signal path; outside main.burn (scheduler): $(sort "$T/elsewhere" | uniq -c | tr '\n' ' ')"
 else
     log "$nsteps step locations, all in main.burn"
 fi
