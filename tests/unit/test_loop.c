@@ -699,8 +699,12 @@ START_TEST(test_allow_refuses)
     start_loop(&sc, false, 300);
     next_allow = NULL;
     fd = client(sc.port);
-    send_str(fd, "+");
-    send_packet(fd, "qSupported");
+    /* The stub closes a refused peer at once, so these writes may already meet the reset: only
+     * what comes back is checked. */
+    static const char req[] = "+$qSupported#37";
+    if (write(fd, req, sizeof(req) - 1) < 0) {
+        /* refused before the request went out: fine */
+    }
     ck_assert_uint_eq(recv_packet(fd, buf, sizeof(buf), 5000), 0); /* EOF, not a byte */
     close(fd);
     kill(sc.pid, SIGTERM);
